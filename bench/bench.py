@@ -1,0 +1,743 @@
+#!/usr/bin/env python3
+"""Benchmark policydiff against git anchors.
+
+Cases (all inputs except "bundled" are generated deterministically into a
+temporary directory that is removed at the end):
+
+  bundled      policies/privacy-policy.md vs policies/drafts/privacy-policy-next.md
+               policydiff diff --format json  vs  git diff --no-index --word-diff=porcelain
+  1mb          two ~1 MB generated policies, ~1% of paragraphs edited, two
+               paragraphs inserted and two removed; same commands as "bundled"
+  adversarial  a ~200 KB generated policy vs the same document with every
+               paragraph shuffled across the whole document (headings stay in place);
+               policydiff only
+  versions     generated git repo, 2,000 commits, 300 of them touch
+               policies/privacy-policy.md;
+               policydiff versions --format json  vs  git log --format=%H -- PATH
+
+Runs are interleaved (policydiff, anchor, policydiff, anchor, ...) after one
+correctness pre-check run of each command (policydiff's stdout must parse as
+JSON; measured runs send stdout to /dev/null). Every command is started by a
+small launcher process that reports wall time from spawn to reap and the
+child's ru_maxrss from os.wait4 (see LAUNCHER for why).
+
+Exit status: 0 all targets met, 1 a target failed, 2 harness or correctness
+error (policydiff exit code != 0, invalid JSON, anchor failure, missing input).
+
+Usage: python3 bench/bench.py [--runs N] [--adversarial-runs N] [--only CASE] [--seed S]
+Set POLICYDIFF_BIN to benchmark another binary (no build is attempted then).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import platform
+import random
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_OLD = ROOT / "policies" / "privacy-policy.md"
+BUNDLED_NEW = ROOT / "policies" / "drafts" / "privacy-policy-next.md"
+POLICY_PATH = "policies/privacy-policy.md"
+
+CASES = ("bundled", "1mb", "adversarial", "versions")
+RATIO_TARGET = 2.0
+RSS_TARGET_MIB = 100.0
+ADVERSARIAL_TARGET_S = 5.0
+VERSION_COMMITS = 2000
+POLICY_COMMITS = 300
+
+GIT_NAME = "Bench Bot"
+GIT_EMAIL = "bench@example.invalid"
+GIT_EPOCH = 1_600_000_000  # 2020-09-13, first generated commit
+
+# Environment for every measured command: no user/system git config, no pager.
+RUN_ENV = {
+    **os.environ,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_PAGER": "cat",
+    "PAGER": "cat",
+}
+
+
+class BenchError(Exception):
+    """A harness or correctness failure: the bench stops with exit code 2."""
+
+
+# --------------------------------------------------------------------------
+# Policy text generator
+# --------------------------------------------------------------------------
+
+SUBJECTS = [
+    "We", "Our service providers", "The Company", "Our affiliates",
+    "Authorized personnel", "Third-party processors acting on our behalf",
+    "Our advertising partners", "Our customer support team", "The data controller",
+    "Payment processors we work with", "Our analytics vendors", "Our subsidiaries",
+]
+SINGULAR_SUBJECTS = {"The Company", "Our customer support team", "The data controller"}
+VERBS = [
+    "may collect", "process", "store", "may share", "retain", "may disclose",
+    "anonymize", "may transfer", "use", "aggregate", "securely delete",
+    "periodically review", "pseudonymize", "encrypt", "may combine",
+]
+OBJECTS = [
+    "your contact information", "device identifiers", "precise geolocation data",
+    "payment card details", "server and usage logs",
+    "information collected by cookies and similar tracking technologies",
+    "your account credentials", "the communications you send to us",
+    "information about your browsing activity", "inferences drawn from your preferences",
+    "biometric identifiers", "your purchase history", "the content you upload",
+    "information obtained from publicly available sources", "crash reports and diagnostics",
+    "your IP address and approximate location", "the list of contacts you choose to import",
+    "information about the apps installed on your device", "your age and gender",
+    "records of your consent and privacy choices",
+]
+PURPOSES = [
+    "to provide and maintain the Services", "to detect and prevent fraud and abuse",
+    "to comply with applicable legal obligations", "to personalize content and advertising",
+    "to improve and develop our products", "for analytics and internal research",
+    "to respond to your requests and inquiries", "to secure our networks and systems",
+    "to process transactions you initiate", "to send you service-related notices",
+    "to measure the effectiveness of our campaigns", "to enforce our terms of service",
+    "to verify your identity", "to establish, exercise or defend legal claims",
+]
+CONDITIONS = [
+    "where permitted by applicable law", "subject to your prior consent",
+    "unless you opt out through your account settings",
+    "for as long as your account remains active",
+    "in accordance with the General Data Protection Regulation",
+    "as described in Section {n}", "for a period not exceeding {n} months",
+    "except where a longer retention period is required by law",
+    "only to the extent strictly necessary", "under appropriate contractual safeguards",
+    "within {n} working days of your request", "on the basis of our legitimate interests",
+]
+RIGHTS = [
+    "access", "rectify", "erase", "restrict the processing of", "object to the processing of",
+    "receive a portable copy of", "withdraw consent to the processing of",
+]
+REGIONS = [
+    "California", "the European Economic Area", "the United Kingdom", "Brazil",
+    "Canada", "Singapore", "Japan", "South Korea", "Australia", "Switzerland",
+]
+CONTACTS = [
+    "our Data Protection Officer", "privacy@example.com", "our customer service hotline",
+    "the in-app feedback form", "our registered office", "our EU representative",
+]
+SECTION_TITLES = [
+    "Information We Collect", "How We Use Your Information", "Sharing and Disclosure",
+    "Cookies and Similar Technologies", "Data Retention", "International Transfers",
+    "Your Rights and Choices", "Children's Privacy", "Security Measures",
+    "Changes to This Policy", "Contact Us", "Legal Bases for Processing",
+    "Third-Party Services", "Marketing Communications", "Automated Decision-Making",
+]
+SUBSECTION_TITLES = [
+    "Information You Provide", "Information Collected Automatically",
+    "Information From Third Parties", "Service Providers", "Business Transfers",
+    "Legal Requirements", "Retention Periods", "Safeguards", "Requests and Responses",
+    "Opt-Out Mechanisms", "Regional Disclosures", "Exceptions",
+]
+# Words used for word-level edits: flattened vocabulary.
+EDIT_WORDS = sorted({w.strip(",.") for group in (SUBJECTS, VERBS, OBJECTS, PURPOSES)
+                     for phrase in group for w in phrase.split()})
+
+
+def clause(rng: random.Random) -> str:
+    """Return "subject verb object purpose" with subject-verb agreement."""
+    subject, verb = rng.choice(SUBJECTS), rng.choice(VERBS)
+    if subject in SINGULAR_SUBJECTS and not verb.startswith("may "):
+        verb += "es" if verb.endswith("ss") else "s"
+    return f"{subject} {verb} {rng.choice(OBJECTS)} {rng.choice(PURPOSES)}"
+
+
+def make_sentence(rng: random.Random) -> str:
+    """Return one policy-like sentence built from the phrase vocabulary."""
+    n = rng.randint(2, 48)
+    kind = rng.random()
+    if kind < 0.6:
+        text = clause(rng)
+        if rng.random() < 0.6:
+            text += ", " + rng.choice(CONDITIONS).format(n=n)
+    elif kind < 0.8:
+        text = (f"You have the right to {rng.choice(RIGHTS)} {rng.choice(OBJECTS)} "
+                f"{rng.choice(CONDITIONS).format(n=n)}")
+    elif kind < 0.9:
+        rest = clause(rng)
+        text = f"If you reside in {rng.choice(REGIONS)}, {rest[0].lower()}{rest[1:]}"
+    else:
+        text = (f"Requests may be submitted to {rng.choice(CONTACTS)} and will be "
+                f"answered within {n} days")
+    return text + "."
+
+
+def make_paragraph(rng: random.Random, used: set[str]) -> str:
+    """Return a new paragraph of 300-600 characters not already in `used`."""
+    while True:
+        target = rng.randint(300, 600)
+        text = ""
+        while len(text) < target:
+            sentence = make_sentence(rng)
+            if text and len(text) + 1 + len(sentence) > 600 and len(text) >= 300:
+                break
+            text = f"{text} {sentence}" if text else sentence
+        if text not in used:
+            used.add(text)
+            return text
+
+
+@dataclasses.dataclass
+class Block:
+    """One Markdown block: a heading (`kind` "h2"/"h3") or a paragraph ("p").
+
+    For paragraphs `marker` is the numbering prefix ("3. ", "( 2 ) " or "").
+    """
+
+    kind: str
+    text: str
+    marker: str = ""
+
+    def render(self) -> str:
+        """Return the block as Markdown source."""
+        if self.kind == "h2":
+            return f"## {self.text}"
+        if self.kind == "h3":
+            return f"### {self.text}"
+        return f"{self.marker}{self.text}"
+
+
+def make_policy(rng: random.Random, target_bytes: int) -> list[Block]:
+    """Return a policy of about `target_bytes` as sections/subsections/paragraphs."""
+    blocks: list[Block] = []
+    used: set[str] = set()
+    size = 0
+    section = 0
+    while size < target_bytes:
+        section += 1
+        blocks.append(Block("h2", f"{section}. {rng.choice(SECTION_TITLES)}"))
+        for sub in range(1, rng.randint(2, 4) + 1):
+            blocks.append(Block("h3", f"{section}.{sub} {rng.choice(SUBSECTION_TITLES)}"))
+            style = rng.choice(("dot", "paren", "plain"))
+            for item in range(1, rng.randint(3, 8) + 1):
+                marker = {"dot": f"{item}. ", "paren": f"( {item} ) ", "plain": ""}[style]
+                text = make_paragraph(rng, used)
+                blocks.append(Block("p", text, marker))
+                size += len(marker) + len(text) + 2
+    return blocks
+
+
+def render_policy(blocks: list[Block], effective: str = "2025-01-01") -> str:
+    """Return the Markdown document for `blocks` with front matter and title."""
+    head = f"---\ntitle: Privacy Policy\neffective: {effective}\n---\n\n# Privacy Policy"
+    return "\n\n".join([head] + [b.render() for b in blocks]) + "\n"
+
+
+def edit_words(rng: random.Random, text: str) -> str:
+    """Return `text` with 1-3 word-level edits (replace, insert or delete);
+    the result always differs from `text`."""
+    while True:
+        words = text.split(" ")
+        for _ in range(rng.randint(1, 3)):
+            op = rng.choice(("replace", "insert", "delete"))
+            i = rng.randrange(len(words))
+            if op == "replace":
+                words[i] = rng.choice(EDIT_WORDS)
+            elif op == "insert":
+                words.insert(i, rng.choice(EDIT_WORDS))
+            elif len(words) > 1:
+                del words[i]
+        edited = " ".join(words)
+        if edited != text:
+            return edited
+
+
+def paragraph_indices(blocks: list[Block]) -> list[int]:
+    """Return the indices of paragraph blocks."""
+    return [i for i, b in enumerate(blocks) if b.kind == "p"]
+
+
+def revise_policy(rng: random.Random, blocks: list[Block], edit_fraction: float,
+                  inserts: int, removals: int) -> list[Block]:
+    """Return a revised copy: word edits in a fraction of paragraphs, then
+    `inserts` new unnumbered paragraphs and `removals` deleted paragraphs.
+    Numbering is not renumbered after a removal (a gap stays)."""
+    new = [dataclasses.replace(b) for b in blocks]
+    paras = paragraph_indices(new)
+    for i in rng.sample(paras, max(1, round(len(paras) * edit_fraction))):
+        new[i].text = edit_words(rng, new[i].text)
+    used = {b.text for b in new}
+    for _ in range(inserts):
+        at = rng.choice(paragraph_indices(new)) + 1
+        new.insert(at, Block("p", make_paragraph(rng, used)))
+    for _ in range(removals):
+        del new[rng.choice(paragraph_indices(new))]
+    return new
+
+
+def shuffle_paragraphs(rng: random.Random, blocks: list[Block]) -> list[Block]:
+    """Return a copy whose paragraphs are permuted across the whole document;
+    headings keep their positions, paragraphs keep their own markers."""
+    paras = [blocks[i] for i in paragraph_indices(blocks)]
+    rng.shuffle(paras)
+    it = iter(paras)
+    return [next(it) if b.kind == "p" else b for b in blocks]
+
+
+# --------------------------------------------------------------------------
+# Input writers
+# --------------------------------------------------------------------------
+
+def write_pair(tmp: Path, name: str, old: str, new: str) -> tuple[Path, Path]:
+    """Write an OLD/NEW pair under tmp/name and return their paths."""
+    d = tmp / name
+    d.mkdir()
+    old_path, new_path = d / "old.md", d / "new.md"
+    old_path.write_text(old, encoding="utf-8")
+    new_path.write_text(new, encoding="utf-8")
+    return old_path, new_path
+
+
+def gen_1mb(tmp: Path, seed: int) -> tuple[Path, Path]:
+    """Write two ~1 MB policies, ~1% paragraphs edited, 2 inserted, 2 removed."""
+    rng = random.Random(seed)
+    old = make_policy(rng, 1_000_000)
+    new = revise_policy(rng, old, edit_fraction=0.01, inserts=2, removals=2)
+    return write_pair(tmp, "1mb", render_policy(old), render_policy(new, "2025-06-01"))
+
+
+def gen_adversarial(tmp: Path, seed: int) -> tuple[Path, Path]:
+    """Write a ~200 KB policy and the same policy with paragraphs shuffled."""
+    rng = random.Random(seed + 1)
+    old = make_policy(rng, 200_000)
+    return write_pair(tmp, "adversarial", render_policy(old),
+                      render_policy(shuffle_paragraphs(rng, old)))
+
+
+def fast_import_data(payload: str) -> bytes:
+    """Return a fast-import `data` command carrying `payload`."""
+    raw = payload.encode("utf-8")
+    return b"data %d\n" % len(raw) + raw + b"\n"
+
+
+def versions_stream(rng: random.Random) -> bytes:
+    """Return a git fast-import stream of VERSION_COMMITS commits on main, of
+    which POLICY_COMMITS (including the first) change POLICY_PATH."""
+    policy_commits = {0} | set(rng.sample(range(1, VERSION_COMMITS), POLICY_COMMITS - 1))
+    other_files = [f"docs/page-{k:02d}.md" for k in range(20)] + \
+                  [f"app/module_{k:02d}.txt" for k in range(20)]
+    policy = make_policy(rng, 30_000)
+    config = ('[[policy]]\nname = "privacy-policy"\npath = "policies/privacy-policy.md"\n'
+              'title = "Privacy Policy"\nlocale = "en"\n')
+    out = [b"feature done\n"]
+    for i in range(VERSION_COMMITS):
+        when = GIT_EPOCH + i * 3600
+        date = time.strftime("%Y-%m-%d", time.gmtime(when))
+        changes: list[tuple[str, str]] = []
+        if i == 0:
+            changes += [("README.md", "# Example company policies\n"),
+                        ("policydiff.toml", config)]
+        if i in policy_commits:
+            if i:
+                policy = revise_policy(rng, policy, edit_fraction=0.02,
+                                       inserts=int(rng.random() < 0.1),
+                                       removals=int(rng.random() < 0.1))
+            changes.append((POLICY_PATH, render_policy(policy, date)))
+            message = f"Update privacy policy ({date})"
+        else:
+            path = rng.choice(other_files)
+            changes.append((path, f"{path} revision {i}\n{make_sentence(rng)}\n"))
+            message = f"Update {path}"
+        ident = f"{GIT_NAME} <{GIT_EMAIL}> {when} +0000\n".encode()
+        out += [b"commit refs/heads/main\n", b"mark :%d\n" % (i + 1),
+                b"author " + ident, b"committer " + ident, fast_import_data(message)]
+        if i:
+            out.append(b"from :%d\n" % i)
+        for path, content in changes:
+            out += [f"M 100644 inline {path}\n".encode(), fast_import_data(content)]
+        out.append(b"\n")
+    out.append(b"done\n")
+    return b"".join(out)
+
+
+def gen_versions(tmp: Path, seed: int) -> Path:
+    """Create the versions git repo (checked out at main) and return its path."""
+    repo = tmp / "versions"
+    repo.mkdir()
+    stamp = f"@{GIT_EPOCH} +0000"
+    env = {**RUN_ENV, "GIT_AUTHOR_NAME": GIT_NAME, "GIT_AUTHOR_EMAIL": GIT_EMAIL,
+           "GIT_COMMITTER_NAME": GIT_NAME, "GIT_COMMITTER_EMAIL": GIT_EMAIL,
+           "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+    stream = versions_stream(random.Random(seed + 2))
+    for cmd, data in ((["git", "init", "-q", "-b", "main"], None),
+                      (["git", "fast-import", "--quiet"], stream),
+                      (["git", "reset", "-q", "--hard", "main"], None)):
+        proc = subprocess.run(cmd, cwd=repo, env=env, input=data, capture_output=True)
+        if proc.returncode != 0:
+            raise BenchError(f"{shlex.join(cmd)} failed: {proc.stderr.decode(errors='replace')}")
+    return repo
+
+
+# --------------------------------------------------------------------------
+# Binary and measurement
+# --------------------------------------------------------------------------
+
+def newest_mtime(paths: list[Path]) -> float:
+    """Return the newest mtime among the files in `paths` (dirs recursed)."""
+    newest = 0.0
+    for p in paths:
+        files = p.rglob("*") if p.is_dir() else [p]
+        newest = max([newest] + [f.stat().st_mtime for f in files if f.is_file()])
+    return newest
+
+
+def policydiff_binary() -> Path:
+    """Return the binary to benchmark: $POLICYDIFF_BIN, else the release
+    binary, running `cargo build --release` first if missing or stale."""
+    override = os.environ.get("POLICYDIFF_BIN")
+    if override:
+        path = Path(shutil.which(override) or override).resolve()
+        if not path.is_file():
+            raise BenchError(f"POLICYDIFF_BIN={override} is not a file")
+        return path
+    target_dir = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    binary = (ROOT / target_dir / "release" / "policydiff").resolve()
+    sources = newest_mtime([ROOT / "src", ROOT / "Cargo.toml", ROOT / "Cargo.lock"])
+    if not binary.is_file() or binary.stat().st_mtime < sources:
+        print("building: cargo build --release", file=sys.stderr, flush=True)
+        if subprocess.run(["cargo", "build", "--release"], cwd=ROOT).returncode != 0:
+            raise BenchError("cargo build --release failed")
+    if not binary.is_file():
+        raise BenchError(f"{binary} missing after cargo build --release")
+    return binary
+
+
+@dataclasses.dataclass
+class Sample:
+    """One measured run: wall seconds and the child's peak RSS in MiB."""
+
+    seconds: float
+    rss_mib: float
+
+
+# Each measured command is started by this tiny posix_spawn/wait4 launcher, not
+# by the bench itself: Linux carries the spawning process's peak RSS into the
+# child's ru_maxrss across vfork+exec, so spawning straight from this (larger)
+# Python process would report at least its own peak. The launcher's own RSS is
+# the floor instead (reported as "RSS floor"). It writes wall time (spawn to
+# reap), the child's ru_maxrss (KiB) and exit code to the fd named in argv[1].
+LAUNCHER = """
+import os, sys, time
+out, argv = int(sys.argv[1]), sys.argv[2:]
+start = time.perf_counter()
+try:
+    pid = os.posix_spawnp(argv[0], argv, os.environ)
+except OSError as e:
+    sys.exit(f"cannot run {argv[0]}: {e}")
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+os.write(out, f"{seconds} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}".encode())
+"""
+
+
+def run_once(argv: list[str], cwd: Path, ok_codes: frozenset[int],
+             capture: bool = False) -> tuple[Sample, bytes]:
+    """Run `argv` once via LAUNCHER; return its Sample and stdout (empty unless
+    `capture`). Raises BenchError on an exit code outside `ok_codes`."""
+    read_fd, write_fd = os.pipe()
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", LAUNCHER, str(write_fd), *argv],
+                cwd=cwd, env=RUN_ENV, stdin=subprocess.DEVNULL,
+                stdout=out if capture else subprocess.DEVNULL, stderr=err,
+                pass_fds=(write_fd,))
+        finally:
+            os.close(write_fd)
+        with os.fdopen(read_fd, "rb") as report:
+            fields = report.read().split()
+        proc.wait()
+        err.seek(0)
+        stderr = err.read().decode(errors="replace")[-4000:]
+        if proc.returncode != 0 or len(fields) != 3:
+            raise BenchError(f"launcher failed for `{shlex.join(argv)}`:\n{stderr}")
+        seconds, maxrss_kib, code = float(fields[0]), int(fields[1]), int(fields[2])
+        if code not in ok_codes:
+            raise BenchError(f"`{shlex.join(argv)}` (cwd {cwd}) exited {code}:\n{stderr}")
+        out.seek(0)
+        return Sample(seconds, maxrss_kib / 1024), out.read()
+
+
+@dataclasses.dataclass
+class Command:
+    """A command to measure, in `cwd`, accepting exit codes `ok_codes`."""
+
+    argv: list[str]
+    cwd: Path
+    ok_codes: frozenset[int] = frozenset({0})
+
+    def run(self, capture: bool = False) -> tuple[Sample, bytes]:
+        """Run the command once (see run_once)."""
+        return run_once(self.argv, self.cwd, self.ok_codes, capture)
+
+
+@dataclasses.dataclass
+class Result:
+    """Measurements and verdict of one case."""
+
+    case: str
+    tool: list[Sample]
+    anchor: list[Sample]
+    target: str
+    failures: list[str]
+
+    @property
+    def tool_median(self) -> float:
+        """Median wall time of policydiff in seconds."""
+        return statistics.median(s.seconds for s in self.tool)
+
+    @property
+    def anchor_median(self) -> float | None:
+        """Median wall time of the anchor in seconds, if there is one."""
+        return statistics.median(s.seconds for s in self.anchor) if self.anchor else None
+
+    @property
+    def ratio(self) -> float | None:
+        """policydiff median / anchor median, if there is an anchor."""
+        anchor = self.anchor_median
+        return self.tool_median / anchor if anchor else None
+
+    @property
+    def peak_rss(self) -> float:
+        """Peak RSS of policydiff over all runs, MiB."""
+        return max(s.rss_mib for s in self.tool)
+
+
+def measure(tool: Command, anchor: Command | None, runs: int) -> tuple[list[Sample], list[Sample]]:
+    """Run tool and anchor interleaved `runs` times each; return their samples."""
+    tool_samples: list[Sample] = []
+    anchor_samples: list[Sample] = []
+    for _ in range(runs):
+        tool_samples.append(tool.run()[0])
+        if anchor:
+            anchor_samples.append(anchor.run()[0])
+    return tool_samples, anchor_samples
+
+
+def precheck_json(tool: Command) -> object:
+    """Run policydiff once capturing stdout; return the parsed JSON or raise."""
+    _, stdout = tool.run(capture=True)
+    try:
+        return json.loads(stdout)
+    except ValueError as e:
+        raise BenchError(f"`{shlex.join(tool.argv)}` printed invalid JSON: {e}\n"
+                         f"{stdout[:500].decode(errors='replace')}") from e
+
+
+def count_versions(doc: object) -> int | None:
+    """Return the number of version entries in `versions --format json` output.
+
+    Accepts a top-level list, an object with a "versions" list, or a one-element
+    list of per-policy objects holding a "versions" list; None otherwise."""
+    if isinstance(doc, dict) and isinstance(doc.get("versions"), list):
+        return len(doc["versions"])
+    if isinstance(doc, list):
+        if len(doc) == 1 and isinstance(doc[0], dict) and isinstance(doc[0].get("versions"), list):
+            return len(doc[0]["versions"])
+        return len(doc)
+    return None
+
+
+# --------------------------------------------------------------------------
+# Cases
+# --------------------------------------------------------------------------
+
+def diff_commands(binary: Path, old: Path, new: Path, cwd: Path) -> tuple[Command, Command]:
+    """Return the policydiff and git word-diff commands for an OLD/NEW pair."""
+    tool = Command([str(binary), "diff", str(old), str(new), "--format", "json"], cwd)
+    anchor = Command(["git", "diff", "--no-index", "--word-diff=porcelain", str(old), str(new)],
+                     cwd, frozenset({0, 1}))
+    return tool, anchor
+
+
+def ratio_case(name: str, tool: Command, anchor: Command, runs: int,
+               rss_limit: float | None = None) -> Result:
+    """Pre-check, then measure a policydiff-vs-anchor case with a ratio target."""
+    precheck_json(tool)
+    anchor.run()
+    tool_s, anchor_s = measure(tool, anchor, runs)
+    target = f"ratio ≤ {RATIO_TARGET}"
+    result = Result(name, tool_s, anchor_s, target, [])
+    if result.ratio > RATIO_TARGET:
+        result.failures.append(f"ratio {result.ratio:.2f} > {RATIO_TARGET}")
+    if rss_limit is not None:
+        result.target += f", RSS ≤ {rss_limit:g} MiB"
+        if result.peak_rss > rss_limit:
+            result.failures.append(f"peak RSS {result.peak_rss:.1f} MiB > {rss_limit:g} MiB")
+    return result
+
+
+def case_bundled(binary: Path, tmp: Path, args: argparse.Namespace) -> Result:
+    """Bundled policy vs its draft revision."""
+    missing = [str(p) for p in (BUNDLED_OLD, BUNDLED_NEW) if not p.is_file()]
+    if missing:
+        raise BenchError(f"bundled inputs missing: {', '.join(missing)}")
+    return ratio_case("bundled", *diff_commands(binary, BUNDLED_OLD, BUNDLED_NEW, ROOT), args.runs)
+
+
+def case_1mb(binary: Path, tmp: Path, args: argparse.Namespace) -> Result:
+    """Two generated ~1 MB policies with sparse edits."""
+    old, new = gen_1mb(tmp, args.seed)
+    return ratio_case("1mb", *diff_commands(binary, old, new, tmp), args.runs,
+                      rss_limit=RSS_TARGET_MIB)
+
+
+def case_adversarial(binary: Path, tmp: Path, args: argparse.Namespace) -> Result:
+    """~200 KB policy vs the same paragraphs shuffled; absolute time target."""
+    old, new = gen_adversarial(tmp, args.seed)
+    tool, _ = diff_commands(binary, old, new, tmp)
+    precheck_json(tool)
+    tool_s, _ = measure(tool, None, args.adversarial_runs)
+    result = Result("adversarial", tool_s, [], f"median ≤ {ADVERSARIAL_TARGET_S:g} s", [])
+    if result.tool_median > ADVERSARIAL_TARGET_S:
+        result.failures.append(f"median {result.tool_median:.2f} s > {ADVERSARIAL_TARGET_S:g} s")
+    return result
+
+
+def case_versions(binary: Path, tmp: Path, args: argparse.Namespace) -> Result:
+    """History listing of the policy file in a generated 2,000-commit repo."""
+    repo = gen_versions(tmp, args.seed)
+    tool = Command([str(binary), "versions", "--format", "json"], repo)
+    anchor = Command(["git", "log", "--format=%H", "--", POLICY_PATH], repo)
+    git_count = len(anchor.run(capture=True)[1].split())
+    if git_count != POLICY_COMMITS:
+        raise BenchError(f"generator bug: git log lists {git_count} commits, "
+                         f"expected {POLICY_COMMITS}")
+    count = count_versions(precheck_json(tool))
+    result = ratio_case("versions", tool, anchor, args.runs)
+    result.target += f", {POLICY_COMMITS} versions"
+    if count != POLICY_COMMITS:
+        result.failures.append(f"JSON lists {count} versions, expected {POLICY_COMMITS}")
+    return result
+
+
+CASE_FUNCS: dict[str, Callable[[Path, Path, argparse.Namespace], Result]] = {
+    "bundled": case_bundled,
+    "1mb": case_1mb,
+    "adversarial": case_adversarial,
+    "versions": case_versions,
+}
+
+
+# --------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------
+
+def fmt_time(seconds: float | None) -> str:
+    """Format seconds as ms (or s above 10 s); '—' for None."""
+    if seconds is None:
+        return "—"
+    return f"{seconds:.2f} s" if seconds >= 10 else f"{seconds * 1000:.1f} ms"
+
+
+def launcher_floor() -> Sample:
+    """Return the median-time, max-RSS Sample of `true` run 5 times through
+    the launcher: the spawn overhead and RSS floor inside every figure."""
+    samples = [run_once(["true"], ROOT, frozenset({0}))[0] for _ in range(5)]
+    return Sample(statistics.median(s.seconds for s in samples),
+                  max(s.rss_mib for s in samples))
+
+
+def machine_info() -> str:
+    """Return a one-line description of the machine and tool versions."""
+    git = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"machine: nproc={len(os.sched_getaffinity(0))}, cpu={cpu or 'unknown'}, "
+            f"kernel={platform.release()}, python={platform.python_version()}, {git}")
+
+
+def reproduce_command(argv: list[str]) -> str:
+    """Return the shell command that reproduces this run."""
+    prefix = ""
+    if os.environ.get("POLICYDIFF_BIN"):
+        prefix = f"POLICYDIFF_BIN={shlex.quote(os.environ['POLICYDIFF_BIN'])} "
+    return prefix + shlex.join(["python3", "bench/bench.py", *argv])
+
+
+def print_report(results: list[Result], binary: Path, floor: Sample,
+                 args: argparse.Namespace) -> None:
+    """Print the Markdown results table, failure notes and reproduction info."""
+    print(machine_info())
+    print(f"binary: {binary}")
+    print(f"runs: {args.runs} interleaved (adversarial: {args.adversarial_runs}), seed {args.seed}")
+    print(f"launcher floor (`true`): {fmt_time(floor.seconds)}, {floor.rss_mib:.1f} MiB "
+          "(included in every time; peak RSS is never below it)")
+    print()
+    print("| case | policydiff median | anchor median | ratio | peak RSS | target | result |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        ratio = f"{r.ratio:.2f}" if r.ratio is not None else "—"
+        anchor_rss = f" (anchor {max(s.rss_mib for s in r.anchor):.1f})" if r.anchor else ""
+        verdict = "FAIL" if r.failures else "PASS"
+        print(f"| {r.case} | {fmt_time(r.tool_median)} | {fmt_time(r.anchor_median)} | {ratio} "
+              f"| {r.peak_rss:.1f} MiB{anchor_rss} | {r.target} | {verdict} |")
+    for r in results:
+        for failure in r.failures:
+            print(f"- {r.case}: {failure}")
+    print()
+    print(f"reproduce: {reproduce_command(sys.argv[1:])}")
+
+
+def parse_args() -> argparse.Namespace:
+    """Parse command-line options."""
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--runs", type=int, default=11,
+                   help="interleaved runs per command (default 11)")
+    p.add_argument("--adversarial-runs", type=int, default=3,
+                   help="runs for the adversarial case (default 3)")
+    p.add_argument("--only", choices=CASES, help="run a single case")
+    p.add_argument("--seed", type=int, default=20250709, help="generator seed")
+    args = p.parse_args()
+    if args.runs < 1 or args.adversarial_runs < 1:
+        p.error("run counts must be >= 1")
+    return args
+
+
+def main() -> int:
+    """Run the selected cases and return the exit code."""
+    args = parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="policydiff-bench-"))
+    try:
+        binary = policydiff_binary()
+        floor = launcher_floor()
+        results = []
+        for name in ([args.only] if args.only else CASES):
+            print(f"running {name} ...", file=sys.stderr, flush=True)
+            results.append(CASE_FUNCS[name](binary, tmp, args))
+    except BenchError as e:
+        print(f"bench error: {e}", file=sys.stderr)
+        return 2
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print_report(results, binary, floor, args)
+    return 1 if any(r.failures for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,370 @@
+//! The archive: policy versions read from files, standard input or git
+//! history (git2 only), the history of one policy file, and release tags.
+
+mod history;
+mod release;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use git2::{ObjectType, Oid, Repository};
+
+pub use history::{HistoryEntry, history};
+pub use release::{
+    Release, ReleaseRequest, check_release, create_release, effective_of_tag, latest_release,
+    releases, tag_name,
+};
+
+/// Errors of the archive layer.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    /// A file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The input is not a policy text.
+    #[error("{path}: {reason}")]
+    BadInput {
+        /// Where the input came from.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// No git repository where one is needed.
+    #[error("not a git repository (or any parent up to /): {0}")]
+    NotARepository(String),
+    /// A revision that git cannot resolve.
+    #[error("unknown revision '{rev}'{hint}")]
+    UnknownRevision {
+        /// The revision as given.
+        rev: String,
+        /// Extra help for the reader, starting with a separator.
+        hint: String,
+    },
+    /// The path does not exist in the tree of a revision.
+    #[error("'{path}' does not exist at revision '{rev}'")]
+    PathNotAtRevision {
+        /// The path inside the repository.
+        path: String,
+        /// The revision.
+        rev: String,
+    },
+    /// A version spec that names no policy file.
+    #[error("{0}")]
+    Spec(String),
+    /// A release that must not be made.
+    #[error("{0}")]
+    Refused(String),
+    /// Any other git failure.
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+}
+
+type Result<T> = std::result::Result<T, ArchiveError>;
+
+/// Where a version's text came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A file on disk.
+    File,
+    /// Standard input.
+    Stdin,
+    /// A blob in git history.
+    Git {
+        /// The commit the text was read at (full hex id).
+        commit: String,
+        /// Committer date of that commit, RFC 3339.
+        date: String,
+        /// A release tag pointing at that commit, if any.
+        tag: Option<String>,
+    },
+}
+
+/// One version of a policy text.
+#[derive(Debug, Clone)]
+pub struct Version {
+    /// The spec the user gave (`v1`, `HEAD~2:policies/p.md`, a path, `-`).
+    pub spec: String,
+    /// The file's path (repository-relative for git versions).
+    pub path: String,
+    /// Where the text came from.
+    pub origin: Origin,
+    /// The text, valid UTF-8.
+    pub text: String,
+}
+
+/// Largest policy text accepted. Real policies are well under 1 MB; this only
+/// stops a wrong argument (a log file, a disk image) from eating memory.
+pub const MAX_POLICY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Check that raw bytes are a policy text and turn them into a string.
+pub fn decode(bytes: Vec<u8>, path: &str) -> Result<String> {
+    let bad = |reason: String| ArchiveError::BadInput {
+        path: path.to_owned(),
+        reason,
+    };
+    if bytes.len() > MAX_POLICY_BYTES {
+        return Err(too_large(path, bytes.len() as u64));
+    }
+    if let Some(at) = memchr_nul(&bytes) {
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(bad(format!(
+            "binary data (NUL byte at line {line}): not a policy text"
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let raw = e.as_bytes();
+        let line = raw[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        bad(format!(
+            "not valid UTF-8 (line {line}, byte {at}); convert it first, e.g. iconv -f GB18030 -t UTF-8"
+        ))
+    })?;
+    if text.trim().is_empty() {
+        return Err(bad("empty: no policy text".into()));
+    }
+    Ok(text)
+}
+
+fn too_large(path: &str, len: u64) -> ArchiveError {
+    ArchiveError::BadInput {
+        path: path.to_owned(),
+        reason: format!(
+            "{:.1} MiB is larger than the {} MiB limit for a policy text",
+            len as f64 / (1024.0 * 1024.0),
+            MAX_POLICY_BYTES / (1024 * 1024)
+        ),
+    }
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+/// Read a policy file from disk.
+pub fn read_file(path: &Path) -> Result<String> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|source| ArchiveError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    if meta.is_dir() {
+        return Err(ArchiveError::BadInput {
+            path: shown,
+            reason: "is a directory, not a policy file".into(),
+        });
+    }
+    if meta.len() as usize > MAX_POLICY_BYTES {
+        return Err(too_large(&shown, meta.len()));
+    }
+    let bytes = std::fs::read(path).map_err(|source| ArchiveError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    decode(bytes, &shown)
+}
+
+/// A git repository holding policy history.
+pub struct Archive {
+    repo: Repository,
+}
+
+impl Archive {
+    /// Find the repository containing `dir`.
+    pub fn discover(dir: &Path) -> Result<Archive> {
+        Repository::discover(dir)
+            .map(|repo| Archive { repo })
+            .map_err(|_| ArchiveError::NotARepository(dir.display().to_string()))
+    }
+
+    /// The underlying repository.
+    pub fn repo(&self) -> &Repository {
+        &self.repo
+    }
+
+    /// The working tree root.
+    pub fn workdir(&self) -> Result<&Path> {
+        self.repo.workdir().ok_or_else(|| {
+            ArchiveError::Spec("the repository is bare: it has no working tree".into())
+        })
+    }
+
+    /// A path as seen from the repository root ('/'-separated), from a path
+    /// relative to `cwd` or absolute.
+    pub fn repo_path(&self, cwd: &Path, path: &Path) -> Result<String> {
+        let root = std::fs::canonicalize(self.workdir()?)
+            .unwrap_or_else(|_| self.workdir().map(Path::to_path_buf).unwrap_or_default());
+        let abs = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            cwd.join(path)
+        };
+        let abs = normalize_path(&std::fs::canonicalize(&abs).unwrap_or(abs));
+        let rel = abs.strip_prefix(&root).map_err(|_| {
+            ArchiveError::Spec(format!(
+                "{} is outside the repository at {}",
+                path.display(),
+                root.display()
+            ))
+        })?;
+        Ok(rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"))
+    }
+
+    /// Resolve a revision to a commit id.
+    pub fn commit_id(&self, rev: &str) -> Result<Oid> {
+        let object = self
+            .repo
+            .revparse_single(&format!("{rev}^{{commit}}"))
+            .map_err(|_| ArchiveError::UnknownRevision {
+                rev: rev.to_owned(),
+                hint: if self.repo.head().is_err() {
+                    ": the repository has no commits yet".into()
+                } else {
+                    String::new()
+                },
+            })?;
+        Ok(object.id())
+    }
+
+    /// The text of `path` (repository-relative) at revision `rev`.
+    pub fn read_at(&self, rev: &str, path: &str, spec: &str) -> Result<Version> {
+        let id = self.commit_id(rev)?;
+        let commit = self.repo.find_commit(id)?;
+        let tree = commit.tree()?;
+        let entry =
+            tree.get_path(Path::new(path))
+                .map_err(|_| ArchiveError::PathNotAtRevision {
+                    path: path.to_owned(),
+                    rev: rev.to_owned(),
+                })?;
+        if entry.kind() != Some(ObjectType::Blob) {
+            return Err(ArchiveError::BadInput {
+                path: format!("{rev}:{path}"),
+                reason: "is a directory at that revision, not a policy file".into(),
+            });
+        }
+        let blob = self.repo.find_blob(entry.id())?;
+        let text = decode(blob.content().to_vec(), &format!("{rev}:{path}"))?;
+        let tag = self.tags_by_commit()?.remove(&id).and_then(|mut v| v.pop());
+        Ok(Version {
+            spec: spec.to_owned(),
+            path: path.to_owned(),
+            origin: Origin::Git {
+                commit: id.to_string(),
+                date: format_time(commit.committer().when()),
+                tag,
+            },
+            text,
+        })
+    }
+
+    /// Tag names by the commit they point at (annotated or lightweight).
+    pub fn tags_by_commit(&self) -> Result<std::collections::HashMap<Oid, Vec<String>>> {
+        let mut map: std::collections::HashMap<Oid, Vec<String>> = std::collections::HashMap::new();
+        for name in self.repo.tag_names(None)?.iter().flatten().flatten() {
+            if let Ok(obj) = self
+                .repo
+                .revparse_single(&format!("refs/tags/{name}^{{commit}}"))
+            {
+                map.entry(obj.id()).or_default().push(name.to_owned());
+            }
+        }
+        for names in map.values_mut() {
+            names.sort();
+        }
+        Ok(map)
+    }
+}
+
+/// Collapse `.` and `..` components without touching the file system.
+fn normalize_path(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A git time as RFC 3339 in its own offset.
+pub fn format_time(when: git2::Time) -> String {
+    let offset = time::UtcOffset::from_whole_seconds(when.offset_minutes() * 60)
+        .unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::from_unix_timestamp(when.seconds())
+        .map(|t| t.to_offset(offset))
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// Read standard input as a policy text.
+pub fn read_stdin() -> Result<String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(MAX_POLICY_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| ArchiveError::Io {
+            path: "<stdin>".into(),
+            source,
+        })?;
+    decode(bytes, "<stdin>")
+}
+
+/// How a version spec is to be read. Resolution order: `-`; an existing file;
+/// `REV:PATH`; a bare `REV` meaning the configured policy file at `REV`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Spec {
+    /// Standard input.
+    Stdin,
+    /// A file on disk.
+    File(PathBuf),
+    /// A path at a revision; `path` is relative to the repository root unless it
+    /// starts with `./` (relative to the current directory, as in git).
+    RevPath {
+        /// The revision.
+        rev: String,
+        /// The path.
+        path: String,
+    },
+    /// The configured policy file at a revision.
+    Rev(String),
+}
+
+impl Spec {
+    /// Classify a spec string as the user wrote it, relative to `cwd`.
+    pub fn parse(spec: &str, cwd: &Path) -> Spec {
+        if spec == "-" {
+            return Spec::Stdin;
+        }
+        let as_path = cwd.join(spec);
+        if as_path.exists() {
+            return Spec::File(as_path);
+        }
+        if let Some((rev, path)) = spec.split_once(':')
+            && !rev.is_empty()
+            && !path.is_empty()
+        {
+            return Spec::RevPath {
+                rev: rev.to_owned(),
+                path: path.to_owned(),
+            };
+        }
+        Spec::Rev(spec.to_owned())
+    }
+}

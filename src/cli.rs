@@ -1,0 +1,169 @@
+//! Command-line interface (clap derive): commands and global options.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::render::RedlineFormat;
+
+/// Archive, redline and classify privacy-policy versions kept in git.
+#[derive(Debug, Parser)]
+#[command(name = "policydiff", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Configuration file (default: policydiff.toml found from the current directory upward).
+    #[arg(long, global = true, env = "POLICYDIFF_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// When to colour terminal output (NO_COLOR is honoured by `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Redline two versions clause by clause and word by word.
+    ///
+    /// A VERSION is a path to a file; REV:PATH (a file at a git revision; PATH
+    /// from the repository root, or ./PATH from the current directory); a bare
+    /// REV (tag, branch, commit, HEAD~2) meaning the configured policy file at
+    /// that revision; or - for standard input.
+    Diff(DiffArgs),
+    /// Print one version of the policy.
+    Show(ShowArgs),
+    /// List every version of the policy in git history, newest first.
+    Versions(VersionsArgs),
+    /// Tag HEAD as a release of the policy with its effective date.
+    Release(ReleaseArgs),
+    /// Write a policydiff.toml for this repository.
+    Init(InitArgs),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command into a directory.
+    Man {
+        /// Directory to write policydiff.1 and policydiff-COMMAND.1 into.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Which configured policy.
+#[derive(Debug, Args)]
+pub struct PolicyArg {
+    /// Policy name from policydiff.toml (default: the first one).
+    #[arg(long, short = 'p', value_name = "NAME")]
+    pub policy: Option<String>,
+}
+
+/// Arguments of `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old version.
+    #[arg(value_name = "OLD")]
+    pub old: String,
+    /// The new version.
+    #[arg(value_name = "NEW")]
+    pub new: String,
+    /// Which configured policy.
+    #[command(flatten)]
+    pub policy: PolicyArg,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = RedlineFormat::Text)]
+    pub format: RedlineFormat,
+    /// Write to FILE instead of standard output (atomically: all or nothing).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Time budget for aligning clauses, in seconds; past it the diff is coarser and says so.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3.0)]
+    pub timeout: f64,
+}
+
+/// Arguments of `show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The version to print.
+    #[arg(value_name = "VERSION")]
+    pub version: String,
+    /// Which configured policy.
+    #[command(flatten)]
+    pub policy: PolicyArg,
+}
+
+/// Output formats of listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// One line each.
+    Text,
+    /// A JSON list.
+    Json,
+}
+
+/// Arguments of `versions`.
+#[derive(Debug, Args)]
+pub struct VersionsArgs {
+    /// Which configured policy.
+    #[command(flatten)]
+    pub policy: PolicyArg,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// Arguments of `release`.
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    /// Which configured policy.
+    #[command(flatten)]
+    pub policy: PolicyArg,
+    /// Date the released text takes effect (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub effective: String,
+    /// Text to put in the tag message above the summary of changes.
+    #[arg(long, short = 'm', value_name = "TEXT")]
+    pub message: Option<String>,
+    /// Release even if the text is unchanged since the previous release.
+    #[arg(long)]
+    pub allow_unchanged: bool,
+    /// Print the tag message and do not create the tag.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Arguments of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Copy this policy file into policies/ and configure it.
+    #[arg(long, value_name = "FILE")]
+    pub import: Option<PathBuf>,
+    /// Policy name (default: from the imported file name, else privacy-policy).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Human title of the policy.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Locale of the policy text (en, zh-CN …).
+    #[arg(long, default_value = "en")]
+    pub locale: String,
+    /// Overwrite an existing policydiff.toml or policy file.
+    #[arg(long)]
+    pub force: bool,
+}

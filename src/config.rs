@@ -1,0 +1,236 @@
+//! `policydiff.toml`: the policies a repository manages. Found from the
+//! working directory upward; `--config FILE` or `POLICYDIFF_CONFIG` override.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The file name looked for.
+pub const FILE_NAME: &str = "policydiff.toml";
+
+/// Errors reading the configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has wrong keys or values.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong, naming the key (and line where known).
+        message: String,
+    },
+    /// No configuration where one is needed.
+    #[error(
+        "no {FILE_NAME} found in {0} or any parent directory: run `policydiff init`, pass --config, or name files or REV:PATH explicitly"
+    )]
+    NotFound(String),
+    /// A policy name that is not configured.
+    #[error("no policy named '{name}' in {path} (configured: {known})")]
+    UnknownPolicy {
+        /// The name asked for.
+        name: String,
+        /// The config file.
+        path: String,
+        /// The names that exist.
+        known: String,
+    },
+}
+
+/// One managed policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyConfig {
+    /// Short name, used in release tags (`<name>/<effective-date>`).
+    pub name: String,
+    /// Path of the policy file, relative to the config file's directory.
+    pub path: String,
+    /// Human title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// BCP 47 locale of the text (`en`, `zh-CN`).
+    #[serde(default = "default_locale")]
+    pub locale: String,
+}
+
+fn default_locale() -> String {
+    "en".into()
+}
+
+/// The whole file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Managed policies; the first is the default.
+    #[serde(default, rename = "policy")]
+    pub policies: Vec<PolicyConfig>,
+    /// Directory of the config file (paths are relative to it).
+    #[serde(skip)]
+    pub dir: PathBuf,
+    /// The config file itself.
+    #[serde(skip)]
+    pub file: PathBuf,
+}
+
+impl Config {
+    /// Parse and validate TOML text read from `file`.
+    pub fn parse(text: &str, file: &Path) -> Result<Config, ConfigError> {
+        let shown = file.display().to_string();
+        let invalid = |message: String| ConfigError::Invalid {
+            path: shown.clone(),
+            message,
+        };
+        let mut config: Config =
+            toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_owned()))?;
+        config.file = file.to_path_buf();
+        config.dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        if config.policies.is_empty() {
+            return Err(invalid(
+                "no [[policy]] entries: add one with name and path".into(),
+            ));
+        }
+        for (i, p) in config.policies.iter().enumerate() {
+            let key = format!("policy[{i}]");
+            let safe = !p.name.is_empty()
+                && p.name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+                && !p.name.starts_with(['.', '-']);
+            if !safe {
+                return Err(invalid(format!(
+                    "{key}.name = {:?}: use letters, digits, '-', '_' or '.' (it becomes a git tag prefix)",
+                    p.name
+                )));
+            }
+            if p.path.trim().is_empty() {
+                return Err(invalid(format!("{key}.path is empty")));
+            }
+            if Path::new(&p.path).is_absolute() {
+                return Err(invalid(format!(
+                    "{key}.path = {:?} must be relative to the directory of {FILE_NAME}",
+                    p.path
+                )));
+            }
+            if p.locale.trim().is_empty() {
+                return Err(invalid(format!("{key}.locale is empty")));
+            }
+            if config.policies[..i].iter().any(|q| q.name == p.name) {
+                return Err(invalid(format!("{key}.name = {:?} is used twice", p.name)));
+            }
+        }
+        Ok(config)
+    }
+
+    /// Read a config file.
+    pub fn load(file: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(file).map_err(|source| ConfigError::Io {
+            path: file.display().to_string(),
+            source,
+        })?;
+        Config::parse(&text, file)
+    }
+
+    /// Find `policydiff.toml` from `dir` upward.
+    pub fn discover(dir: &Path) -> Option<PathBuf> {
+        dir.ancestors()
+            .map(|d| d.join(FILE_NAME))
+            .find(|f| f.is_file())
+    }
+
+    /// The policy named `name`, or the first one.
+    pub fn policy(&self, name: Option<&str>) -> Result<&PolicyConfig, ConfigError> {
+        match name {
+            None => self
+                .policies
+                .first()
+                .ok_or_else(|| ConfigError::NotFound(self.dir.display().to_string())),
+            Some(n) => self.policies.iter().find(|p| p.name == n).ok_or_else(|| {
+                ConfigError::UnknownPolicy {
+                    name: n.to_owned(),
+                    path: self.file.display().to_string(),
+                    known: self
+                        .policies
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }
+            }),
+        }
+    }
+
+    /// Absolute path of a policy's file.
+    pub fn policy_file(&self, policy: &PolicyConfig) -> PathBuf {
+        self.dir.join(&policy.path)
+    }
+
+    /// TOML text for a new config with one policy.
+    pub fn template(policy: &PolicyConfig) -> String {
+        let body = toml::to_string(&Config {
+            policies: vec![policy.clone()],
+            ..Config::default()
+        })
+        .unwrap_or_default();
+        format!(
+            "# policydiff configuration: the policies this repository manages.\n# Paths are relative to this file. The first policy is the default.\n\n{body}"
+        )
+    }
+}
+
+impl std::str::FromStr for Config {
+    type Err = ConfigError;
+    fn from_str(s: &str) -> Result<Config, ConfigError> {
+        Config::parse(s, Path::new(FILE_NAME))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_policies() {
+        let c: Config = "[[policy]]\nname = \"privacy-policy\"\npath = \"policies/p.md\"\n"
+            .parse()
+            .unwrap();
+        assert_eq!(c.policies[0].locale, "en");
+        assert_eq!(c.policy(None).unwrap().name, "privacy-policy");
+        assert!(c.policy(Some("nope")).is_err());
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let e = "[[policy]]\nname = \"p\"\npth = \"x\"\n"
+            .parse::<Config>()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("pth"), "{e}");
+        assert!(e.contains("line 3"), "{e}");
+        let e = "[[policy]]\nname = \"a b\"\npath = \"x\"\n"
+            .parse::<Config>()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("policy[0].name"), "{e}");
+        let e = "".parse::<Config>().unwrap_err().to_string();
+        assert!(e.contains("no [[policy]]"), "{e}");
+    }
+
+    #[test]
+    fn template_round_trips() {
+        let p = PolicyConfig {
+            name: "p".into(),
+            path: "policies/p.md".into(),
+            title: Some("P".into()),
+            locale: "zh-CN".into(),
+        };
+        let c: Config = Config::template(&p).parse().unwrap();
+        assert_eq!(c.policies, vec![p]);
+    }
+}

@@ -1,0 +1,208 @@
+//! Markdown (CommonMark + front matter) into clauses, via comrak.
+
+use comrak::nodes::{AstNode, ListDelimType, ListType, NodeValue};
+use comrak::{Arena, Options, parse_document};
+
+use super::{Builder, ClauseKind};
+
+/// Parse Markdown into `builder`.
+pub(crate) fn parse(text: &str, builder: &mut Builder) {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut options = Options::default();
+    options.extension.front_matter_delimiter = Some("---".into());
+    let arena = Arena::new();
+    let root = parse_document(&arena, text, &options);
+    for child in root.children() {
+        block(child, builder, None, 0);
+    }
+}
+
+/// Walk one block node. `item` is the enclosing list item's clause, `depth` the list depth.
+fn block<'a>(node: &'a AstNode<'a>, b: &mut Builder, item: Option<usize>, depth: u8) {
+    let line = node.data().sourcepos.start.line;
+    let value = node.data().value.clone();
+    match value {
+        NodeValue::FrontMatter(raw) => front_matter(&raw, line, b),
+        NodeValue::Heading(h) => {
+            let (text, links) = inline_text(node);
+            b.push(ClauseKind::Heading, h.level, None, &text, line, links);
+        }
+        NodeValue::Paragraph => {
+            let (text, links) = inline_text(node);
+            let i = b.push(ClauseKind::Paragraph, 0, None, &text, line, links);
+            if let Some(p) = item {
+                b.set_parent(i, p);
+            }
+        }
+        NodeValue::List(_) | NodeValue::BlockQuote | NodeValue::Document => {
+            for child in node.children() {
+                block(child, b, item, depth);
+            }
+        }
+        NodeValue::Item(list) => list_item(node, &list, b, item, depth + 1),
+        NodeValue::CodeBlock(code) => {
+            b.push(
+                ClauseKind::Verbatim,
+                0,
+                None,
+                &code.literal,
+                line,
+                Vec::new(),
+            );
+        }
+        NodeValue::HtmlBlock(html) => {
+            b.push(
+                ClauseKind::Verbatim,
+                0,
+                None,
+                &html.literal,
+                line,
+                Vec::new(),
+            );
+        }
+        _ => {
+            // Tables, thematic breaks and other blocks: keep any text they hold.
+            let (text, links) = inline_text(node);
+            if !text.trim().is_empty() {
+                b.push(ClauseKind::Paragraph, 0, None, &text, line, links);
+            }
+        }
+    }
+}
+
+/// A list item becomes one clause from its first paragraph, labelled with its
+/// number as written; later blocks of the item become its children.
+fn list_item<'a>(
+    node: &'a AstNode<'a>,
+    list: &comrak::nodes::NodeList,
+    b: &mut Builder,
+    parent: Option<usize>,
+    depth: u8,
+) {
+    let line = node.data().sourcepos.start.line;
+    let label = match list.list_type {
+        ListType::Ordered => Some(format!(
+            "{}{}",
+            list.start,
+            match list.delimiter {
+                ListDelimType::Period => '.',
+                ListDelimType::Paren => ')',
+            }
+        )),
+        ListType::Bullet => None,
+    };
+    let mut children = node.children();
+    let first = children.next();
+    let (text, links) = match first {
+        Some(p) if matches!(p.data().value, NodeValue::Paragraph) => inline_text(p),
+        _ => (String::new(), Vec::new()),
+    };
+    let consumed = first.is_some_and(|p| matches!(p.data().value, NodeValue::Paragraph));
+    // A bullet item's text may itself start with a written label ("- (a) ...").
+    let index = match label {
+        Some(_) => b.push(ClauseKind::ListItem, depth, label, &text, line, links),
+        None => {
+            let (l, rest) = super::split_label(&text);
+            let l = l.map(str::to_owned);
+            b.push(ClauseKind::ListItem, depth, l, rest, line, links)
+        }
+    };
+    if let Some(p) = parent {
+        b.set_parent(index, p);
+    }
+    let rest = node.children().skip(usize::from(consumed));
+    for child in rest {
+        block(child, b, Some(index), depth);
+    }
+}
+
+/// `key: value` lines of the front matter; each field is a clause of kind `meta`.
+fn front_matter(raw: &str, first_line: usize, b: &mut Builder) {
+    for (i, line) in raw.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed == "---" || trimmed.starts_with('#') {
+            continue;
+        }
+        if let Some((key, value)) = trimmed.split_once(':') {
+            let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+            b.push(
+                ClauseKind::Meta,
+                0,
+                Some(key.trim().to_owned()),
+                value,
+                first_line + i,
+                Vec::new(),
+            );
+        }
+    }
+}
+
+/// The visible text of an inline container (emphasis and link markup removed,
+/// breaks as spaces) and the link targets inside it.
+fn inline_text<'a>(node: &'a AstNode<'a>) -> (String, Vec<String>) {
+    let mut text = String::new();
+    let mut links = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        match &n.data().value {
+            NodeValue::Text(t) => text.push_str(t),
+            NodeValue::Code(c) => text.push_str(&c.literal),
+            NodeValue::HtmlInline(h) => text.push_str(h),
+            NodeValue::SoftBreak | NodeValue::LineBreak => text.push(' '),
+            NodeValue::Link(l) | NodeValue::Image(l) => {
+                links.push(l.url.clone());
+                stack.extend(n.reverse_children());
+            }
+            _ => stack.extend(n.reverse_children()),
+        }
+    }
+    (text, links)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::document::{ClauseKind, Document, Format};
+
+    fn parse(md: &str) -> Document {
+        Document::parse(md, Format::Markdown)
+    }
+
+    #[test]
+    fn headings_lists_and_labels() {
+        let doc = parse(
+            "---\ntitle: Privacy Policy\neffective: 2025-07-09\n---\n\n# Privacy Policy\n\n## VI. Notice and Revision\n\n1. In order to *provide*\n\n2) Second item\n\n( 1 ) Our service\n",
+        );
+        let c = &doc.clauses;
+        assert_eq!(doc.meta("effective"), Some("2025-07-09"));
+        assert_eq!(doc.title(), Some("Privacy Policy"));
+        let heading = c.iter().find(|c| c.text == "Notice and Revision").unwrap();
+        assert_eq!(heading.label.as_deref(), Some("VI."));
+        assert_eq!(heading.kind, ClauseKind::Heading);
+        let item = c.iter().find(|c| c.text == "In order to provide").unwrap();
+        assert_eq!(item.label.as_deref(), Some("1."));
+        assert_eq!(item.kind, ClauseKind::ListItem);
+        assert_eq!(item.section, ["Privacy Policy", "VI. Notice and Revision"]);
+        assert_eq!(item.line, 10);
+        let paren = c.iter().find(|c| c.text == "Second item").unwrap();
+        assert_eq!(paren.label.as_deref(), Some("2)"));
+        let p = c.iter().find(|c| c.text == "Our service").unwrap();
+        assert_eq!(p.label.as_deref(), Some("( 1 )"));
+        assert_eq!(p.line, 14);
+    }
+
+    #[test]
+    fn link_targets_are_kept_but_not_compared() {
+        let a = parse("Contact [us](https://a.example/contact).");
+        let b = parse("Contact [us](https://b.example/contact).");
+        assert_eq!(a.clauses[0].norm, b.clauses[0].norm);
+        assert_eq!(a.clauses[0].links, ["https://a.example/contact"]);
+    }
+
+    #[test]
+    fn nested_list_items_have_item_parents() {
+        let doc = parse("1. Outer\n\n   - inner\n");
+        assert_eq!(doc.clauses.len(), 2);
+        assert_eq!(doc.clauses[1].parent, Some(0));
+        assert_eq!(doc.clauses[1].level, 2);
+    }
+}

@@ -1,0 +1,210 @@
+//! The document model: a policy text (Markdown or plain text) parsed into a
+//! tree of clauses. This layer never touches git or files: it takes a string
+//! and returns a [`Document`].
+
+mod label;
+mod markdown;
+mod normalize;
+
+use serde::{Deserialize, Serialize};
+
+pub use label::split_label;
+pub use normalize::{is_cjk, normalize, normalize_token};
+
+/// How a policy text is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// CommonMark with optional `---` front matter.
+    Markdown,
+    /// Plain text: one clause per non-empty line.
+    Text,
+}
+
+impl Format {
+    /// The format implied by a file name: `.txt` is plain text, anything else Markdown.
+    pub fn from_path(path: &str) -> Format {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".txt") || lower.ends_with(".text") {
+            Format::Text
+        } else {
+            Format::Markdown
+        }
+    }
+}
+
+/// What kind of block a clause was written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClauseKind {
+    /// A front-matter field (`effective: 2025-07-09`); its key is the label.
+    Meta,
+    /// A section title.
+    Heading,
+    /// A paragraph of running text.
+    Paragraph,
+    /// An item of a numbered or bulleted list.
+    ListItem,
+    /// Verbatim text (code block or raw HTML block), kept as written.
+    Verbatim,
+}
+
+/// One clause of a policy: the unit of alignment and comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clause {
+    /// The block the clause was written as.
+    pub kind: ClauseKind,
+    /// Heading level (1–6) for headings; list nesting depth (1 = top) for items; 0 otherwise.
+    pub level: u8,
+    /// The number label as written (`1.`, `( 1 )`, `II.`, `一、`), if any.
+    pub label: Option<String>,
+    /// The visible text without its label (Markdown markup removed).
+    pub text: String,
+    /// Comparison form of `text`: equal forms differ only editorially.
+    pub norm: String,
+    /// Index of the enclosing heading or list item, if any.
+    pub parent: Option<usize>,
+    /// Titles of the enclosing headings, outermost first, each with its label.
+    pub section: Vec<String>,
+    /// 1-based source line where the clause starts.
+    pub line: usize,
+    /// Link targets in the clause; kept out of `norm` because a changed target
+    /// behind unchanged visible text is editorial for the redline.
+    pub links: Vec<String>,
+}
+
+impl Clause {
+    /// The clause as a reader cites it: label and text.
+    pub fn display(&self) -> String {
+        match &self.label {
+            Some(l) if self.kind != ClauseKind::Meta => format!("{l} {}", self.text),
+            Some(l) => format!("{l}: {}", self.text),
+            None => self.text.clone(),
+        }
+    }
+}
+
+/// A parsed policy: clauses in document order, with the tree kept as parent links.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Document {
+    /// Every clause in document order.
+    pub clauses: Vec<Clause>,
+}
+
+impl Document {
+    /// Parse `text` in the given format. Never fails: any string is a document.
+    pub fn parse(text: &str, format: Format) -> Document {
+        let mut builder = Builder::default();
+        match format {
+            Format::Markdown => markdown::parse(text, &mut builder),
+            Format::Text => {
+                let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+                for (i, line) in text.lines().enumerate() {
+                    if !line.trim().is_empty() {
+                        builder.push(ClauseKind::Paragraph, 0, None, line, i + 1, Vec::new());
+                    }
+                }
+            }
+        }
+        Document {
+            clauses: builder.clauses,
+        }
+    }
+
+    /// The document title: the `title` front-matter field, else the first heading.
+    pub fn title(&self) -> Option<&str> {
+        self.meta("title").or_else(|| {
+            self.clauses
+                .iter()
+                .find(|c| c.kind == ClauseKind::Heading)
+                .map(|c| c.text.as_str())
+        })
+    }
+
+    /// The value of a front-matter field.
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.clauses
+            .iter()
+            .take_while(|c| c.kind == ClauseKind::Meta)
+            .find(|c| c.label.as_deref() == Some(key))
+            .map(|c| c.text.as_str())
+    }
+}
+
+/// Builds the clause list while tracking the heading stack.
+#[derive(Default)]
+pub(crate) struct Builder {
+    clauses: Vec<Clause>,
+    /// Open headings: (level, clause index).
+    headings: Vec<(u8, usize)>,
+}
+
+impl Builder {
+    /// Add a clause. `label` is the label from the markup (a list item's number);
+    /// without one, a label written at the start of `text` is split off.
+    pub(crate) fn push(
+        &mut self,
+        kind: ClauseKind,
+        level: u8,
+        label: Option<String>,
+        text: &str,
+        line: usize,
+        links: Vec<String>,
+    ) -> usize {
+        let text = text.trim();
+        let (label, body) = match (label, kind) {
+            (Some(l), _) => (Some(l), text),
+            (None, ClauseKind::Meta | ClauseKind::Verbatim) => (None, text),
+            (None, _) => {
+                let (l, rest) = split_label(text);
+                (l.map(str::to_owned), rest)
+            }
+        };
+        if kind == ClauseKind::Heading {
+            while self.headings.last().is_some_and(|&(l, _)| l >= level) {
+                self.headings.pop();
+            }
+        }
+        let section = self
+            .headings
+            .iter()
+            .map(|&(_, i)| self.clauses[i].display())
+            .collect();
+        let parent = self.headings.last().map(|&(_, i)| i);
+        let index = self.clauses.len();
+        self.clauses.push(Clause {
+            kind,
+            level,
+            label,
+            norm: normalize(body),
+            text: body.to_owned(),
+            parent,
+            section,
+            line,
+            links,
+        });
+        if kind == ClauseKind::Heading {
+            self.headings.push((level, index));
+        }
+        index
+    }
+
+    /// Make `parent` the parent of the clause at `child` (list nesting).
+    pub(crate) fn set_parent(&mut self, child: usize, parent: usize) {
+        self.clauses[child].parent = Some(parent);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_one_clause_per_line() {
+        let doc = Document::parse("\u{FEFF}Title\n\n1. First\n( 2 ) Second\n", Format::Text);
+        let texts: Vec<_> = doc.clauses.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["Title", "First", "Second"]);
+        assert_eq!(doc.clauses[2].label.as_deref(), Some("( 2 )"));
+        assert_eq!(doc.clauses[2].line, 4);
+    }
+}

@@ -1,0 +1,119 @@
+//! Comparison text: the form in which two clauses are equal when they differ
+//! only editorially (whitespace, punctuation spacing and width, invisible
+//! characters, letter case).
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Characters that render as nothing (or as a plain space) and so never carry
+/// meaning in a policy: zero-width space/joiners, word joiner, BOM, soft hyphen.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}'
+    )
+}
+
+/// True for CJK ideographs, kana and Hangul: scripts written without spaces,
+/// so spaces next to them are layout, not meaning.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // Hiragana, Katakana
+        | 0x3400..=0x4DBF    // CJK Extension A
+        | 0x4E00..=0x9FFF    // CJK Unified Ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xF900..=0xFAFF    // CJK Compatibility Ideographs
+        | 0x20000..=0x2FA1F) // Extensions B..
+}
+
+/// Map one character (already NFKC-normalised) to its comparison form.
+/// NFKC folds full-width ASCII (`，（）１`) to half-width; what it leaves we fold here.
+fn fold_char(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' | '「' | '」' | '『' | '』' => '"',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+        '。' | '｡' => '.',
+        '、' => ',',
+        '【' | '〔' | '［' => '[',
+        '】' | '〕' | '］' => ']',
+        '《' | '〈' => '<',
+        '》' | '〉' => '>',
+        c if c.is_whitespace() => ' ',
+        c => c,
+    }
+}
+
+/// Punctuation around which spacing is editorial ("3 )" vs "3)", "a , b" vs "a, b").
+fn is_spacing_punct(c: char) -> bool {
+    c.is_ascii_punctuation() && !matches!(c, '#' | '$' | '%' | '&' | '@' | '_' | '~' | '`' | '^')
+}
+
+/// The comparison form of a clause text. Two texts whose normal forms are equal
+/// differ only editorially.
+pub fn normalize(text: &str) -> String {
+    let folded: Vec<char> = text
+        .nfkc()
+        .filter(|c| !is_invisible(*c))
+        .map(fold_char)
+        .flat_map(char::to_lowercase)
+        .collect();
+    let mut out = String::with_capacity(folded.len());
+    let mut pending_space = false;
+    for c in folded {
+        if c == ' ' {
+            pending_space = true;
+            continue;
+        }
+        if pending_space {
+            // Only a space between two words of a spaced script carries meaning;
+            // next to punctuation or CJK text it is layout.
+            if let Some(prev) = out.chars().next_back() {
+                let layout = |x: char| is_spacing_punct(x) || is_cjk(x);
+                if !layout(prev) && !layout(c) {
+                    out.push(' ');
+                }
+            }
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Lowercased, width- and punctuation-folded form of one word token, used as the
+/// key for word-level diffs.
+pub fn normalize_token(token: &str) -> String {
+    token
+        .nfkc()
+        .filter(|c| !is_invisible(*c))
+        .map(fold_char)
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spacing_around_punctuation_is_editorial() {
+        assert_eq!(normalize("3 ) [Modify"), normalize("3) [Modify"));
+        assert_eq!(normalize("services , or"), normalize("services, or"));
+        assert_eq!(normalize("( 1 ) Our"), normalize("(1) Our"));
+    }
+
+    #[test]
+    fn width_case_and_invisibles_are_editorial() {
+        assert_eq!(normalize("（１）我们"), normalize("(1) 我们"));
+        assert_eq!(normalize("We\u{200B} Share"), normalize("we share"));
+        assert_eq!(normalize("a\u{00A0}b"), normalize("a b"));
+        assert_eq!(normalize("“quoted”"), normalize("\"quoted\""));
+        assert_eq!(normalize("个人 信息"), normalize("个人信息"));
+    }
+
+    #[test]
+    fn words_stay_apart() {
+        assert_ne!(normalize("we share"), normalize("weshare"));
+        assert_ne!(normalize("will not share"), normalize("will share"));
+    }
+}

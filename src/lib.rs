@@ -1,0 +1,17 @@
+//! policydiff: keep privacy-policy versions in git, redline any two of them
+//! clause by clause and word by word, and (in later layers) classify, notify
+//! and deliver.
+//!
+//! The pipeline, each a module: [`archive`] (git) → [`document`] (clauses) →
+//! [`diff`] (alignment) → [`report`] (the hand-off) → [`render`].
+#![warn(missing_docs, clippy::unwrap_used)]
+
+pub mod archive;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod diff;
+pub mod document;
+pub mod error;
+pub mod render;
+pub mod report;

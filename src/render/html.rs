@@ -1,0 +1,229 @@
+//! Standalone HTML legal redline: no external assets, summary on top,
+//! navigation by clause, deletions struck through in red, insertions
+//! underlined, moves marked at both ends, a print stylesheet. All policy text
+//! is escaped, so markup in a policy never runs.
+
+use std::fmt::Write;
+
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
+
+use super::{kind_word, location, shorten, summary_line};
+use crate::diff::{ChangeKind, InlineTag};
+use crate::report::{Change, Report};
+
+const STYLE: &str = r#"
+:root { --del: #b3261e; --ins: #0b6b2f; --move: #6a3fb5; --muted: #5f6368; }
+* { box-sizing: border-box; }
+body { font: 16px/1.55 system-ui, -apple-system, "Segoe UI", "Noto Sans", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 0; color: #1f1f1f; background: #fff; }
+header, main, nav { max-width: 56rem; margin: 0 auto; padding: 0 1rem; }
+header { padding-top: 1.5rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
+.versions { color: var(--muted); margin: 0 0 .75rem; }
+.summary { display: flex; flex-wrap: wrap; gap: .5rem; padding: 0; list-style: none; }
+.summary li { border: 1px solid #ddd; border-radius: .4rem; padding: .2rem .6rem; }
+.note { background: #fff8e1; border-left: 4px solid #f0b400; padding: .5rem .75rem; }
+nav ol { columns: 2 18rem; padding-left: 1.25rem; font-size: .9rem; }
+nav a { color: inherit; }
+.change { border: 1px solid #ddd; border-left: 6px solid #999; border-radius: .4rem; margin: 1rem 0; padding: .6rem .9rem; }
+.change.added { border-left-color: var(--ins); }
+.change.removed { border-left-color: var(--del); }
+.change.modified { border-left-color: #c77700; }
+.change.moved, .moved-from { border-left-color: var(--move); }
+.change.editorial { border-left-color: #bbb; }
+.change h2 { font-size: 1rem; margin: 0 0 .3rem; }
+.kind { font-size: .75rem; font-weight: 700; letter-spacing: .04em; padding: .05rem .4rem; border-radius: .3rem; background: #eee; margin-right: .4rem; }
+.where { color: var(--muted); font-size: .85rem; margin: 0 0 .4rem; }
+.text { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+del { color: var(--del); text-decoration: line-through; text-decoration-thickness: 2px; background: #fde7e6; }
+ins { color: var(--ins); text-decoration: underline; text-decoration-thickness: 2px; background: #e3f5e8; }
+.marker { color: var(--move); font-size: .85rem; margin: 0 0 .3rem; }
+.moved-from { border: 1px dashed var(--move); border-radius: .4rem; padding: .4rem .9rem; margin: 1rem 0; color: var(--move); font-size: .9rem; }
+footer { max-width: 56rem; margin: 2rem auto; padding: 0 1rem; color: var(--muted); font-size: .8rem; }
+@media print {
+  nav, .legend { display: none; }
+  body { font-size: 11pt; }
+  .change, .moved-from { break-inside: avoid; }
+  del, ins { background: none; }
+  a { color: inherit; text-decoration: none; }
+}
+"#;
+
+/// Render the report as a standalone HTML page.
+pub fn render(report: &Report) -> String {
+    let title = report
+        .new
+        .title
+        .as_deref()
+        .or(report.old.title.as_deref())
+        .unwrap_or("Policy");
+    let mut out = String::with_capacity(64 * 1024);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Redline: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header>\n<h1>Redline: {}</h1>\n<p class=\"versions\">{} → {}</p>\n",
+        lang_of(report),
+        esc(title),
+        esc(title),
+        esc(&report.old.label()),
+        esc(&report.new.label())
+    );
+    let s = &report.stats;
+    let _ = write!(
+        out,
+        "<ul class=\"summary\" id=\"summary\"><li><strong>{}</strong> changes</li><li>{} added</li><li>{} removed</li><li>{} modified</li><li>{} moved</li><li>{} editorial</li><li>{} unchanged</li><li>+{} / −{} words</li></ul>\n<p class=\"summary-line\" hidden>{}</p>\n",
+        report.changes.len(),
+        s.added,
+        s.removed,
+        s.modified,
+        s.moved,
+        s.editorial,
+        s.unchanged,
+        s.words_added,
+        s.words_removed,
+        esc(&summary_line(report))
+    );
+    for note in &report.notes {
+        let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(note));
+    }
+    out.push_str(
+        "<p class=\"legend\">Legend: <del>deleted</del> <ins>inserted</ins></p>\n</header>\n",
+    );
+
+    if !report.changes.is_empty() {
+        out.push_str("<nav aria-label=\"Changes\"><h2>Changes by clause</h2><ol>\n");
+        for change in &report.changes {
+            let _ = writeln!(
+                out,
+                "<li><a href=\"#{}\">{} {}</a></li>",
+                attr(&change.id),
+                kind_word(change.kind),
+                esc(&shorten(&change.title(), 80))
+            );
+        }
+        out.push_str("</ol></nav>\n");
+    }
+
+    out.push_str("<main>\n");
+    // The old end of each move is marked where the clause used to stand: before
+    // the first change whose old clause comes after it.
+    let mut moved_from: Vec<(usize, &Change)> = report
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Moved)
+        .map(|c| {
+            let old_line = c.old.as_ref().map_or(0, |o| o.line);
+            let pos = report
+                .changes
+                .iter()
+                .position(|d| {
+                    d.kind != ChangeKind::Moved && d.old.as_ref().is_some_and(|o| o.line > old_line)
+                })
+                .unwrap_or(report.changes.len());
+            (pos, c)
+        })
+        .collect();
+    moved_from.sort_by_key(|&(pos, _)| pos);
+    let mut stubs = moved_from.into_iter().peekable();
+    for (n, change) in report.changes.iter().enumerate() {
+        while let Some((_, c)) = stubs.next_if(|&(pos, _)| pos == n) {
+            write_moved_stub(&mut out, c);
+        }
+        write_change(&mut out, change);
+    }
+    for (_, c) in stubs {
+        write_moved_stub(&mut out, c);
+    }
+    if report.changes.is_empty() {
+        out.push_str("<p>No changes.</p>\n");
+    }
+    let _ = write!(
+        out,
+        "</main>\n<footer>Generated by {}. Report schema {}.</footer>\n</body>\n</html>\n",
+        esc(&report.generator),
+        report.schema_version
+    );
+    out
+}
+
+fn write_moved_stub(out: &mut String, change: &Change) {
+    let _ = writeln!(
+        out,
+        "<p class=\"moved-from\" id=\"{}-from\">↧ Clause moved away from here: <a href=\"#{}\">{}</a></p>",
+        attr(&change.id),
+        attr(&change.id),
+        esc(&shorten(&change.title(), 100))
+    );
+}
+
+fn write_change(out: &mut String, change: &Change) {
+    let kind = match change.kind {
+        ChangeKind::Added => "added",
+        ChangeKind::Removed => "removed",
+        ChangeKind::Modified => "modified",
+        ChangeKind::Moved => "moved",
+        ChangeKind::Editorial => "editorial",
+    };
+    let c = change.clause();
+    let _ = write!(
+        out,
+        "<section class=\"change {kind}\" id=\"{}\" data-kind=\"{kind}\">\n<h2><span class=\"kind\">{}</span>{}</h2>\n",
+        attr(&change.id),
+        kind_word(change.kind),
+        esc(&location(change))
+    );
+    if let (Some(o), Some(n)) = (&change.old, &change.new) {
+        if change.kind == ChangeKind::Moved {
+            let _ = writeln!(
+                out,
+                "<p class=\"marker\">↥ Moved here from {} (old line {}) — <a href=\"#{}-from\">see where it was</a></p>",
+                esc(&o.section.join(" › ")),
+                o.line,
+                attr(&change.id)
+            );
+        }
+        if o.label != n.label {
+            let _ = writeln!(
+                out,
+                "<p class=\"marker\">Number <del>{}</del> <ins>{}</ins></p>",
+                esc(o.label.as_deref().unwrap_or("(none)")),
+                esc(n.label.as_deref().unwrap_or("(none)"))
+            );
+        }
+    }
+    out.push_str("<p class=\"text\">");
+    match change.kind {
+        ChangeKind::Added => {
+            let _ = write!(out, "<ins>{}</ins>", esc(&c.text));
+        }
+        ChangeKind::Removed => {
+            let _ = write!(out, "<del>{}</del>", esc(&c.text));
+        }
+        _ if change.inline.is_empty() => out.push_str(&esc(&c.text)),
+        _ => {
+            for op in &change.inline {
+                let _ = match op.op {
+                    InlineTag::Equal => write!(out, "{}", esc(&op.text)),
+                    InlineTag::Delete => write!(out, "<del>{}</del>", esc(&op.text)),
+                    InlineTag::Insert => write!(out, "<ins>{}</ins>", esc(&op.text)),
+                };
+            }
+        }
+    }
+    out.push_str("</p>\n</section>\n");
+}
+
+/// `zh` when the new text is mostly CJK, else `en`: the page's lang attribute.
+fn lang_of(report: &Report) -> &'static str {
+    let sample: String = report
+        .changes
+        .iter()
+        .take(20)
+        .map(|c| c.clause().text.as_str())
+        .chain(report.new.title.as_deref())
+        .collect();
+    let cjk = sample
+        .chars()
+        .filter(|&c| crate::document::is_cjk(c))
+        .count();
+    let letters = sample.chars().filter(|c| c.is_alphabetic()).count().max(1);
+    if cjk * 2 > letters { "zh" } else { "en" }
+}

@@ -1,0 +1,135 @@
+//! Markdown redline for pull-request comments. Deletions are `~~struck~~`,
+//! insertions **bold**, so the meaning survives where HTML is stripped.
+
+use std::fmt::Write;
+
+use super::{kind_word, location, summary_line};
+use crate::diff::{ChangeKind, InlineTag};
+use crate::report::Report;
+
+/// Escape text so Markdown shows it literally (no links, emphasis or HTML).
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '('
+                | ')'
+                | '#'
+                | '+'
+                | '-'
+                | '!'
+                | '|'
+                | '~'
+                | '&'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Markers around a run, placed inside its outer white space so `**x **` never happens.
+fn mark(text: &str, marker: &str) -> String {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return text.to_owned();
+    }
+    let lead = &text[..text.len() - text.trim_start().len()];
+    let trail = &text[text.trim_end().len()..];
+    format!("{lead}{marker}{}{marker}{trail}", escape(trimmed))
+}
+
+/// Render the report as Markdown.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let title = report
+        .new
+        .title
+        .as_deref()
+        .or(report.old.title.as_deref())
+        .unwrap_or("Policy");
+    let _ = writeln!(out, "## Policy redline: {}\n", escape(title));
+    let _ = writeln!(
+        out,
+        "`{}` → `{}`\n",
+        report.old.label().replace('`', "'"),
+        report.new.label().replace('`', "'")
+    );
+    let _ = writeln!(out, "{}\n", escape(&summary_line(report)));
+    for note in &report.notes {
+        let _ = writeln!(out, "> **Note:** {}\n", escape(note));
+    }
+    if report.changes.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "Legend: ~~deleted~~ **inserted**\n");
+    for (n, change) in report.changes.iter().enumerate() {
+        let c = change.clause();
+        let _ = writeln!(
+            out,
+            "### {}. {}\n\n_{}_\n",
+            n + 1,
+            kind_word(change.kind),
+            escape(&location(change))
+        );
+        let body = match change.kind {
+            ChangeKind::Added => mark(&c.text, "**"),
+            ChangeKind::Removed => mark(&c.text, "~~"),
+            _ if change.inline.is_empty() => escape(&c.text),
+            _ => change
+                .inline
+                .iter()
+                .map(|op| match op.op {
+                    InlineTag::Equal => escape(&op.text),
+                    InlineTag::Delete => mark(&op.text, "~~"),
+                    InlineTag::Insert => mark(&op.text, "**"),
+                })
+                .collect(),
+        };
+        if let (Some(o), Some(nw)) = (&change.old, &change.new) {
+            if change.kind == ChangeKind::Moved {
+                let _ = writeln!(
+                    out,
+                    "> Moved from {} (old line {})  ",
+                    escape(&o.section.join(" › ")),
+                    o.line
+                );
+            }
+            if o.label != nw.label {
+                let _ = writeln!(
+                    out,
+                    "> Number {} → {}  ",
+                    escape(o.label.as_deref().unwrap_or("(none)")),
+                    escape(nw.label.as_deref().unwrap_or("(none)"))
+                );
+            }
+        }
+        let _ = writeln!(out, "> {body}\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape("<script>*x*</script>"),
+            "\\<script\\>\\*x\\*\\</script\\>"
+        );
+        assert_eq!(mark(" new words ", "**"), " **new words** ");
+    }
+}

@@ -1,0 +1,126 @@
+//! Terminal redline: git-style `[-deleted-]{+inserted+}` markers, or colour
+//! (red strike-through, green underline) when `color` is on.
+
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Effects, Style};
+
+use super::{kind_word, location, summary_line};
+use crate::diff::{ChangeKind, InlineTag};
+use crate::report::{Change, Report};
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, style: Style, text: &str, plain: (&str, &str)) -> String {
+        if self.on {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            format!("{}{text}{}", plain.0, plain.1)
+        }
+    }
+    fn del(&self, t: &str) -> String {
+        self.wrap(
+            AnsiColor::Red.on_default().effects(Effects::STRIKETHROUGH),
+            t,
+            ("[-", "-]"),
+        )
+    }
+    fn ins(&self, t: &str) -> String {
+        self.wrap(
+            AnsiColor::Green.on_default().effects(Effects::UNDERLINE),
+            t,
+            ("{+", "+}"),
+        )
+    }
+    fn bold(&self, t: &str) -> String {
+        self.wrap(Style::new().bold(), t, ("", ""))
+    }
+    fn dim(&self, t: &str) -> String {
+        self.wrap(Style::new().dimmed(), t, ("", ""))
+    }
+}
+
+/// Render the report for a terminal.
+pub fn render(report: &Report, color: bool) -> String {
+    let p = Paint { on: color };
+    let mut out = String::new();
+    let title = report
+        .new
+        .title
+        .as_deref()
+        .or(report.old.title.as_deref())
+        .unwrap_or("Policy");
+    let _ = writeln!(
+        out,
+        "{}",
+        p.bold(&format!(
+            "{title}: {} → {}",
+            report.old.label(),
+            report.new.label()
+        ))
+    );
+    let _ = writeln!(out, "{}", summary_line(report));
+    for note in &report.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    for change in &report.changes {
+        out.push('\n');
+        write_change(&mut out, change, &p);
+    }
+    out
+}
+
+fn write_change(out: &mut String, change: &Change, p: &Paint) {
+    let _ = writeln!(
+        out,
+        "{}  {}",
+        p.bold(&format!("[{}] {}", change.id, kind_word(change.kind))),
+        p.dim(&location(change))
+    );
+    match change.kind {
+        ChangeKind::Added => {
+            let _ = writeln!(out, "    {}", p.ins(&change.clause().text));
+        }
+        ChangeKind::Removed => {
+            let _ = writeln!(out, "    {}", p.del(&change.clause().text));
+        }
+        ChangeKind::Moved | ChangeKind::Modified | ChangeKind::Editorial => {
+            if let (ChangeKind::Moved, Some(o)) = (change.kind, &change.old) {
+                let from = if o.section.is_empty() {
+                    "(top)".to_owned()
+                } else {
+                    o.section.join(" › ")
+                };
+                let _ = writeln!(out, "    moved from {from}, old line {}", o.line);
+            }
+            if let (Some(o), Some(n)) = (&change.old, &change.new)
+                && o.label != n.label
+            {
+                let _ = writeln!(
+                    out,
+                    "    number {} → {}",
+                    o.label.as_deref().unwrap_or("(none)"),
+                    n.label.as_deref().unwrap_or("(none)")
+                );
+            }
+            if change.inline.is_empty() {
+                if change.kind != ChangeKind::Editorial {
+                    let _ = writeln!(out, "    {}", change.clause().text);
+                }
+            } else {
+                let mut line = String::from("    ");
+                for op in &change.inline {
+                    match op.op {
+                        InlineTag::Equal => line.push_str(&op.text),
+                        InlineTag::Delete => line.push_str(&p.del(&op.text)),
+                        InlineTag::Insert => line.push_str(&p.ins(&op.text)),
+                    }
+                }
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
+}
