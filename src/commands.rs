@@ -167,8 +167,17 @@ pub fn compare(
     policy: Option<&str>,
     options: &DiffOptions,
 ) -> Report {
-    let old_doc = Document::parse(&old.text, Format::from_path(&old.path));
-    let new_doc = Document::parse(&new.text, Format::from_path(&new.path));
+    // Two documents, two cores: parse them side by side.
+    let (old_doc, new_doc) = std::thread::scope(|s| {
+        let old_doc = s.spawn(|| Document::parse(&old.text, Format::from_path(&old.path)));
+        let new_doc = Document::parse(&new.text, Format::from_path(&new.path));
+        (
+            old_doc
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            new_doc,
+        )
+    });
     let set = diff::diff(&old_doc, &new_doc, options);
     Report::new(policy, (old, &old_doc), (new, &new_doc), &set)
 }

@@ -171,7 +171,7 @@ fn clause_ref(doc: &Document, index: usize) -> ClauseRef {
         index,
         kind: c.kind,
         label: c.label.clone(),
-        section: c.section.clone(),
+        section: c.section.to_vec(),
         line: c.line,
         text: c.text.clone(),
         links: c.links.clone(),

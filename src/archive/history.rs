@@ -43,26 +43,35 @@ pub fn history(archive: &Archive, path: &str, policy: &str) -> Result<Vec<Histor
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
     walk.push(head)?;
 
-    // Blob id of the path per commit; every commit is looked up once even
-    // though it is asked about again as a parent.
-    let mut blobs: HashMap<Oid, Option<Oid>> = HashMap::new();
-    let blob_at =
-        |commit: &git2::Commit<'_>, blobs: &mut HashMap<Oid, Option<Oid>>| -> Result<Option<Oid>> {
-            if let Some(b) = blobs.get(&commit.id()) {
-                return Ok(*b);
+    // Blob id of the path per commit, and per root tree (commits that share a
+    // tree share the answer). Every commit is looked up once even though it is
+    // asked about again as a parent.
+    let mut by_commit: HashMap<Oid, Option<Oid>> = HashMap::new();
+    let mut by_tree: HashMap<Oid, Option<Oid>> = HashMap::new();
+    let mut blob_at = |id: Oid| -> Result<Option<Oid>> {
+        if let Some(b) = by_commit.get(&id) {
+            return Ok(*b);
+        }
+        let tree_id = repo.find_commit(id)?.tree_id();
+        let b = match by_tree.get(&tree_id) {
+            Some(b) => *b,
+            None => {
+                let b = repo
+                    .find_tree(tree_id)?
+                    .get_path(Path::new(path))
+                    .ok()
+                    .map(|e| e.id());
+                by_tree.insert(tree_id, b);
+                b
             }
-            let b = commit
-                .tree()?
-                .get_path(Path::new(path))
-                .ok()
-                .map(|e| e.id());
-            blobs.insert(commit.id(), b);
-            Ok(b)
         };
+        by_commit.insert(id, b);
+        Ok(b)
+    };
 
     let mut releases: HashMap<Oid, super::Release> = HashMap::new();
     for r in super::releases(archive, policy)? {
-        if let Some(b) = blob_at(&repo.find_commit(r.commit)?, &mut blobs)? {
+        if let Some(b) = blob_at(r.commit)? {
             releases.insert(b, r);
         }
     }
@@ -70,14 +79,14 @@ pub fn history(archive: &Archive, path: &str, policy: &str) -> Result<Vec<Histor
     let mut out = Vec::new();
     for id in walk {
         let id = id?;
-        let commit = repo.find_commit(id)?;
-        let Some(blob) = blob_at(&commit, &mut blobs)? else {
+        let Some(blob) = blob_at(id)? else {
             continue;
         };
+        let commit = repo.find_commit(id)?;
         // A merge that takes one side's text brings no new version.
         let mut changed = true;
-        for parent in commit.parents() {
-            if blob_at(&parent, &mut blobs)? == Some(blob) {
+        for parent in commit.parent_ids() {
+            if blob_at(parent)? == Some(blob) {
                 changed = false;
             }
         }

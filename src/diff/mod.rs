@@ -100,7 +100,7 @@ struct Gap {
 /// Word bag of a clause for cheap similarity: sorted hashes of its word tokens.
 fn bag(clause: &Clause) -> Vec<u64> {
     let mut v: Vec<u64> = clause
-        .norm
+        .norm()
         .split_word_bounds()
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .map(|w| {
@@ -147,30 +147,66 @@ pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> ChangeSet 
     let b = &new.clauses;
     let mut notes = Vec::new();
 
-    // 1. Anchors: clauses equal in comparison text, in order.
-    let ka: Vec<&str> = a.iter().map(|c| c.norm.as_str()).collect();
-    let kb: Vec<&str> = b.iter().map(|c| c.norm.as_str()).collect();
-    let ops = capture_diff_deadline(
-        Algorithm::Patience,
-        &ka,
-        0..ka.len(),
-        &kb,
-        0..kb.len(),
-        Some(deadline),
-    );
+    // 1. Anchors, in order: first clauses with identical text (no normalising
+    // needed, and that is nearly all of them), then inside each gap clauses
+    // with equal comparison text.
     let mut old_match: Vec<Option<usize>> = vec![None; a.len()];
     let mut new_match: Vec<Option<usize>> = vec![None; b.len()];
     let mut pair_kind: HashMap<usize, ChangeKind> = HashMap::new(); // keyed by new index
     let mut gaps = Vec::new();
-    for op in &ops {
+    let ta: Vec<u64> = a.iter().map(Clause::text_hash).collect();
+    let tb: Vec<u64> = b.iter().map(Clause::text_hash).collect();
+    let exact_ops = capture_diff_deadline(
+        Algorithm::Patience,
+        &ta,
+        0..ta.len(),
+        &tb,
+        0..tb.len(),
+        Some(deadline),
+    );
+    for op in &exact_ops {
         let (tag, or, nr) = op.as_tag_tuple();
-        if tag == DiffTag::Equal {
+        // A hash collision must not pair two different texts: check them.
+        if tag == DiffTag::Equal
+            && or
+                .clone()
+                .zip(nr.clone())
+                .all(|(i, j)| a[i].text == b[j].text)
+        {
             for (i, j) in or.zip(nr) {
                 old_match[i] = Some(j);
                 new_match[j] = Some(i);
             }
-        } else {
+            continue;
+        }
+        if or.is_empty() || nr.is_empty() {
             gaps.push(Gap { old: or, new: nr });
+            continue;
+        }
+        let na: Vec<&str> = a[or.clone()].iter().map(Clause::norm).collect();
+        let nb: Vec<&str> = b[nr.clone()].iter().map(Clause::norm).collect();
+        let norm_ops = capture_diff_deadline(
+            Algorithm::Patience,
+            &na,
+            0..na.len(),
+            &nb,
+            0..nb.len(),
+            Some(deadline),
+        );
+        for op in norm_ops {
+            let (tag, sub_o, sub_n) = op.as_tag_tuple();
+            let (so, sn) = (
+                sub_o.start + or.start..sub_o.end + or.start,
+                sub_n.start + nr.start..sub_n.end + nr.start,
+            );
+            if tag == DiffTag::Equal {
+                for (i, j) in so.zip(sn) {
+                    old_match[i] = Some(j);
+                    new_match[j] = Some(i);
+                }
+            } else {
+                gaps.push(Gap { old: so, new: sn });
+            }
         }
     }
 
@@ -178,14 +214,14 @@ pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> ChangeSet 
     let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
     for (j, c) in b.iter().enumerate().rev() {
         if new_match[j].is_none() {
-            by_text.entry(c.norm.as_str()).or_default().push(j);
+            by_text.entry(c.norm()).or_default().push(j);
         }
     }
     for (i, c) in a.iter().enumerate() {
         if old_match[i].is_some() {
             continue;
         }
-        if let Some(j) = by_text.get_mut(c.norm.as_str()).and_then(Vec::pop) {
+        if let Some(j) = by_text.get_mut(c.norm()).and_then(Vec::pop) {
             old_match[i] = Some(j);
             new_match[j] = Some(i);
             pair_kind.insert(j, ChangeKind::Moved);
@@ -193,8 +229,17 @@ pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> ChangeSet 
     }
 
     // 3. Modified: pair what is left inside each gap, keeping order.
-    let bags_a: Vec<Vec<u64>> = a.iter().map(bag).collect();
-    let bags_b: Vec<Vec<u64>> = b.iter().map(bag).collect();
+    // Word bags only for clauses still unmatched: most are anchored by now.
+    let bags_a: Vec<Vec<u64>> = a
+        .iter()
+        .zip(&old_match)
+        .map(|(c, m)| if m.is_none() { bag(c) } else { Vec::new() })
+        .collect();
+    let bags_b: Vec<Vec<u64>> = b
+        .iter()
+        .zip(&new_match)
+        .map(|(c, m)| if m.is_none() { bag(c) } else { Vec::new() })
+        .collect();
     let mut similarity: HashMap<usize, f32> = HashMap::new();
     for gap in &gaps {
         let olds: Vec<usize> = gap
@@ -328,7 +373,7 @@ pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> ChangeSet 
             }
             None => ChangeKind::Editorial,
         };
-        let exact = kind == ChangeKind::Editorial || oc.norm == nc.norm;
+        let exact = kind == ChangeKind::Editorial || oc.norm() == nc.norm();
         let inline = if same_text {
             Vec::new()
         } else {
@@ -346,16 +391,8 @@ pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> ChangeSet 
             kind,
             old: Some(i),
             new: Some(j),
-            similarity: Some(
-                similarity
-                    .get(&j)
-                    .copied()
-                    .unwrap_or(if oc.norm == nc.norm {
-                        1.0
-                    } else {
-                        dice(&bags_a[i], &bags_b[j])
-                    }),
-            ),
+            // Pairs without a recorded score matched on equal comparison text.
+            similarity: Some(similarity.get(&j).copied().unwrap_or(1.0)),
             inline,
         });
     }

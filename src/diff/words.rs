@@ -56,14 +56,15 @@ fn tokenize(text: &str, exact: bool) -> Vec<Token<'_>> {
         start = offset;
         tokens.push(Token {
             text: segment,
-            key: if exact {
-                segment.to_owned()
-            } else {
-                normalize_token(segment)
-            },
+            key: normalize_token(segment),
         });
     }
-    // Leading whitespace token (if any) extends forward only for display.
+    if exact {
+        // As written means white space too: it may be the only difference.
+        for t in &mut tokens {
+            t.key = t.text.to_owned();
+        }
+    }
     tokens
 }
 

@@ -31,7 +31,15 @@ pub fn split_label(text: &str) -> (Option<&str>, &str) {
 
 /// Byte length of the label at the start of `s`, if there is one.
 fn label_len(s: &str) -> Option<usize> {
-    let chars: Vec<(usize, char)> = s.char_indices().take(24).collect();
+    // A label is short: look at the first 24 characters, without allocating
+    // (this runs once per clause).
+    let mut buf = [(0usize, '\0'); 24];
+    let mut len = 0;
+    for (slot, ci) in buf.iter_mut().zip(s.char_indices()) {
+        *slot = ci;
+        len += 1;
+    }
+    let chars = &buf[..len];
     let at = |i: usize| chars.get(i).map(|&(_, c)| c);
     let end_at = |i: usize| chars.get(i).map_or(s.len(), |&(b, _)| b);
     // A label must be followed by white space or the end of the text, except

@@ -181,7 +181,7 @@ mod tests {
         let item = c.iter().find(|c| c.text == "In order to provide").unwrap();
         assert_eq!(item.label.as_deref(), Some("1."));
         assert_eq!(item.kind, ClauseKind::ListItem);
-        assert_eq!(item.section, ["Privacy Policy", "VI. Notice and Revision"]);
+        assert_eq!(*item.section, ["Privacy Policy", "VI. Notice and Revision"]);
         assert_eq!(item.line, 10);
         let paren = c.iter().find(|c| c.text == "Second item").unwrap();
         assert_eq!(paren.label.as_deref(), Some("2)"));
@@ -194,7 +194,7 @@ mod tests {
     fn link_targets_are_kept_but_not_compared() {
         let a = parse("Contact [us](https://a.example/contact).");
         let b = parse("Contact [us](https://b.example/contact).");
-        assert_eq!(a.clauses[0].norm, b.clauses[0].norm);
+        assert_eq!(a.clauses[0].norm(), b.clauses[0].norm());
         assert_eq!(a.clauses[0].links, ["https://a.example/contact"]);
     }
 

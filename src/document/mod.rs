@@ -6,6 +6,9 @@ mod label;
 mod markdown;
 mod normalize;
 
+use std::cell::OnceCell;
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 pub use label::split_label;
@@ -60,12 +63,17 @@ pub struct Clause {
     pub label: Option<String>,
     /// The visible text without its label (Markdown markup removed).
     pub text: String,
-    /// Comparison form of `text`: equal forms differ only editorially.
-    pub norm: String,
+    /// Comparison form of `text`, computed on first use: most clauses are
+    /// matched by their exact text and never need it.
+    norm: OnceCell<String>,
+    /// Hash of `text`, made while parsing (in parallel) so alignment compares
+    /// numbers, not strings.
+    pub(crate) text_hash: u64,
     /// Index of the enclosing heading or list item, if any.
     pub parent: Option<usize>,
     /// Titles of the enclosing headings, outermost first, each with its label.
-    pub section: Vec<String>,
+    /// Shared by all clauses of a section.
+    pub section: Arc<[String]>,
     /// 1-based source line where the clause starts.
     pub line: usize,
     /// Link targets in the clause; kept out of `norm` because a changed target
@@ -74,9 +82,27 @@ pub struct Clause {
 }
 
 impl Clause {
+    /// Hash of the text as written; equal texts have equal hashes.
+    pub fn text_hash(&self) -> u64 {
+        self.text_hash
+    }
+
+    /// Comparison form of the text: two clauses whose forms are equal differ
+    /// only editorially (see [`normalize`]).
+    pub fn norm(&self) -> &str {
+        self.norm.get_or_init(|| normalize(&self.text))
+    }
+
     /// The clause as a reader cites it: label and text.
     pub fn display(&self) -> String {
         match &self.label {
+            // CJK labels end in their own punctuation ("一、", "（1）") and take no space.
+            Some(l)
+                if self.kind != ClauseKind::Meta
+                    && l.ends_with(['、', '）', '条', '章', '节', '款']) =>
+            {
+                format!("{l}{}", self.text)
+            }
             Some(l) if self.kind != ClauseKind::Meta => format!("{l} {}", self.text),
             Some(l) => format!("{l}: {}", self.text),
             None => self.text.clone(),
@@ -131,12 +157,21 @@ impl Document {
     }
 }
 
+fn hash_text(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
 /// Builds the clause list while tracking the heading stack.
 #[derive(Default)]
 pub(crate) struct Builder {
     clauses: Vec<Clause>,
     /// Open headings: (level, clause index).
     headings: Vec<(u8, usize)>,
+    /// Display titles of the open headings, rebuilt only when they change.
+    section: Arc<[String]>,
 }
 
 impl Builder {
@@ -164,19 +199,21 @@ impl Builder {
             while self.headings.last().is_some_and(|&(l, _)| l >= level) {
                 self.headings.pop();
             }
+            self.section = self
+                .headings
+                .iter()
+                .map(|&(_, i)| self.clauses[i].display())
+                .collect();
         }
-        let section = self
-            .headings
-            .iter()
-            .map(|&(_, i)| self.clauses[i].display())
-            .collect();
+        let section = Arc::clone(&self.section);
         let parent = self.headings.last().map(|&(_, i)| i);
         let index = self.clauses.len();
         self.clauses.push(Clause {
             kind,
             level,
             label,
-            norm: normalize(body),
+            norm: OnceCell::new(),
+            text_hash: hash_text(body),
             text: body.to_owned(),
             parent,
             section,
@@ -185,6 +222,11 @@ impl Builder {
         });
         if kind == ClauseKind::Heading {
             self.headings.push((level, index));
+            self.section = self
+                .headings
+                .iter()
+                .map(|&(_, i)| self.clauses[i].display())
+                .collect();
         }
         index
     }

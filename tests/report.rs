@@ -1,0 +1,176 @@
+//! The Report JSON contract: every pair in tests/pairs diffs to a report that
+//! validates against schema/report.schema.json, with the expected counts, and
+//! whose changes account for every clause of both versions.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn schema() -> jsonschema::Validator {
+    let text =
+        std::fs::read_to_string(root().join("schema/report.schema.json")).expect("schema file");
+    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn report(old: &Path, new: &Path) -> Value {
+    let out = Command::cargo_bin("policydiff")
+        .expect("binary")
+        .current_dir(root())
+        .args(["diff", "--format", "json"])
+        .arg(old)
+        .arg(new)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "diff failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+fn pairs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/pairs"))
+        .expect("tests/pairs")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(
+        dirs.len() >= 5,
+        "expected the fixture pairs, found {dirs:?}"
+    );
+    dirs
+}
+
+fn validation_errors(validator: &jsonschema::Validator, value: &Value) -> Vec<String> {
+    validator
+        .iter_errors(value)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect()
+}
+
+#[test]
+fn every_pair_matches_its_expected_counts_and_the_schema() {
+    let validator = schema();
+    let mut failures = Vec::new();
+    for dir in pairs() {
+        let name = dir
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let expect: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("expect.json")).expect("expect.json"),
+        )
+        .expect("json");
+        let r = report(&dir.join("old.md"), &dir.join("new.md"));
+        for e in validation_errors(&validator, &r) {
+            failures.push(format!("{name}: schema: {e}"));
+        }
+        for kind in ["added", "removed", "modified", "moved", "editorial"] {
+            let want = &expect[kind];
+            let got = &r["stats"][kind];
+            if want != got {
+                failures.push(format!(
+                    "{name}: {kind}: expected {want}, got {got} ({})",
+                    expect["about"]
+                ));
+            }
+            let listed = r["changes"]
+                .as_array()
+                .expect("changes")
+                .iter()
+                .filter(|c| c["kind"] == kind)
+                .count();
+            if Some(listed as u64) != got.as_u64() {
+                failures.push(format!(
+                    "{name}: {kind}: stats say {got}, changes list {listed}"
+                ));
+            }
+        }
+        if let Some(words) = expect["inline_contains"].as_array() {
+            let inline: String = r["changes"]
+                .as_array()
+                .expect("changes")
+                .iter()
+                .flat_map(|c| c["inline"].as_array().cloned().unwrap_or_default())
+                .filter(|op| op["op"] != "equal")
+                .map(|op| op["text"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            for w in words {
+                let w = w.as_str().expect("string");
+                if !inline.contains(w) {
+                    failures.push(format!(
+                        "{name}: inline changes do not contain {w:?}: {inline:?}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+}
+
+/// Every clause of both versions is unchanged or in exactly one change.
+#[test]
+fn changes_account_for_every_clause() {
+    for dir in pairs() {
+        let r = report(&dir.join("old.md"), &dir.join("new.md"));
+        let s = &r["stats"];
+        let n = |k: &str| s[k].as_u64().expect("count");
+        let both = n("unchanged") + n("modified") + n("moved") + n("editorial");
+        assert_eq!(
+            both + n("added"),
+            r["new"]["clauses"].as_u64().expect("n"),
+            "{}",
+            dir.display()
+        );
+        assert_eq!(
+            both + n("removed"),
+            r["old"]["clauses"].as_u64().expect("n"),
+            "{}",
+            dir.display()
+        );
+        let mut old_seen = std::collections::HashSet::new();
+        let mut new_seen = std::collections::HashSet::new();
+        for c in r["changes"].as_array().expect("changes") {
+            if let Some(i) = c["old"]["index"].as_u64() {
+                assert!(
+                    old_seen.insert(i),
+                    "old clause {i} in two changes ({})",
+                    dir.display()
+                );
+            }
+            if let Some(i) = c["new"]["index"].as_u64() {
+                assert!(
+                    new_seen.insert(i),
+                    "new clause {i} in two changes ({})",
+                    dir.display()
+                );
+            }
+        }
+    }
+}
+
+/// The schema is strict enough to catch a broken report (so the test above can fail).
+#[test]
+fn schema_rejects_a_report_missing_a_change_kind() {
+    let validator = schema();
+    let dir = root().join("tests/pairs/mixed");
+    let mut r = report(&dir.join("old.md"), &dir.join("new.md"));
+    assert!(validation_errors(&validator, &r).is_empty());
+    r["changes"][0]
+        .as_object_mut()
+        .expect("object")
+        .remove("kind");
+    assert!(!validation_errors(&validator, &r).is_empty());
+    let mut r2 = report(&dir.join("old.md"), &dir.join("new.md"));
+    r2["schema_version"] = Value::from(2);
+    assert!(!validation_errors(&validator, &r2).is_empty());
+}
