@@ -7,36 +7,33 @@ use super::{kind_word, location, summary_line};
 use crate::diff::{ChangeKind, InlineTag};
 use crate::report::Report;
 
-/// Escape text so Markdown shows it literally (no links, emphasis or HTML).
+/// Escape text so Markdown shows it literally (no links, emphasis, code or
+/// HTML). Only characters that can start markup are escaped, so the raw
+/// comment stays readable.
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '`'
-                | '*'
-                | '_'
-                | '{'
-                | '}'
-                | '['
-                | ']'
-                | '<'
-                | '>'
-                | '('
-                | ')'
-                | '#'
-                | '+'
-                | '-'
-                | '!'
-                | '|'
-                | '~'
-                | '&'
-        ) {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&') {
             out.push('\\');
         }
         out.push(c);
     }
     out
+}
+
+/// [`escape`], plus what only matters at the start of a line: a heading `#`,
+/// a list marker (`-`, `+`, `1.`, `1)`), a setext `=`.
+fn escape_line(text: &str) -> String {
+    let escaped = escape(text);
+    let digits = escaped.chars().take_while(char::is_ascii_digit).count();
+    let after_digits = escaped[digits..].chars().next();
+    if escaped.starts_with(['#', '-', '+', '=']) {
+        format!("\\{escaped}")
+    } else if digits > 0 && matches!(after_digits, Some('.') | Some(')')) {
+        format!("{}\\{}", &escaped[..digits], &escaped[digits..])
+    } else {
+        escaped
+    }
 }
 
 /// Markers around a run, placed inside its outer white space so `**x **` never happens.
@@ -86,11 +83,15 @@ pub fn render(report: &Report) -> String {
         let body = match change.kind {
             ChangeKind::Added => mark(&c.text, "**"),
             ChangeKind::Removed => mark(&c.text, "~~"),
-            _ if change.inline.is_empty() => escape(&c.text),
+            // Renumbered only: the number line says it all.
+            ChangeKind::Editorial if change.inline.is_empty() => String::new(),
+            _ if change.inline.is_empty() => escape_line(&c.text),
             _ => change
                 .inline
                 .iter()
-                .map(|op| match op.op {
+                .enumerate()
+                .map(|(k, op)| match op.op {
+                    InlineTag::Equal if k == 0 => escape_line(&op.text),
                     InlineTag::Equal => escape(&op.text),
                     InlineTag::Delete => mark(&op.text, "~~"),
                     InlineTag::Insert => mark(&op.text, "**"),
@@ -115,7 +116,11 @@ pub fn render(report: &Report) -> String {
                 );
             }
         }
-        let _ = writeln!(out, "> {body}\n");
+        if body.is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "> {body}\n");
+        }
     }
     out
 }
