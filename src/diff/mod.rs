@@ -517,6 +517,23 @@ mod tests {
     }
 
     #[test]
+    fn an_exhausted_budget_degrades_with_a_note_and_loses_nothing() {
+        let old: String = (0..300).map(|i| format!("Paragraph number {i} about data sharing with partner {}.\n\n", i % 7)).collect();
+        let new: String = (0..300).rev().map(|i| format!("Paragraph number {i} about data sharing with partner {} now.\n\n", i % 7)).collect();
+        let a = Document::parse(&old, Format::Markdown);
+        let b = Document::parse(&new, Format::Markdown);
+        let options = DiffOptions {
+            budget: Duration::ZERO,
+            ..DiffOptions::default()
+        };
+        let set = diff(&a, &b, &options);
+        assert!(!set.notes.is_empty(), "a hit deadline must be reported");
+        let olds = set.changes.iter().filter(|c| c.old.is_some()).count() + set.unchanged.len();
+        let news = set.changes.iter().filter(|c| c.new.is_some()).count() + set.unchanged.len();
+        assert_eq!((olds, news), (a.clauses.len(), b.clauses.len()));
+    }
+
+    #[test]
     fn editorial_spacing() {
         let k = kinds(
             "3 ) [Modify content] text , here\n",
