@@ -102,7 +102,7 @@ pub struct DiffArgs {
 pub struct ShowArgs {
     /// The version to print.
     #[arg(value_name = "VERSION")]
-    pub version: String,
+    pub spec: String,
     /// Which configured policy.
     #[command(flatten)]
     pub policy: PolicyArg,

@@ -188,17 +188,20 @@ fn diff_cmd(ctx: &Context, args: DiffArgs) -> Result<()> {
             "only one of OLD and NEW can be - (standard input)".into(),
         ));
     }
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        return Err(Error::Usage(format!(
-            "--timeout {}: give a positive number of seconds",
-            args.timeout
-        )));
-    }
+    let budget = Duration::try_from_secs_f64(args.timeout)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "--timeout {}: give a positive number of seconds",
+                args.timeout
+            ))
+        })?;
     let policy = args.policy.policy.as_deref();
     let old = ctx.version(&args.old, policy)?;
     let new = ctx.version(&args.new, policy)?;
     let options = DiffOptions {
-        budget: Duration::from_secs_f64(args.timeout),
+        budget,
         ..DiffOptions::default()
     };
     let name = ctx.policy_name(&[&args.old, &args.new], policy);
@@ -210,7 +213,7 @@ fn diff_cmd(ctx: &Context, args: DiffArgs) -> Result<()> {
 }
 
 fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
-    let version = ctx.version(&args.version, args.policy.policy.as_deref())?;
+    let version = ctx.version(&args.spec, args.policy.policy.as_deref())?;
     write_stdout(version.text.as_bytes())
 }
 
@@ -473,7 +476,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir).map_err(io)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
+    // Mode 0666 before the umask, like any new file (tempfile's default is 0600);
+    // an existing file keeps its own mode.
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(&dir).map_err(io)?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        tmp.as_file()
+            .set_permissions(meta.permissions())
+            .map_err(io)?;
+    }
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;

@@ -332,6 +332,16 @@ pub fn read_stdin() -> Result<String> {
             path: "<stdin>".into(),
             source,
         })?;
+    if bytes.len() > MAX_POLICY_BYTES {
+        // Only the limit was read: say "more than", not a size we do not know.
+        return Err(ArchiveError::BadInput {
+            path: "<stdin>".into(),
+            reason: format!(
+                "more than the {} MiB limit for a policy text",
+                MAX_POLICY_BYTES / (1024 * 1024)
+            ),
+        });
+    }
     decode(bytes, "<stdin>")
 }
 

@@ -518,8 +518,23 @@ mod tests {
 
     #[test]
     fn an_exhausted_budget_degrades_with_a_note_and_loses_nothing() {
-        let old: String = (0..300).map(|i| format!("Paragraph number {i} about data sharing with partner {}.\n\n", i % 7)).collect();
-        let new: String = (0..300).rev().map(|i| format!("Paragraph number {i} about data sharing with partner {} now.\n\n", i % 7)).collect();
+        let old: String = (0..300)
+            .map(|i| {
+                format!(
+                    "Paragraph number {i} about data sharing with partner {}.\n\n",
+                    i % 7
+                )
+            })
+            .collect();
+        let new: String = (0..300)
+            .rev()
+            .map(|i| {
+                format!(
+                    "Paragraph number {i} about data sharing with partner {} now.\n\n",
+                    i % 7
+                )
+            })
+            .collect();
         let a = Document::parse(&old, Format::Markdown);
         let b = Document::parse(&new, Format::Markdown);
         let options = DiffOptions {

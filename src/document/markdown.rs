@@ -91,13 +91,17 @@ fn list_item<'a>(
         )),
         ListType::Bullet => None,
     };
-    let mut children = node.children();
-    let first = children.next();
-    let (text, links) = match first {
-        Some(p) if matches!(p.data().value, NodeValue::Paragraph) => inline_text(p),
-        _ => (String::new(), Vec::new()),
-    };
-    let consumed = first.is_some_and(|p| matches!(p.data().value, NodeValue::Paragraph));
+    // The item's text is its first block, whatever kind it is ("3. <div>…"
+    // starts an HTML block inside the item, not an empty item).
+    let first = node.first_child();
+    let first_text = first.and_then(|p| match &p.data().value {
+        NodeValue::Paragraph | NodeValue::Heading(_) => Some(inline_text(p)),
+        NodeValue::HtmlBlock(h) => Some((h.literal.clone(), Vec::new())),
+        NodeValue::CodeBlock(c) => Some((c.literal.clone(), Vec::new())),
+        _ => None,
+    });
+    let consumed = first_text.is_some();
+    let (text, links) = first_text.unwrap_or_default();
     // A bullet item's text may itself start with a written label ("- (a) ...").
     let index = match label {
         Some(_) => b.push(ClauseKind::ListItem, depth, label, &text, line, links),

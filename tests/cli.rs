@@ -1,0 +1,1337 @@
+//! End-to-end tests of the `policydiff` binary: every command, its output
+//! formats, git version specs, release tags, and the errors a user can cause.
+//!
+
+#[path = "cli/support.rs"]
+mod support;
+
+use std::io::Write;
+use std::path::Path;
+
+use serde_json::Value;
+use support::{
+    DEFAULT_CONFIG, POLICY, TestDir, TestRepo, assert_same, bundled_draft, bundled_policy, json,
+    policy_text, run_err, run_ok, stdout,
+};
+
+// ---------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------
+
+/// Three committed versions of the policy at fixed dates; the first is tagged `v1`.
+fn three_version_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.commit(
+        &[
+            ("policydiff.toml", DEFAULT_CONFIG),
+            (POLICY, &policy_text(1)),
+        ],
+        "Policy v1",
+        "2025-01-01T10:00:00Z",
+    );
+    repo.tag("v1");
+    repo.commit(
+        &[(POLICY, &policy_text(2))],
+        "Policy v2",
+        "2025-02-01T10:00:00Z",
+    );
+    repo.commit(
+        &[(POLICY, &policy_text(3))],
+        "Policy v3",
+        "2025-03-01T10:00:00Z",
+    );
+    repo
+}
+
+/// One committed version of the policy, ready to release.
+fn one_version_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.commit(
+        &[
+            ("policydiff.toml", DEFAULT_CONFIG),
+            (POLICY, &policy_text(1)),
+        ],
+        "Policy v1",
+        "2025-01-01T10:00:00Z",
+    );
+    repo
+}
+
+/// The two adjacent paragraphs the draft swaps (policies/drafts/README.md:
+/// "the Transport Layer Security Protocol paragraph now follows the We use a
+/// variety of encryption technologies paragraph"). Either may be reported as
+/// the one that moved.
+const SWAPPED: [&str; 2] = [
+    "Transport Layer Security Protocol",
+    "We use a variety of encryption technologies",
+];
+
+fn bundled_args(extra: &[&str]) -> Vec<String> {
+    let mut v = vec![
+        "diff".to_owned(),
+        bundled_policy().display().to_string(),
+        bundled_draft().display().to_string(),
+    ];
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
+/// The text redline's change entries as (KIND, whole block).
+fn text_entries(out: &str) -> Vec<(String, String)> {
+    out.split("\n\n")
+        .filter(|b| b.starts_with("[c"))
+        .map(|b| {
+            let kind = b.split_whitespace().nth(1).unwrap_or_default().to_owned();
+            (kind, b.to_owned())
+        })
+        .collect()
+}
+
+fn has_entry(entries: &[(String, String)], kind: &str, needle: &str) -> bool {
+    entries.iter().any(|(k, b)| k == kind && b.contains(needle))
+}
+
+/// Changes of a JSON report of the given kind whose new (or old) text contains `needle`.
+fn json_changes<'a>(report: &'a Value, kind: &str, needle: &str) -> Vec<&'a Value> {
+    report["changes"]
+        .as_array()
+        .expect("changes is a list")
+        .iter()
+        .filter(|c| c["kind"] == kind)
+        .filter(|c| {
+            ["new", "old"]
+                .iter()
+                .any(|side| c[side]["text"].as_str().is_some_and(|t| t.contains(needle)))
+        })
+        .collect()
+}
+
+fn stat(report: &Value, key: &str) -> u64 {
+    report["stats"][key]
+        .as_u64()
+        .unwrap_or_else(|| panic!("stats.{key} missing"))
+}
+
+// ---------------------------------------------------------------------------
+// diff of two files
+// ---------------------------------------------------------------------------
+
+#[test]
+fn diff_bundled_policy_and_draft_lists_each_known_edit_with_its_kind() {
+    let dir = TestDir::new();
+    let out = run_ok(dir.cmd().args(bundled_args(&[])));
+    let entries = text_entries(&out);
+    let fail = || support::banners(&[("output", &out)]);
+
+    assert!(
+        out.lines().nth(1).is_some_and(|l| l.contains("changes:")),
+        "{}",
+        fail()
+    );
+    // Substantive wording changes.
+    for needle in [
+        "Singapore",
+        "example-corp.com",
+        "30",
+        "advertising and analytics partners",
+    ] {
+        assert!(
+            has_entry(&entries, "MODIFIED", needle),
+            "no MODIFIED entry with {needle:?}{}",
+            fail()
+        );
+    }
+    // New clauses.
+    assert!(
+        has_entry(&entries, "ADDED", "[Location Information]"),
+        "{}",
+        fail()
+    );
+    assert!(
+        has_entry(&entries, "ADDED", "human resources management"),
+        "{}",
+        fail()
+    );
+    // The TLS paragraph and the one after it swapped places, text unchanged:
+    // one of them is reported as MOVED, neither as removed + added.
+    assert!(
+        SWAPPED.iter().any(|p| has_entry(&entries, "MOVED", p)),
+        "no MOVED entry for the swapped paragraphs{}",
+        fail()
+    );
+    for kind in ["ADDED", "REMOVED", "MODIFIED"] {
+        for p in SWAPPED {
+            assert!(
+                !has_entry(&entries, kind, p),
+                "swapped paragraph {p:?} reported as {kind}{}",
+                fail()
+            );
+        }
+    }
+    // Spacing, case and renumbering are editorial.
+    assert!(has_entry(&entries, "EDITORIAL", "Directly"), "{}", fail());
+    assert!(has_entry(&entries, "EDITORIAL", "3 ) → 3)"), "{}", fail());
+    assert!(has_entry(&entries, "EDITORIAL", "1. → 2."), "{}", fail());
+    assert!(!out.contains('\x1b'), "colour in piped output{}", fail());
+}
+
+#[test]
+fn diff_bundled_json_has_schema_version_and_a_kind_on_every_change() {
+    let dir = TestDir::new();
+    let report = json(&run_ok(dir.cmd().args(bundled_args(&["--format", "json"]))));
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["old"]["source"], "file");
+    assert_eq!(report["new"]["source"], "file");
+    assert_eq!(report["old"]["effective"], "2025-07-09");
+    assert_eq!(report["new"]["effective"], "2026-01-15");
+    let changes = report["changes"].as_array().expect("changes is a list");
+    assert!(!changes.is_empty());
+    let kinds = ["added", "removed", "modified", "moved", "editorial"];
+    for (i, c) in changes.iter().enumerate() {
+        let kind = c["kind"]
+            .as_str()
+            .unwrap_or_else(|| panic!("change {i} has no kind: {c}"));
+        assert!(kinds.contains(&kind), "change {i} has kind {kind:?}");
+        assert_eq!(c["id"], format!("c{}", i + 1));
+    }
+    let moved: Vec<&Value> = SWAPPED
+        .iter()
+        .flat_map(|p| json_changes(&report, "moved", p))
+        .collect();
+    assert_eq!(
+        moved.len(),
+        1,
+        "exactly one of the swapped paragraphs moved"
+    );
+    let moved = moved[0];
+    assert_eq!(
+        moved["old"]["text"], moved["new"]["text"],
+        "moved text is unchanged"
+    );
+    assert_eq!(
+        json_changes(&report, "added", "[Location Information]").len(),
+        1
+    );
+    assert_eq!(
+        json_changes(&report, "added", "human resources management").len(),
+        1
+    );
+    assert_eq!(json_changes(&report, "modified", "Singapore").len(), 1);
+    assert_eq!(
+        json_changes(&report, "modified", "privacy@example-corp.com").len(),
+        1
+    );
+    assert!(!json_changes(&report, "editorial", "Directly").is_empty());
+}
+
+#[test]
+fn diff_bundled_json_stats_add_up_to_clause_counts() {
+    let dir = TestDir::new();
+    let report = json(&run_ok(dir.cmd().args(bundled_args(&["-f", "json"]))));
+    let [unchanged, added, removed, modified, moved, editorial] = [
+        "unchanged",
+        "added",
+        "removed",
+        "modified",
+        "moved",
+        "editorial",
+    ]
+    .map(|k| stat(&report, k));
+    let old_clauses = report["old"]["clauses"].as_u64().expect("old.clauses");
+    let new_clauses = report["new"]["clauses"].as_u64().expect("new.clauses");
+    assert_eq!(
+        unchanged + added + modified + moved + editorial,
+        new_clauses,
+        "{}",
+        report["stats"]
+    );
+    assert_eq!(
+        unchanged + removed + modified + moved + editorial,
+        old_clauses,
+        "{}",
+        report["stats"]
+    );
+    // And the per-kind counts are the changes listed.
+    for kind in ["added", "removed", "modified", "moved", "editorial"] {
+        let listed = report["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .filter(|c| c["kind"] == kind)
+            .count() as u64;
+        assert_eq!(listed, stat(&report, kind), "count of {kind}");
+    }
+    assert!(stat(&report, "words_added") > 0);
+}
+
+#[test]
+fn diff_of_identical_files_reports_no_changes() {
+    let dir = TestDir::new();
+    let p = bundled_policy();
+    let report = json(&run_ok(
+        dir.cmd().arg("diff").arg(&p).arg(&p).args(["-f", "json"]),
+    ));
+    assert_eq!(report["changes"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        stat(&report, "unchanged"),
+        report["new"]["clauses"].as_u64().unwrap_or(0)
+    );
+    let text = run_ok(dir.cmd().arg("diff").arg(&p).arg(&p));
+    assert!(text.contains("No changes"), "{text}");
+}
+
+// ---------------------------------------------------------------------------
+// HTML and Markdown
+// ---------------------------------------------------------------------------
+
+#[test]
+fn diff_html_is_a_full_document_with_del_and_ins() {
+    let dir = TestDir::new();
+    let html = run_ok(dir.cmd().args(bundled_args(&["--format", "html"])));
+    assert!(
+        html.starts_with("<!DOCTYPE html>"),
+        "{}",
+        &html[..html.len().min(200)]
+    );
+    for needle in [
+        "<html",
+        "<head>",
+        "<meta charset=\"utf-8\">",
+        "<title>",
+        "<body>",
+        "</body>",
+        "<del>",
+        "<ins>",
+    ] {
+        assert!(html.contains(needle), "html lacks {needle}");
+    }
+    assert!(html.trim_end().ends_with("</html>"));
+    assert!(html.contains("data-kind=\"moved\""));
+    assert!(SWAPPED.iter().any(|p| html.contains(p)));
+}
+
+fn write_script_policies(dir: &TestDir) {
+    dir.write(
+        "old.md",
+        "# Policy\n\n1. We collect your name.\n\n2. We keep data for 1 year.\n",
+    );
+    dir.write(
+        "new.md",
+        "# Policy <script>alert(0)</script>\n\n1. We collect your name <script>alert(1)</script>.\n\n2. We keep data for 1 year.\n\n3. <script>alert(2)</script> is new.\n",
+    );
+}
+
+#[test]
+fn diff_html_escapes_script_tags_in_policy_text() {
+    let dir = TestDir::new();
+    write_script_policies(&dir);
+    let html = run_ok(dir.cmd().args(["diff", "old.md", "new.md", "-f", "html"]));
+    assert!(
+        !html.to_lowercase().contains("<script"),
+        "{}",
+        support::banners(&[("html", &html)])
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") || html.contains("&lt;script&gt;"),
+        "{html}"
+    );
+    assert!(html.contains("alert(2)"));
+}
+
+#[test]
+fn diff_markdown_escapes_script_tags_in_policy_text() {
+    let dir = TestDir::new();
+    write_script_policies(&dir);
+    let md = run_ok(
+        dir.cmd()
+            .args(["diff", "old.md", "new.md", "--format", "markdown"]),
+    );
+    // `\<script\>` is the escaped form; any `<script` not preceded by a backslash is raw HTML.
+    assert!(
+        !md.replace("\\<", "").contains("<script"),
+        "{}",
+        support::banners(&[("markdown", &md)])
+    );
+    // The text survives (however much of it is escaped).
+    let unescaped = md.replace('\\', "");
+    assert!(
+        unescaped.contains("<script>alert(1)</script>") && unescaped.contains("alert(2)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("**") || md.contains("~~"),
+        "no redline markers:\n{md}"
+    );
+}
+
+#[test]
+fn regression_list_item_starting_with_html_is_not_an_empty_clause() {
+    let dir = TestDir::new();
+    write_script_policies(&dir);
+    let report = json(&run_ok(
+        dir.cmd().args(["diff", "old.md", "new.md", "-f", "json"]),
+    ));
+    for c in report["changes"].as_array().expect("changes") {
+        for side in ["old", "new"] {
+            if let Some(text) = c[side]["text"].as_str() {
+                assert!(!text.trim().is_empty(), "empty clause in change {c}");
+            }
+        }
+    }
+    assert_eq!(json_changes(&report, "added", "alert(2)").len(), 1);
+}
+
+// ---------------------------------------------------------------------------
+// -o FILE
+// ---------------------------------------------------------------------------
+
+#[test]
+fn diff_output_flag_writes_file_and_nothing_to_stdout() {
+    let dir = TestDir::new();
+    let expected = run_ok(dir.cmd().args(bundled_args(&["-f", "html"])));
+    let printed = run_ok(
+        dir.cmd()
+            .args(bundled_args(&["-f", "html", "-o", "redline.html"])),
+    );
+    assert_same("", &printed);
+    assert_same(
+        &expected,
+        &String::from_utf8_lossy(&dir.read("redline.html")),
+    );
+    assert_eq!(
+        dir.list("."),
+        vec!["redline.html"],
+        "no temporary files left behind"
+    );
+}
+
+#[test]
+fn diff_output_flag_creates_missing_parent_directories() {
+    let dir = TestDir::new();
+    run_ok(
+        dir.cmd()
+            .args(bundled_args(&["--output", "out/nested/redline.txt"])),
+    );
+    let text = String::from_utf8_lossy(&dir.read("out/nested/redline.txt")).into_owned();
+    assert!(text.contains("MOVED"), "{text}");
+    assert!(!text.contains('\x1b'), "a file never gets colour");
+}
+
+#[test]
+fn diff_output_overwrites_an_existing_file_completely() {
+    let dir = TestDir::new();
+    dir.write("out.json", "x".repeat(200_000));
+    run_ok(
+        dir.cmd()
+            .args(bundled_args(&["-f", "json", "-o", "out.json"])),
+    );
+    json(&String::from_utf8_lossy(&dir.read("out.json")));
+}
+
+#[test]
+fn diff_output_under_a_regular_file_exits_2_and_writes_nothing() {
+    let dir = TestDir::new();
+    dir.write("afile", "keep me\n");
+    let out = dir
+        .cmd()
+        .args(bundled_args(&["-o", "afile/sub/out.txt"]))
+        .output()
+        .expect("run");
+    assert_same("", &stdout(&out));
+    run_err(
+        dir.cmd().args(bundled_args(&["-o", "afile/sub/out.txt"])),
+        &["afile/sub/out.txt"],
+    );
+    assert_eq!(dir.list("."), vec!["afile"]);
+    assert_eq!(dir.read("afile"), b"keep me\n");
+}
+
+#[test]
+fn regression_diff_output_onto_a_directory_exits_2_and_leaves_no_temp_file() {
+    let dir = TestDir::new();
+    std::fs::create_dir(dir.join("outdir")).expect("mkdir");
+    run_err(dir.cmd().args(bundled_args(&["-o", "outdir"])), &["outdir"]);
+    assert_eq!(dir.list("."), vec!["outdir"], "temporary file left behind");
+    assert!(dir.list("outdir").is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn regression_diff_output_file_gets_normal_permissions_not_0600() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TestDir::new();
+    let reference = dir.write("reference.txt", "x");
+    run_ok(
+        dir.cmd()
+            .args(bundled_args(&["-f", "html", "-o", "redline.html"])),
+    );
+    let mode = |p: &Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+    assert_eq!(
+        format!("{:o}", mode(&dir.join("redline.html"))),
+        format!("{:o}", mode(&reference)),
+        "redline.html should have the permissions of any newly created file"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Version specs in a git repository
+// ---------------------------------------------------------------------------
+
+#[test]
+fn diff_bare_revisions_compare_the_configured_policy_at_each_commit() {
+    let repo = three_version_repo();
+    let report = json(&run_ok(
+        repo.cmd().args(["diff", "HEAD~2", "HEAD", "-f", "json"]),
+    ));
+    assert_eq!(report["policy"], "privacy-policy");
+    assert_eq!(report["old"]["source"], "git");
+    assert_eq!(report["old"]["path"], POLICY);
+    assert_eq!(report["old"]["commit"], repo.rev_parse("HEAD~2"));
+    assert_eq!(report["old"]["date"], "2025-01-01T10:00:00Z");
+    assert_eq!(report["new"]["commit"], repo.rev_parse("HEAD"));
+    assert_eq!(report["new"]["date"], "2025-03-01T10:00:00Z");
+    assert_eq!(json_changes(&report, "modified", "years").len(), 1);
+    assert_eq!(
+        json_changes(&report, "added", "analytics partners").len(),
+        1
+    );
+    let text = run_ok(repo.cmd().args(["diff", "HEAD~2", "HEAD"]));
+    assert!(
+        text.contains("MODIFIED") && text.contains("ADDED"),
+        "{text}"
+    );
+}
+
+#[test]
+fn diff_tag_against_head_labels_the_old_side_with_the_tag() {
+    let repo = three_version_repo();
+    let report = json(&run_ok(
+        repo.cmd().args(["diff", "v1", "HEAD", "-f", "json"]),
+    ));
+    assert_eq!(report["old"]["spec"], "v1");
+    assert_eq!(report["old"]["tag"], "v1");
+    assert_eq!(report["old"]["commit"], repo.rev_parse("v1"));
+    assert_eq!(report["new"]["tag"], Value::Null);
+    let text = run_ok(repo.cmd().args(["diff", "v1", "HEAD"]));
+    assert!(
+        text.lines().next().is_some_and(|l| l.contains("v1 →")),
+        "{text}"
+    );
+}
+
+#[test]
+fn diff_rev_path_against_working_tree_file() {
+    let repo = three_version_repo();
+    // An uncommitted edit: the file side must be read from the working tree.
+    let mut edited = policy_text(3);
+    edited.push_str("\nWe also use cookies for session management.\n");
+    repo.write(POLICY, &edited);
+    let report = json(&run_ok(repo.cmd().args([
+        "diff",
+        "HEAD~1:policies/privacy-policy.md",
+        "policies/privacy-policy.md",
+        "-f",
+        "json",
+    ])));
+    assert_eq!(report["old"]["source"], "git");
+    assert_eq!(report["old"]["commit"], repo.rev_parse("HEAD~1"));
+    assert_eq!(report["new"]["source"], "file");
+    assert_eq!(
+        json_changes(&report, "added", "analytics partners").len(),
+        1
+    );
+    assert_eq!(json_changes(&report, "added", "cookies").len(), 1);
+    assert_eq!(json_changes(&report, "modified", "3 years").len(), 1);
+}
+
+#[test]
+fn diff_dot_relative_rev_path_resolves_from_a_subdirectory() {
+    let repo = three_version_repo();
+    let sub = repo.join("policies");
+    let report = json(&run_ok(repo.cmd_in(&sub).args([
+        "diff",
+        "HEAD~2:./privacy-policy.md",
+        "HEAD:./privacy-policy.md",
+        "-f",
+        "json",
+    ])));
+    assert_eq!(report["old"]["path"], POLICY);
+    assert_eq!(report["new"]["path"], POLICY);
+    assert_eq!(report["old"]["commit"], repo.rev_parse("HEAD~2"));
+    assert_eq!(json_changes(&report, "modified", "years").len(), 1);
+    // Without ./ the path is from the repository root, even in a subdirectory.
+    let report = json(&run_ok(repo.cmd_in(&sub).args([
+        "diff",
+        "HEAD~2:policies/privacy-policy.md",
+        "HEAD",
+        "-f",
+        "json",
+    ])));
+    assert_eq!(report["old"]["path"], POLICY);
+}
+
+#[test]
+fn diff_stdin_against_a_revision() {
+    let repo = three_version_repo();
+    let v2 = String::from_utf8(repo.show_at("HEAD~1", POLICY)).expect("utf-8");
+    let from_stdin = json(&run_ok(
+        repo.cmd()
+            .args(["diff", "-", "HEAD", "-f", "json"])
+            .write_stdin(v2),
+    ));
+    assert_eq!(from_stdin["old"]["source"], "stdin");
+    let from_git = json(&run_ok(
+        repo.cmd().args(["diff", "HEAD~1", "HEAD", "-f", "json"]),
+    ));
+    assert_eq!(from_stdin["stats"], from_git["stats"]);
+    assert_eq!(from_stdin["changes"], from_git["changes"]);
+}
+
+#[test]
+fn diff_with_both_sides_stdin_is_refused() {
+    let repo = three_version_repo();
+    run_err(
+        repo.cmd().args(["diff", "-", "-"]).write_stdin("1. x\n"),
+        &["standard input"],
+    );
+}
+
+// ---------------------------------------------------------------------------
+// show
+// ---------------------------------------------------------------------------
+
+#[test]
+fn show_prints_exactly_the_bytes_of_that_version() {
+    let repo = three_version_repo();
+    let out = repo.cmd().args(["show", "HEAD~1"]).output().expect("run");
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    assert_eq!(out.stdout, repo.show_at("HEAD~1", POLICY));
+    assert_eq!(out.stdout, policy_text(2).into_bytes());
+    let out = repo
+        .cmd()
+        .args(["show", "HEAD~2:policies/privacy-policy.md"])
+        .output()
+        .expect("run");
+    assert_eq!(out.stdout, policy_text(1).into_bytes());
+}
+
+// ---------------------------------------------------------------------------
+// versions
+// ---------------------------------------------------------------------------
+
+/// Five commits, three touching the policy; a release tag on a later commit
+/// that left the policy alone (it releases the version before it), and a
+/// non-release tag on the first commit.
+fn five_commit_repo() -> (TestRepo, [String; 5]) {
+    let repo = TestRepo::new();
+    let c1 = repo.commit(
+        &[
+            ("policydiff.toml", DEFAULT_CONFIG),
+            (POLICY, &policy_text(1)),
+        ],
+        "Policy v1",
+        "2025-01-01T10:00:00Z",
+    );
+    repo.tag("v1");
+    let c2 = repo.commit(
+        &[("README.txt", "readme\n")],
+        "Add readme",
+        "2025-02-01T10:00:00Z",
+    );
+    let c3 = repo.commit(
+        &[(POLICY, &policy_text(2))],
+        "Policy v2",
+        "2025-03-01T10:00:00Z",
+    );
+    let c4 = repo.commit(
+        &[("README.txt", "readme 2\n")],
+        "Edit readme",
+        "2025-04-01T10:00:00Z",
+    );
+    repo.tag_annotated(
+        "privacy-policy/2025-04-15",
+        "HEAD",
+        "privacy-policy: effective 2025-04-15",
+    );
+    let c5 = repo.commit(
+        &[(POLICY, &policy_text(3))],
+        "Policy v3",
+        "2025-05-01T10:00:00Z",
+    );
+    (repo, [c1, c2, c3, c4, c5])
+}
+
+#[test]
+fn versions_json_lists_only_commits_touching_the_policy_newest_first() {
+    let (repo, [c1, _c2, c3, _c4, c5]) = five_commit_repo();
+    let list = json(&run_ok(repo.cmd().args(["versions", "--format", "json"])));
+    let entries = list.as_array().expect("a JSON list");
+    assert_eq!(entries.len(), 3, "{list:#}");
+    let commits: Vec<&str> = entries
+        .iter()
+        .map(|e| e["commit"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(commits, [c5.as_str(), c3.as_str(), c1.as_str()]);
+    let dates: Vec<&str> = entries
+        .iter()
+        .map(|e| e["date"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            "2025-05-01T10:00:00Z",
+            "2025-03-01T10:00:00Z",
+            "2025-01-01T10:00:00Z"
+        ]
+    );
+    for e in entries {
+        for key in ["commit", "date", "tag", "effective", "author", "subject"] {
+            assert!(e.get(key).is_some(), "entry lacks {key}: {e}");
+        }
+    }
+    // The release tag sits on c4 (README only): it releases the text from c3.
+    assert_eq!(entries[1]["tag"], "privacy-policy/2025-04-15");
+    assert_eq!(entries[1]["effective"], "2025-04-15");
+    assert_eq!(entries[0]["tag"], Value::Null);
+    // `v1` is not a release tag of this policy.
+    assert_eq!(entries[2]["tag"], Value::Null);
+    assert_eq!(entries[2]["effective"], Value::Null);
+}
+
+#[test]
+fn versions_text_is_one_line_per_version_with_the_release_marked() {
+    let (repo, [c1, _c2, c3, _c4, c5]) = five_commit_repo();
+    let out = run_ok(repo.cmd().arg("versions"));
+    let expected = format!(
+        "{}  2025-05-01  Test Author <author@example.com>  Policy v3\n\
+         {}  2025-03-01  Test Author <author@example.com>  Policy v2  [privacy-policy/2025-04-15, effective 2025-04-15]\n\
+         {}  2025-01-01  Test Author <author@example.com>  Policy v1\n",
+        &c5[..10],
+        &c3[..10],
+        &c1[..10]
+    );
+    assert_same(&expected, &out);
+}
+
+// ---------------------------------------------------------------------------
+// release
+// ---------------------------------------------------------------------------
+
+#[test]
+fn release_creates_annotated_tag_with_effective_date_trailer() {
+    let repo = one_version_repo();
+    let out = run_ok(repo.cmd().args(["release", "--effective", "2025-07-09"]));
+    assert!(out.contains("privacy-policy/2025-07-09"), "{out}");
+    assert_eq!(repo.tags(), ["privacy-policy/2025-07-09"]);
+    assert_eq!(
+        repo.rev_parse("privacy-policy/2025-07-09"),
+        repo.rev_parse("HEAD")
+    );
+    let msg = repo.tag_message("privacy-policy/2025-07-09");
+    assert!(
+        msg.starts_with("privacy-policy: effective 2025-07-09\n"),
+        "{msg}"
+    );
+    assert!(msg.contains("Effective-Date: 2025-07-09"), "{msg}");
+    assert!(msg.contains("Policy: privacy-policy"), "{msg}");
+    assert!(!msg.contains("Previous-Release:"), "{msg}");
+    // The tagger is the repository's identity.
+    let tagger = repo.git(&[
+        "tag",
+        "-l",
+        "--format=%(taggername) %(taggeremail)",
+        "privacy-policy/2025-07-09",
+    ]);
+    assert_eq!(tagger, "Test Author <author@example.com>");
+}
+
+#[test]
+fn second_release_summarises_changes_since_the_previous_one() {
+    let repo = one_version_repo();
+    run_ok(repo.cmd().args(["release", "--effective", "2025-07-09"]));
+    repo.commit(
+        &[(POLICY, &policy_text(3))],
+        "Policy v3",
+        "2025-08-01T10:00:00Z",
+    );
+    run_ok(repo.cmd().args([
+        "release",
+        "--effective",
+        "2025-10-01",
+        "-m",
+        "Adds analytics sharing.",
+    ]));
+    assert_eq!(
+        repo.tags(),
+        ["privacy-policy/2025-07-09", "privacy-policy/2025-10-01"]
+    );
+    let msg = repo.tag_message("privacy-policy/2025-10-01");
+    for needle in [
+        "privacy-policy: effective 2025-10-01",
+        "Adds analytics sharing.",
+        "Changes since privacy-policy/2025-07-09",
+        "analytics partners",
+        "Effective-Date: 2025-10-01",
+        "Previous-Release: privacy-policy/2025-07-09",
+    ] {
+        assert!(msg.contains(needle), "tag message lacks {needle:?}\n{msg}");
+    }
+    // And `versions` shows both releases on their commits.
+    let list = json(&run_ok(repo.cmd().args(["versions", "-f", "json"])));
+    assert_eq!(list[0]["tag"], "privacy-policy/2025-10-01");
+    assert_eq!(list[1]["tag"], "privacy-policy/2025-07-09");
+    assert_eq!(list[1]["effective"], "2025-07-09");
+}
+
+#[test]
+fn release_refuses_uncommitted_change_to_the_policy_file() {
+    let repo = one_version_repo();
+    repo.write(POLICY, policy_text(2));
+    run_err(
+        repo.cmd().args(["release", "--effective", "2025-07-09"]),
+        &[POLICY, "uncommitted"],
+    );
+    // Staged but not committed is refused too.
+    repo.git(&["add", POLICY]);
+    run_err(
+        repo.cmd().args(["release", "--effective", "2025-07-09"]),
+        &[POLICY, "uncommitted"],
+    );
+    assert!(repo.tags().is_empty());
+}
+
+#[test]
+fn release_refuses_when_the_tag_already_exists() {
+    let repo = one_version_repo();
+    run_ok(repo.cmd().args(["release", "--effective", "2025-07-09"]));
+    repo.commit(
+        &[(POLICY, &policy_text(2))],
+        "Policy v2",
+        "2025-08-01T10:00:00Z",
+    );
+    run_err(
+        repo.cmd().args(["release", "--effective", "2025-07-09"]),
+        &["privacy-policy/2025-07-09", "already exists"],
+    );
+    assert_eq!(repo.tags(), ["privacy-policy/2025-07-09"]);
+    assert_eq!(
+        repo.rev_parse("privacy-policy/2025-07-09"),
+        repo.rev_parse("HEAD~1"),
+        "tag not moved"
+    );
+}
+
+#[test]
+fn release_refuses_an_effective_date_not_after_the_previous_release() {
+    let repo = one_version_repo();
+    run_ok(repo.cmd().args(["release", "--effective", "2025-07-09"]));
+    repo.commit(
+        &[(POLICY, &policy_text(2))],
+        "Policy v2",
+        "2025-08-01T10:00:00Z",
+    );
+    run_err(
+        repo.cmd().args(["release", "--effective", "2025-07-01"]),
+        &["2025-07-01", "not after", "privacy-policy/2025-07-09"],
+    );
+    assert_eq!(repo.tags(), ["privacy-policy/2025-07-09"]);
+}
+
+#[test]
+fn release_refuses_malformed_effective_dates() {
+    let repo = one_version_repo();
+    for bad in ["2025-13-40", "tomorrow", "2025-02-30", "2025/07/09", ""] {
+        run_err(
+            repo.cmd().args(["release", "--effective", bad]),
+            &["--effective", "YYYY-MM-DD"],
+        );
+    }
+    assert!(repo.tags().is_empty());
+}
+
+#[test]
+fn release_refuses_unchanged_text_unless_allow_unchanged() {
+    let repo = one_version_repo();
+    run_ok(repo.cmd().args(["release", "--effective", "2025-07-09"]));
+    // A commit that does not touch the policy changes nothing to release.
+    repo.commit(&[("README.txt", "hi\n")], "Readme", "2025-08-01T10:00:00Z");
+    run_err(
+        repo.cmd().args(["release", "--effective", "2025-09-01"]),
+        &[POLICY, "not changed", "--allow-unchanged"],
+    );
+    assert_eq!(repo.tags(), ["privacy-policy/2025-07-09"]);
+    run_ok(
+        repo.cmd()
+            .args(["release", "--effective", "2025-09-01", "--allow-unchanged"]),
+    );
+    assert_eq!(
+        repo.tags(),
+        ["privacy-policy/2025-07-09", "privacy-policy/2025-09-01"]
+    );
+    let msg = repo.tag_message("privacy-policy/2025-09-01");
+    assert!(
+        msg.contains("Previous-Release: privacy-policy/2025-07-09"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn release_refuses_without_a_git_identity() {
+    let repo = TestRepo::without_identity();
+    repo.commit(
+        &[
+            ("policydiff.toml", DEFAULT_CONFIG),
+            (POLICY, &policy_text(1)),
+        ],
+        "Policy v1",
+        "2025-01-01T10:00:00Z",
+    );
+    // HOME and XDG_CONFIG_HOME are empty temp dirs and GIT_CONFIG_NOSYSTEM=1 (see support::TestDir::cmd).
+    run_err(
+        repo.cmd().args(["release", "--effective", "2025-07-09"]),
+        &["no git identity", "user.name", "user.email"],
+    );
+    assert!(repo.tags().is_empty());
+}
+
+#[test]
+fn release_dry_run_prints_the_message_and_creates_no_tag() {
+    let repo = one_version_repo();
+    let out = run_ok(repo.cmd().args([
+        "release",
+        "--effective",
+        "2025-07-09",
+        "--dry-run",
+        "-m",
+        "Initial text.",
+    ]));
+    assert_same(
+        "privacy-policy: effective 2025-07-09\n\nInitial text.\n\nFirst release of this policy.\n\nPolicy: privacy-policy\nEffective-Date: 2025-07-09\n",
+        &out,
+    );
+    assert!(repo.tags().is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// init
+// ---------------------------------------------------------------------------
+
+#[test]
+fn init_in_an_empty_repo_writes_a_config_that_loads() {
+    let repo = TestRepo::without_config();
+    repo.git(&["config", "user.name", "Test Author"]);
+    repo.git(&["config", "user.email", "author@example.com"]);
+    let out = run_ok(repo.cmd().arg("init"));
+    assert!(out.contains("policydiff.toml"), "{out}");
+    let config = String::from_utf8(repo.read("policydiff.toml")).expect("utf-8");
+    assert!(
+        config.contains("path = \"policies/privacy-policy.md\""),
+        "{config}"
+    );
+    // It loads: `versions` runs and finds nothing committed yet.
+    let out = run_ok(repo.cmd().arg("versions"));
+    assert!(out.contains("no committed versions"), "{out}");
+    let head = repo.commit(
+        &[(POLICY, &policy_text(1))],
+        "Policy v1",
+        "2025-01-01T10:00:00Z",
+    );
+    let list = json(&run_ok(repo.cmd().args(["versions", "-f", "json"])));
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    assert_eq!(list[0]["commit"], head);
+}
+
+#[test]
+fn init_import_copies_the_file_into_policies() {
+    let repo = TestRepo::without_config();
+    repo.write("some.txt", policy_text(1));
+    run_ok(repo.cmd().args(["init", "--import", "some.txt"]));
+    assert_eq!(repo.read("policies/some.txt"), policy_text(1).into_bytes());
+    assert_eq!(
+        repo.read("some.txt"),
+        policy_text(1).into_bytes(),
+        "original left in place"
+    );
+    let config = String::from_utf8(repo.read("policydiff.toml")).expect("utf-8");
+    assert!(config.contains("name = \"some\""), "{config}");
+    assert!(config.contains("path = \"policies/some.txt\""), "{config}");
+    // The imported policy is the configured one.
+    repo.commit(&[], "Import policy", "2025-01-01T10:00:00Z");
+    let report = json(&run_ok(repo.cmd().args([
+        "diff",
+        "HEAD",
+        "policies/some.txt",
+        "-f",
+        "json",
+    ])));
+    assert_eq!(report["policy"], "some");
+    assert_eq!(report["old"]["path"], "policies/some.txt");
+    assert_eq!(report["changes"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn init_refuses_to_overwrite_an_existing_config_without_force() {
+    let repo = TestRepo::without_config();
+    let mine = "# mine\n[[policy]]\nname = \"terms\"\npath = \"terms.md\"\n";
+    repo.write("policydiff.toml", mine);
+    run_err(
+        repo.cmd().arg("init"),
+        &["policydiff.toml", "already exists", "--force"],
+    );
+    assert_eq!(repo.read("policydiff.toml"), mine.as_bytes());
+    // The import target is protected the same way.
+    repo.write("some.txt", "1. New text.\n");
+    repo.write("policies/some.txt", "1. Old text.\n");
+    std::fs::remove_file(repo.join("policydiff.toml")).expect("remove config");
+    run_err(
+        repo.cmd().args(["init", "--import", "some.txt"]),
+        &["policies/some.txt", "already exists"],
+    );
+    assert_eq!(repo.read("policies/some.txt"), b"1. Old text.\n");
+    // --force overwrites.
+    repo.write("policydiff.toml", mine);
+    run_ok(repo.cmd().args(["init", "--force"]));
+    let config = String::from_utf8(repo.read("policydiff.toml")).expect("utf-8");
+    assert!(
+        config.contains("privacy-policy") && !config.contains("terms"),
+        "{config}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// completions and man
+// ---------------------------------------------------------------------------
+
+#[test]
+fn completions_bash_prints_a_script() {
+    let dir = TestDir::new();
+    let out = run_ok(dir.cmd().args(["completions", "bash"]));
+    assert!(out.contains("policydiff"), "{out}");
+    assert!(out.contains("complete"), "{out}");
+}
+
+#[test]
+fn man_prints_a_roff_page() {
+    let dir = TestDir::new();
+    let out = run_ok(dir.cmd().arg("man"));
+    assert!(out.contains(".TH"), "{out}");
+}
+
+#[test]
+fn man_out_writes_policydiff_1_into_the_directory() {
+    let dir = TestDir::new();
+    let printed = run_ok(dir.cmd().args(["man", "--out", "man"]));
+    assert_same("", &printed);
+    let page = String::from_utf8(dir.read("man/policydiff.1")).expect("utf-8");
+    assert!(page.contains(".TH"), "{page}");
+    assert!(
+        dir.list("man").iter().any(|n| n == "policydiff-diff.1"),
+        "{:?}",
+        dir.list("man")
+    );
+}
+
+#[test]
+fn help_and_version_flags_work() {
+    let dir = TestDir::new();
+    let help = run_ok(dir.cmd().arg("--help"));
+    for cmd in [
+        "diff",
+        "show",
+        "versions",
+        "release",
+        "init",
+        "completions",
+        "man",
+    ] {
+        assert!(help.contains(cmd), "--help lacks {cmd}:\n{help}");
+    }
+    let version = run_ok(dir.cmd().arg("--version"));
+    assert!(version.starts_with("policydiff "), "{version}");
+    let diff_help = run_ok(dir.cmd().args(["diff", "--help"]));
+    assert!(diff_help.contains("--format"), "{diff_help}");
+}
+
+// ---------------------------------------------------------------------------
+// Bad input: exit 2, `policydiff: error:` naming the file or thing, never a panic
+// ---------------------------------------------------------------------------
+
+#[test]
+fn missing_file_outside_a_git_repo_is_an_error_naming_it() {
+    let dir = TestDir::new();
+    dir.write("present.md", "1. Text.\n");
+    run_err(
+        dir.cmd().args(["diff", "nosuch.md", "present.md"]),
+        &["nosuch.md", "not a file"],
+    );
+    run_err(
+        dir.cmd().args(["diff", "present.md", "nosuch.md"]),
+        &["nosuch.md"],
+    );
+}
+
+#[test]
+fn directory_given_as_a_version_is_an_error() {
+    let dir = TestDir::new();
+    std::fs::create_dir(dir.join("adir")).expect("mkdir");
+    dir.write("present.md", "1. Text.\n");
+    run_err(
+        dir.cmd().args(["diff", "adir", "present.md"]),
+        &["adir", "directory"],
+    );
+}
+
+#[test]
+fn empty_file_is_an_error() {
+    let dir = TestDir::new();
+    dir.write("empty.md", "");
+    dir.write("blank.md", " \n\n\t\n");
+    dir.write("present.md", "1. Text.\n");
+    run_err(
+        dir.cmd().args(["diff", "empty.md", "present.md"]),
+        &["empty.md", "empty"],
+    );
+    run_err(
+        dir.cmd().args(["diff", "present.md", "blank.md"]),
+        &["blank.md", "empty"],
+    );
+}
+
+#[test]
+fn binary_file_with_nul_is_an_error() {
+    let dir = TestDir::new();
+    dir.write("image.md", b"1. Text.\n\x89PNG\r\n\x00\x00\x00\rIHDR");
+    dir.write("present.md", "1. Text.\n");
+    run_err(
+        dir.cmd().args(["diff", "present.md", "image.md"]),
+        &["image.md", "binary", "line 3"],
+    );
+}
+
+#[test]
+fn non_utf8_file_is_an_error_suggesting_conversion() {
+    let dir = TestDir::new();
+    // "隐私政策" (privacy policy) in GBK.
+    dir.write("gbk.md", b"1. \xd2\xfe\xcb\xbd\xd5\xfe\xb2\xdf\n");
+    dir.write("present.md", "1. Text.\n");
+    run_err(
+        dir.cmd().args(["diff", "gbk.md", "present.md"]),
+        &["gbk.md", "UTF-8", "line 1"],
+    );
+}
+
+#[test]
+fn file_over_the_size_limit_is_an_error_mentioning_the_limit() {
+    let dir = TestDir::new();
+    {
+        let file = std::fs::File::create(dir.join("huge.md")).expect("create");
+        let mut w = std::io::BufWriter::new(file);
+        let line = "1. This is a line of policy text repeated to make a fifty megabyte file.\n";
+        let mut written = 0;
+        while written < 50 * 1024 * 1024 {
+            w.write_all(line.as_bytes()).expect("write");
+            written += line.len();
+        }
+        w.flush().expect("flush");
+    }
+    dir.write("present.md", "1. Text.\n");
+    run_err(
+        dir.cmd().args(["diff", "present.md", "huge.md"]),
+        &["huge.md", "limit", "MiB"],
+    );
+}
+
+#[test]
+fn stdin_over_the_size_limit_is_an_error() {
+    let dir = TestDir::new();
+    dir.write(
+        "big.md",
+        "1. Words and more words.\n".repeat(20 * 1024 * 1024 / 25 + 1),
+    );
+    dir.write("present.md", "1. Text.\n");
+    run_err(
+        dir.cmd()
+            .args(["diff", "-", "present.md"])
+            .pipe_stdin(dir.join("big.md"))
+            .expect("stdin"),
+        &["<stdin>", "limit"],
+    );
+}
+
+#[test]
+fn regression_stdin_over_the_limit_does_not_claim_it_is_16_mib() {
+    let dir = TestDir::new();
+    dir.write(
+        "big.md",
+        "1. Words and more words.\n".repeat(20 * 1024 * 1024 / 25 + 1),
+    );
+    dir.write("present.md", "1. Text.\n");
+    let err = run_err(
+        dir.cmd()
+            .args(["diff", "-", "present.md"])
+            .pipe_stdin(dir.join("big.md"))
+            .expect("stdin"),
+        &["<stdin>", "limit"],
+    );
+    assert!(!err.contains("16.0 MiB is larger than the 16 MiB"), "{err}");
+}
+
+#[test]
+fn unknown_revision_in_a_repo_is_an_error_naming_it() {
+    let repo = three_version_repo();
+    run_err(
+        repo.cmd().args(["diff", "nosuchrev", "HEAD"]),
+        &["unknown revision 'nosuchrev'"],
+    );
+    run_err(
+        repo.cmd()
+            .args(["diff", "nosuchrev:policies/privacy-policy.md", "HEAD"]),
+        &["nosuchrev"],
+    );
+}
+
+#[test]
+fn path_absent_at_a_revision_is_an_error_naming_both() {
+    let repo = three_version_repo();
+    run_err(
+        repo.cmd().args(["diff", "HEAD~1:policies/nope.md", "HEAD"]),
+        &["'policies/nope.md' does not exist at revision 'HEAD~1'"],
+    );
+    // A commit before the policy existed.
+    let repo = TestRepo::new();
+    repo.commit(
+        &[("policydiff.toml", DEFAULT_CONFIG)],
+        "Config",
+        "2025-01-01T10:00:00Z",
+    );
+    repo.commit(
+        &[(POLICY, &policy_text(1))],
+        "Policy",
+        "2025-02-01T10:00:00Z",
+    );
+    run_err(
+        repo.cmd().args(["diff", "HEAD~1", "HEAD"]),
+        &[POLICY, "HEAD~1"],
+    );
+}
+
+#[test]
+fn versions_outside_a_git_repository_is_an_error() {
+    let dir = TestDir::new();
+    dir.write("policydiff.toml", DEFAULT_CONFIG);
+    run_err(dir.cmd().arg("versions"), &["not a git repository"]);
+}
+
+#[test]
+fn invalid_config_with_unknown_key_names_the_key_and_line() {
+    let repo = TestRepo::new();
+    repo.write(
+        "policydiff.toml",
+        "[[policy]]\nname = \"privacy-policy\"\npth = \"policies/privacy-policy.md\"\n",
+    );
+    let err = run_err(
+        repo.cmd().arg("versions"),
+        &["policydiff.toml", "pth", "line 3"],
+    );
+    assert!(err.contains("unknown field"), "{err}");
+}
+
+#[test]
+fn unknown_policy_name_is_an_error_listing_configured_ones() {
+    let repo = three_version_repo();
+    run_err(
+        repo.cmd().args(["versions", "--policy", "nosuch"]),
+        &["no policy named 'nosuch'", "privacy-policy"],
+    );
+    run_err(
+        repo.cmd().args(["diff", "HEAD~1", "HEAD", "-p", "nosuch"]),
+        &["nosuch"],
+    );
+}
+
+#[test]
+fn non_positive_timeout_is_an_error() {
+    let dir = TestDir::new();
+    for t in ["0", "NaN", "inf"] {
+        run_err(
+            dir.cmd().args(bundled_args(&["--timeout", t])),
+            &["--timeout"],
+        );
+    }
+}
+
+#[test]
+fn regression_huge_timeout_is_an_error_or_accepted_not_a_panic() {
+    let dir = TestDir::new();
+    let out = dir
+        .cmd()
+        .args(bundled_args(&["--timeout", "1e20"]))
+        .output()
+        .expect("run");
+    let err = support::stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        matches!(out.status.code(), Some(0 | 2)),
+        "{}: {err}",
+        out.status
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Pipes and colour
+// ---------------------------------------------------------------------------
+
+#[test]
+fn diff_into_a_closed_pipe_exits_0_quietly() {
+    let dir = TestDir::new();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_policydiff"))
+        .current_dir(dir.path())
+        .args(bundled_args(&["-f", "html"]))
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn policydiff");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let err = support::stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_same("", &err);
+}
+
+#[test]
+fn color_always_emits_ansi_sequences_even_with_no_color_set() {
+    let dir = TestDir::new();
+    let out = run_ok(dir.cmd().args(bundled_args(&["--color", "always"])));
+    assert!(
+        out.contains("\x1b["),
+        "no ANSI escapes:\n{}",
+        &out[..out.len().min(500)]
+    );
+    // Colour replaces the [- -] / {+ +} markers.
+    assert!(!out.contains("{+"), "plain markers in coloured output");
+}
+
+#[test]
+fn no_color_with_auto_emits_no_ansi_sequences() {
+    let dir = TestDir::new();
+    let out = run_ok(dir.cmd().args(bundled_args(&[])).env("NO_COLOR", "1"));
+    assert!(!out.contains('\x1b'), "ANSI escapes despite NO_COLOR");
+    assert!(
+        out.contains("{+") && out.contains("[-"),
+        "plain markers expected"
+    );
+    let out = run_ok(
+        dir.cmd()
+            .args(bundled_args(&["--color", "never"]))
+            .env_remove("NO_COLOR"),
+    );
+    assert!(!out.contains('\x1b'), "ANSI escapes with --color never");
+    let out = run_ok(
+        dir.cmd()
+            .args(bundled_args(&["--color", "always", "-f", "json"])),
+    );
+    assert!(!out.contains('\x1b'), "ANSI escapes in JSON");
+}
