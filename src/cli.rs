@@ -46,6 +46,12 @@ pub enum Command {
     Diff(DiffArgs),
     /// Print one version of the policy.
     Show(ShowArgs),
+    /// Show the list of major-change triggers as read from a version of the policy.
+    Triggers(TriggersArgs),
+    /// Classify the working-tree policy against a base (for CI); exit 1 at --fail-on.
+    Check(CheckArgs),
+    /// Every change in the policy's history, newest first, with its classification.
+    Log(LogArgs),
     /// List every version of the policy in git history, newest first.
     Versions(VersionsArgs),
     /// Tag HEAD as a release of the policy with its effective date.
@@ -95,6 +101,97 @@ pub struct DiffArgs {
     /// Time budget for aligning clauses, in seconds; past it the diff is coarser and says so.
     #[arg(long, value_name = "SECONDS", default_value_t = 3.0)]
     pub timeout: f64,
+    /// Redline only: do not classify (the Report's classification is null).
+    #[arg(long)]
+    pub no_classify: bool,
+    /// Facts known outside the text.
+    #[command(flatten)]
+    pub facts: FactsArgs,
+}
+
+/// Facts known outside the policy text.
+#[derive(Debug, Args)]
+pub struct FactsArgs {
+    /// Result of this release's personal information security impact
+    /// assessment; `high` fires the high-risk trigger.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub impact_assessment: Option<ImpactLevel>,
+}
+
+/// Result of a security impact assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImpactLevel {
+    /// High risk: a major change by the policy's own terms.
+    High,
+    /// Medium risk.
+    Medium,
+    /// Low risk.
+    Low,
+}
+
+/// Arguments of `triggers`.
+#[derive(Debug, Args)]
+pub struct TriggersArgs {
+    /// The version to read (default: the configured policy file in the working tree).
+    #[arg(value_name = "VERSION")]
+    pub spec: Option<String>,
+    /// Which configured policy.
+    #[command(flatten)]
+    pub policy: PolicyArg,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Terminal summary and redline.
+    Text,
+    /// For a pull-request comment.
+    Markdown,
+    /// The check result with one Report per policy.
+    Json,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Base revision (default: the policy's latest release tag, else HEAD).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Head revision (default: the policy file in the working tree).
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+    /// Exit 1 when the change is at least this class.
+    #[arg(long, value_enum, default_value_t = crate::classify::Classification::Major)]
+    pub fail_on: crate::classify::Classification,
+    /// Which configured policy (default: every policy in policydiff.toml).
+    #[command(flatten)]
+    pub policy: PolicyArg,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Write to FILE instead of standard output (atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Facts known outside the text.
+    #[command(flatten)]
+    pub facts: FactsArgs,
+}
+
+/// Arguments of `log`.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Which configured policy.
+    #[command(flatten)]
+    pub policy: PolicyArg,
+    /// Only changes committed on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<String>,
+    /// Output format: one line per change, or a JSON list of Reports.
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
 }
 
 /// Arguments of `show`.

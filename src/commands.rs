@@ -8,8 +8,10 @@ use std::time::Duration;
 use clap::CommandFactory;
 
 use crate::archive::{self, Archive, ArchiveError, Origin, ReleaseRequest, Spec, Version};
+use crate::classify::{self, Rules, RunFacts};
 use crate::cli::{
-    Cli, ColorChoice, Command, DiffArgs, InitArgs, ListFormat, ReleaseArgs, ShowArgs, VersionsArgs,
+    CheckArgs, CheckFormat, Cli, ColorChoice, Command, DiffArgs, FactsArgs, ImpactLevel, InitArgs,
+    ListFormat, LogArgs, ReleaseArgs, ShowArgs, TriggersArgs, VersionsArgs,
 };
 use crate::config::{Config, ConfigError, FILE_NAME, PolicyConfig};
 use crate::diff::{self, DiffOptions};
@@ -33,6 +35,9 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Diff(args) => diff_cmd(&ctx, args),
         Command::Show(args) => show(&ctx, args),
+        Command::Triggers(args) => triggers(&ctx, args),
+        Command::Check(args) => check(&ctx, args),
+        Command::Log(args) => log(&ctx, args),
         Command::Versions(args) => versions(&ctx, args),
         Command::Release(args) => release(&ctx, args),
         Command::Init(args) => init(&ctx, args),
@@ -148,6 +153,32 @@ impl Context {
             .flatten()
     }
 
+    /// Classification rules from config (none without a config).
+    fn rules(&self) -> Result<Rules> {
+        match self.config()? {
+            Some(config) => Rules::from_config(config).map_err(|e| {
+                ConfigError::Invalid {
+                    path: config.file.display().to_string(),
+                    message: e.to_string(),
+                }
+                .into()
+            }),
+            None => Ok(Rules::default()),
+        }
+    }
+
+    /// Diff options, rules and facts for a command.
+    fn comparison(&self, diff: DiffOptions, facts: &FactsArgs) -> Result<Comparison> {
+        Ok(Comparison {
+            diff,
+            classify: true,
+            rules: self.rules()?,
+            facts: RunFacts {
+                impact_high: facts.impact_assessment == Some(ImpactLevel::High),
+            },
+        })
+    }
+
     fn color_for_stdout(&self) -> bool {
         match self.color {
             ColorChoice::Always => true,
@@ -160,17 +191,41 @@ impl Context {
     }
 }
 
-/// Compare two loaded versions.
-pub fn compare(
-    old: &Version,
-    new: &Version,
-    policy: Option<&str>,
-    options: &DiffOptions,
-) -> Report {
+/// How to compare: diff tuning, classification rules, per-run facts.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// Diff tuning.
+    pub diff: DiffOptions,
+    /// Classify the change (off: redline only).
+    pub classify: bool,
+    /// Config triggers and mapping.
+    pub rules: Rules,
+    /// Facts stated for this run.
+    pub facts: RunFacts,
+}
+
+impl Default for Comparison {
+    fn default() -> Self {
+        Comparison {
+            diff: DiffOptions::default(),
+            classify: true,
+            rules: Rules::default(),
+            facts: RunFacts::default(),
+        }
+    }
+}
+
+/// Parse a version in its format.
+pub fn parse(version: &Version) -> Document {
+    Document::parse(&version.text, Format::from_path(&version.path))
+}
+
+/// Compare two loaded versions: parse (both at once), diff, classify, report.
+pub fn compare(old: &Version, new: &Version, policy: Option<&str>, how: &Comparison) -> Report {
     // Two documents, two cores: parse them side by side.
     let (old_doc, new_doc) = std::thread::scope(|s| {
-        let old_doc = s.spawn(|| Document::parse(&old.text, Format::from_path(&old.path)));
-        let new_doc = Document::parse(&new.text, Format::from_path(&new.path));
+        let old_doc = s.spawn(|| parse(old));
+        let new_doc = parse(new);
         (
             old_doc
                 .join()
@@ -178,8 +233,21 @@ pub fn compare(
             new_doc,
         )
     });
-    let set = diff::diff(&old_doc, &new_doc, options);
-    Report::new(policy, (old, &old_doc), (new, &new_doc), &set)
+    compare_docs((old, &old_doc), (new, &new_doc), policy, how)
+}
+
+/// Compare two parsed versions.
+pub fn compare_docs(
+    old: (&Version, &Document),
+    new: (&Version, &Document),
+    policy: Option<&str>,
+    how: &Comparison,
+) -> Report {
+    let set = diff::diff(old.1, new.1, &how.diff);
+    let verdict = how
+        .classify
+        .then(|| classify::classify(old.1, new.1, &set, &how.rules, how.facts));
+    Report::new(policy, old, new, &set, verdict.as_ref())
 }
 
 fn diff_cmd(ctx: &Context, args: DiffArgs) -> Result<()> {
@@ -200,12 +268,16 @@ fn diff_cmd(ctx: &Context, args: DiffArgs) -> Result<()> {
     let policy = args.policy.policy.as_deref();
     let old = ctx.version(&args.old, policy)?;
     let new = ctx.version(&args.new, policy)?;
-    let options = DiffOptions {
-        budget,
-        ..DiffOptions::default()
-    };
+    let mut how = ctx.comparison(
+        DiffOptions {
+            budget,
+            ..DiffOptions::default()
+        },
+        &args.facts,
+    )?;
+    how.classify = !args.no_classify;
     let name = ctx.policy_name(&[&args.old, &args.new], policy);
-    let report = compare(&old, &new, name.as_deref(), &options);
+    let report = compare(&old, &new, name.as_deref(), &how);
     let color =
         args.output.is_none() && args.format == RedlineFormat::Text && ctx.color_for_stdout();
     let text = render::redline(&report, args.format, color);
@@ -275,7 +347,11 @@ fn release(ctx: &Context, args: ReleaseArgs) -> Result<()> {
     match &previous {
         Some(prev) => {
             let old = archive.read_at(&prev.tag, &path, &prev.tag)?;
-            let report = compare(&old, &head, Some(&policy_name), &DiffOptions::default());
+            let how = Comparison {
+                rules: ctx.rules()?,
+                ..Comparison::default()
+            };
+            let report = compare(&old, &head, Some(&policy_name), &how);
             message.push_str(&format!(
                 "Changes since {}:\n{}\n",
                 prev.tag,
@@ -330,6 +406,214 @@ fn release_summary(report: &Report) -> String {
         s.push_str(&format!("- … and {} more\n", substantive.len() - MAX));
     }
     s
+}
+
+fn triggers(ctx: &Context, args: TriggersArgs) -> Result<()> {
+    let policy = args.policy.policy.as_deref();
+    let version = match &args.spec {
+        Some(spec) => ctx.version(spec, policy)?,
+        None => {
+            let config = ctx.require_config()?;
+            let p = config.policy(policy)?;
+            let file = config.policy_file(p);
+            Version {
+                spec: p.path.clone(),
+                path: p.path.clone(),
+                origin: Origin::File,
+                text: archive::read_file(&file)?,
+            }
+        }
+    };
+    let doc = parse(&version);
+    let (list, read, warnings) = classify::triggers_for(&doc, &ctx.rules()?);
+    let verdict = classify::Verdict {
+        classification: classify::Classification::None,
+        triggers: list,
+        fired: Vec::new(),
+        review: Vec::new(),
+        list: read,
+        warnings,
+    };
+    let info = crate::report::TriggerListInfo::new(&verdict);
+    let out = match args.format {
+        ListFormat::Json => render::json(&info),
+        ListFormat::Text => render::trigger_list(&info, &verdict.warnings, &version.spec),
+    };
+    write_stdout(out.as_bytes())
+}
+
+/// The JSON of `check`: the overall result and one Report per policy.
+#[derive(Debug, serde::Serialize)]
+struct CheckResult {
+    schema_version: u32,
+    classification: classify::Classification,
+    fail_on: classify::Classification,
+    failed: bool,
+    reports: Vec<Report>,
+}
+
+fn check(ctx: &Context, args: CheckArgs) -> Result<()> {
+    let config = ctx.require_config()?;
+    let archive = ctx.archive()?;
+    let names: Vec<String> = match &args.policy.policy {
+        Some(n) => vec![config.policy(Some(n))?.name.clone()],
+        None => config.policies.iter().map(|p| p.name.clone()).collect(),
+    };
+    let how = ctx.comparison(DiffOptions::default(), &args.facts)?;
+    let mut reports = Vec::new();
+    for name in &names {
+        let (policy, path) = ctx.policy(Some(name), &archive)?;
+        let base_rev = match &args.base {
+            Some(rev) => rev.clone(),
+            None => archive::latest_release(&archive, &policy.name)?
+                .map_or_else(|| "HEAD".to_owned(), |r| r.tag),
+        };
+        let old = archive.read_at(&base_rev, &path, &base_rev)?;
+        let new = match &args.head {
+            Some(rev) => archive.read_at(rev, &path, rev)?,
+            None => Version {
+                spec: path.clone(),
+                path: path.clone(),
+                origin: Origin::File,
+                text: archive::read_file(&config.policy_file(policy))?,
+            },
+        };
+        reports.push(compare(&old, &new, Some(&policy.name), &how));
+    }
+    let worst = reports
+        .iter()
+        .filter_map(|r| r.classification)
+        .max()
+        .unwrap_or(classify::Classification::None);
+    let failed = worst >= args.fail_on && worst > classify::Classification::None;
+    let color = args.output.is_none() && args.format == CheckFormat::Text && ctx.color_for_stdout();
+    let out = match args.format {
+        CheckFormat::Json => render::json(&CheckResult {
+            schema_version: crate::report::SCHEMA_VERSION,
+            classification: worst,
+            fail_on: args.fail_on,
+            failed,
+            reports,
+        }),
+        CheckFormat::Markdown => render::check_markdown(&reports, worst, args.fail_on, failed),
+        CheckFormat::Text => reports
+            .iter()
+            .map(|r| render::redline(r, RedlineFormat::Text, color))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    emit(out.as_bytes(), args.output.as_deref())?;
+    if failed {
+        return Err(Error::CheckFailed(format!(
+            "the change is {} (--fail-on {})",
+            worst.as_str(),
+            args.fail_on.as_str()
+        )));
+    }
+    Ok(())
+}
+
+/// One step of `log`.
+fn log(ctx: &Context, args: LogArgs) -> Result<()> {
+    let since = args
+        .since
+        .as_deref()
+        .map(|d| parse_date(d, "--since"))
+        .transpose()?;
+    let archive = ctx.archive()?;
+    let (policy, path) = ctx.policy(args.policy.policy.as_deref(), &archive)?;
+    let policy_name = policy.name.clone();
+    let how = Comparison {
+        rules: ctx.rules()?,
+        ..Comparison::default()
+    };
+    let entries = archive::history(&archive, &path, &policy_name)?;
+    // Oldest first; each version is compared with the one before it. The
+    // first step kept is the first whose new side is on or after --since.
+    let mut chrono: Vec<&archive::HistoryEntry> = entries.iter().rev().collect();
+    let first_kept = match &since {
+        Some(d) => chrono
+            .iter()
+            .position(|e| e.date.as_str() >= d.as_str())
+            .unwrap_or(chrono.len()),
+        None => 0,
+    };
+    let start = first_kept.saturating_sub(1);
+    chrono.drain(..start);
+    let versions: Vec<Version> = chrono
+        .iter()
+        .map(|e| archive.read_at(&e.commit, &path, &e.commit[..12]))
+        .collect::<std::result::Result<_, _>>()?;
+    let reports = log_reports(&versions, &policy_name, &how);
+    let skip_initial = usize::from(first_kept == 0);
+    let out = match args.format {
+        ListFormat::Json => render::json(&reports.iter().rev().collect::<Vec<_>>()),
+        ListFormat::Text => {
+            let mut s = String::new();
+            for (r, e) in reports.iter().zip(chrono.iter().skip(1)).rev() {
+                let fired = r.fired_ids().join(", ");
+                s.push_str(&format!(
+                    "{}  {}  {:<5}  {}{}{}\n",
+                    &e.date[..e.date.len().min(10)],
+                    &e.commit[..10],
+                    r.classification
+                        .map_or("-", classify::Classification::as_str),
+                    e.subject,
+                    if fired.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  [{fired}]")
+                    },
+                    e.tag
+                        .as_deref()
+                        .map(|t| format!("  ({t})"))
+                        .unwrap_or_default(),
+                ));
+            }
+            if skip_initial == 1
+                && let Some(e) = chrono.first()
+            {
+                s.push_str(&format!(
+                    "{}  {}  first  {}\n",
+                    &e.date[..e.date.len().min(10)],
+                    &e.commit[..10],
+                    e.subject
+                ));
+            }
+            s
+        }
+    };
+    write_stdout(out.as_bytes())
+}
+
+/// Reports for each consecutive pair of versions (oldest first). Every
+/// version is parsed once; parsing and comparing run on two threads.
+fn log_reports(versions: &[Version], policy: &str, how: &Comparison) -> Vec<Report> {
+    let docs = parallel_map(versions, parse);
+    let pairs: Vec<usize> = (1..versions.len()).collect();
+    parallel_map(&pairs, |&i| {
+        compare_docs(
+            (&versions[i - 1], &docs[i - 1]),
+            (&versions[i], &docs[i]),
+            Some(policy),
+            how,
+        )
+    })
+}
+
+/// Map over a slice on two threads, keeping order.
+fn parallel_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let mid = items.len() / 2;
+    let (left, right) = items.split_at(mid);
+    std::thread::scope(|s| {
+        let handle = s.spawn(|| left.iter().map(&f).collect::<Vec<_>>());
+        let mut tail: Vec<U> = right.iter().map(&f).collect();
+        let mut out = handle
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        out.append(&mut tail);
+        out
+    })
 }
 
 fn init(ctx: &Context, args: InitArgs) -> Result<()> {

@@ -64,6 +64,36 @@ fn default_locale() -> String {
     "en".into()
 }
 
+/// A config-defined major-change trigger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerConfig {
+    /// Stable id reported when it fires.
+    pub id: String,
+    /// Its wording in reports.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Only clauses under a heading containing one of these (any language).
+    #[serde(default)]
+    pub sections: Vec<String>,
+    /// Terms whose arrival or removal in a change fires it.
+    #[serde(default)]
+    pub terms: Vec<String>,
+    /// Regular expressions (case-insensitive) whose matches arriving or leaving fire it.
+    #[serde(default)]
+    pub regex: Vec<String>,
+}
+
+/// Map a listed item of the policy to a trigger id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapConfig {
+    /// The item's label as written (`( 5 )`) or words of its wording.
+    pub item: String,
+    /// Built-in id, a `[[trigger]]` id, or `manual`.
+    pub id: String,
+}
+
 /// The whole file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -71,6 +101,12 @@ pub struct Config {
     /// Managed policies; the first is the default.
     #[serde(default, rename = "policy")]
     pub policies: Vec<PolicyConfig>,
+    /// Extra major-change triggers (`[[trigger]]`).
+    #[serde(default, rename = "trigger", skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<TriggerConfig>,
+    /// Overrides of how the policy's listed items map to triggers (`[[map]]`).
+    #[serde(default, rename = "map", skip_serializing_if = "Vec::is_empty")]
+    pub maps: Vec<MapConfig>,
     /// Directory of the config file (paths are relative to it).
     #[serde(skip)]
     pub dir: PathBuf,

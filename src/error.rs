@@ -12,7 +12,7 @@ pub const EXIT_CHECK_FAILED: u8 = 1;
 /// Exit status: any error (bad arguments, unreadable input, git failure …).
 pub const EXIT_ERROR: u8 = 2;
 
-/// Any error a command reports. Every variant exits with [`EXIT_ERROR`].
+/// Any error a command reports. Every variant but `CheckFailed` exits with [`EXIT_ERROR`].
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Configuration problems.
@@ -24,6 +24,9 @@ pub enum Error {
     /// Arguments that do not fit together.
     #[error("{0}")]
     Usage(String),
+    /// `check` found a change at or above `--fail-on` (exit 1, not an error of use).
+    #[error("{0}")]
+    CheckFailed(String),
     /// Writing output.
     #[error("{path}: {source}")]
     Io {
@@ -40,6 +43,9 @@ pub type Result<T> = std::result::Result<T, Error>;
 impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> ExitCode {
-        ExitCode::from(EXIT_ERROR)
+        match self {
+            Error::CheckFailed(_) => ExitCode::from(EXIT_CHECK_FAILED),
+            _ => ExitCode::from(EXIT_ERROR),
+        }
     }
 }

@@ -8,6 +8,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod archive;
+pub mod classify;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::archive::{Origin, Version};
+use crate::classify::{Classification, TriggerSource, Verdict};
 use crate::diff::{ChangeKind, ChangeSet, InlineOp, InlineTag, word_count};
 use crate::document::{Clause, ClauseKind, Document};
 
@@ -24,12 +25,131 @@ pub struct Report {
     pub old: VersionInfo,
     /// The new version.
     pub new: VersionInfo,
+    /// `major` if any trigger fired, `minor` if any non-editorial change, else
+    /// `none`; null when classification was skipped (`diff --no-classify`).
+    pub classification: Option<Classification>,
+    /// Triggers that fired, each with its evidence.
+    pub triggers: Vec<FiredTrigger>,
+    /// The triggers in force, as read from the old version (or the catalogue)
+    /// and config; null when classification was skipped.
+    pub trigger_list: Option<TriggerListInfo>,
+    /// Changes a person should look at: they touch a listed trigger no detector understands.
+    pub review: Vec<ReviewItem>,
+    /// Warnings about the classification (no list of major changes found …).
+    pub warnings: Vec<String>,
     /// Counts.
     pub stats: Stats,
     /// Changes in reading order of the new version.
     pub changes: Vec<Change>,
     /// Notes on how the diff was made (deadlines hit …).
     pub notes: Vec<String>,
+}
+
+/// A trigger that fired.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FiredTrigger {
+    /// `processing`, `ownership`, `recipients`, `rights`, `contact`, `high-risk`,
+    /// `triggers`, or a config id.
+    pub id: String,
+    /// The policy's own wording of the trigger (or the catalogue's or config's).
+    pub wording: String,
+    /// `policy`, `catalogue` or `config`.
+    pub source: TriggerSource,
+    /// The item's number label in the policy.
+    pub label: Option<String>,
+    /// Why it fired.
+    pub evidence: Vec<Evidence>,
+}
+
+/// One piece of evidence for a fired trigger.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The change (`c12`), or null for a fact stated for the run.
+    pub change: Option<String>,
+    /// What was found.
+    pub signal: String,
+    /// The words that matched (`+word` arrived, `-word` left).
+    pub matched: Vec<String>,
+    /// One plain-language sentence for notices.
+    pub summary: String,
+    /// Section of the clause, outermost first.
+    pub section: Vec<String>,
+    /// Number label of the clause.
+    pub label: Option<String>,
+    /// Old text of the clause.
+    pub old_text: Option<String>,
+    /// New text of the clause.
+    pub new_text: Option<String>,
+}
+
+/// The triggers in force for a comparison.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TriggerListInfo {
+    /// `policy` when read from the old version's own list, else `catalogue`.
+    pub source: TriggerSource,
+    /// The clause introducing the list.
+    pub intro: Option<String>,
+    /// Its line in the old version.
+    pub line: Option<usize>,
+    /// Every trigger in force.
+    pub items: Vec<TriggerInfo>,
+}
+
+/// One trigger in force.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TriggerInfo {
+    /// Its id (`manual` when no detector maps to the item).
+    pub id: String,
+    /// Its wording.
+    pub wording: String,
+    /// Where it comes from.
+    pub source: TriggerSource,
+    /// Number label in the policy.
+    pub label: Option<String>,
+    /// Line in the policy.
+    pub line: Option<usize>,
+    /// What its detector looks for.
+    pub looks_for: String,
+}
+
+/// A change for manual review.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReviewItem {
+    /// The listed item's wording.
+    pub wording: String,
+    /// Its label.
+    pub label: Option<String>,
+    /// The change (`c3`).
+    pub change: String,
+    /// Words shared by the change and the item.
+    pub matched: Vec<String>,
+}
+
+impl TriggerListInfo {
+    /// Describe the triggers in force of a verdict.
+    pub fn new(verdict: &Verdict) -> TriggerListInfo {
+        TriggerListInfo {
+            source: if verdict.list.is_some() {
+                TriggerSource::Policy
+            } else {
+                TriggerSource::Catalogue
+            },
+            intro: verdict.list.as_ref().map(|l| l.intro.clone()),
+            line: verdict.list.as_ref().map(|l| l.intro_line),
+            items: verdict
+                .triggers
+                .iter()
+                .map(|t| TriggerInfo {
+                    id: t.id.clone(),
+                    wording: t.wording.clone(),
+                    source: t.source,
+                    label: t.label.clone(),
+                    line: t.line,
+                    looks_for: t.looks_for.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Identity of one compared version.
@@ -178,6 +298,54 @@ fn clause_ref(doc: &Document, index: usize) -> ClauseRef {
     }
 }
 
+/// Evidence for the report: the finding with its clause and a plain sentence.
+fn evidence(finding: &crate::classify::Finding, changes: &[Change]) -> Evidence {
+    let change = finding.change.map(|k| &changes[k]);
+    let clause = change.map(Change::clause);
+    let words: Vec<&str> = finding
+        .matched
+        .iter()
+        .map(|m| m.trim_start_matches(['+', '-']))
+        .collect();
+    // The innermost heading names the place well enough for a reader.
+    let place = clause.map(|c| {
+        let section = if c.section.len() > 1 {
+            c.section.last().cloned().unwrap_or_default()
+        } else {
+            String::new()
+        };
+        match (&c.label, section.is_empty()) {
+            (Some(l), false) => format!("{section}, clause {l}"),
+            (Some(l), true) => format!("clause {l}"),
+            (None, false) => section,
+            (None, true) => "the policy".into(),
+        }
+    });
+    let summary = match (&place, words.is_empty()) {
+        (Some(p), false) => format!("{p}: {} ({})", finding.signal, words.join(", ")),
+        (Some(p), true) => format!("{p}: {}", finding.signal),
+        (None, _) => capitalize(&finding.signal),
+    };
+    Evidence {
+        change: change.map(|c| c.id.clone()),
+        signal: finding.signal.clone(),
+        matched: finding.matched.clone(),
+        summary,
+        section: clause.map(|c| c.section.clone()).unwrap_or_default(),
+        label: clause.and_then(|c| c.label.clone()),
+        old_text: change.and_then(|c| c.old.as_ref()).map(|c| c.text.clone()),
+        new_text: change.and_then(|c| c.new.as_ref()).map(|c| c.text.clone()),
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 impl Report {
     /// Assemble the report of a comparison.
     pub fn new(
@@ -185,6 +353,7 @@ impl Report {
         old: (&Version, &Document),
         new: (&Version, &Document),
         set: &ChangeSet,
+        verdict: Option<&Verdict>,
     ) -> Report {
         let mut stats = Stats {
             unchanged: set.unchanged.len(),
@@ -229,8 +398,44 @@ impl Report {
                 inline: ch.inline.clone(),
             });
         }
+        let empty = Verdict::unclassified();
+        let classified = verdict.is_some();
+        let verdict = verdict.unwrap_or(&empty);
+        let triggers = verdict
+            .fired
+            .iter()
+            .map(|f| {
+                let t = &verdict.triggers[f.trigger];
+                FiredTrigger {
+                    id: t.id.clone(),
+                    wording: t.wording.clone(),
+                    source: t.source,
+                    label: t.label.clone(),
+                    evidence: f
+                        .findings
+                        .iter()
+                        .map(|finding| evidence(finding, &changes))
+                        .collect(),
+                }
+            })
+            .collect();
+        let review = verdict
+            .review
+            .iter()
+            .map(|r| ReviewItem {
+                wording: verdict.triggers[r.trigger].wording.clone(),
+                label: verdict.triggers[r.trigger].label.clone(),
+                change: changes[r.change].id.clone(),
+                matched: r.matched.clone(),
+            })
+            .collect();
         Report {
             schema_version: SCHEMA_VERSION,
+            classification: classified.then_some(verdict.classification),
+            triggers,
+            trigger_list: classified.then(|| TriggerListInfo::new(verdict)),
+            review,
+            warnings: verdict.warnings.clone(),
             generator: format!("policydiff {}", env!("CARGO_PKG_VERSION")),
             policy: policy.map(str::to_owned),
             old: VersionInfo::new(old.0, old.1),
@@ -239,6 +444,11 @@ impl Report {
             changes,
             notes: set.notes.clone(),
         }
+    }
+
+    /// The fired trigger ids, in order.
+    pub fn fired_ids(&self) -> Vec<&str> {
+        self.triggers.iter().map(|t| t.id.as_str()).collect()
     }
 
     /// True when nothing but editorial changes (or nothing at all) differs.

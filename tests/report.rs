@@ -95,6 +95,28 @@ fn every_pair_matches_its_expected_counts_and_the_schema() {
                 ));
             }
         }
+        if expect["classification"] != r["classification"] {
+            failures.push(format!(
+                "{name}: classification: expected {}, got {}",
+                expect["classification"], r["classification"]
+            ));
+        }
+        let fired: Vec<&Value> = r["triggers"]
+            .as_array()
+            .expect("triggers")
+            .iter()
+            .map(|t| &t["id"])
+            .collect();
+        let want: Vec<&Value> = expect["triggers"]
+            .as_array()
+            .expect("expected triggers")
+            .iter()
+            .collect();
+        if fired != want {
+            failures.push(format!(
+                "{name}: triggers: expected {want:?}, got {fired:?}"
+            ));
+        }
         if let Some(words) = expect["inline_contains"].as_array() {
             let inline: String = r["changes"]
                 .as_array()

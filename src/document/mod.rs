@@ -6,8 +6,8 @@ mod label;
 mod markdown;
 mod normalize;
 
-use std::cell::OnceCell;
 use std::sync::Arc;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -65,7 +65,7 @@ pub struct Clause {
     pub text: String,
     /// Comparison form of `text`, computed on first use: most clauses are
     /// matched by their exact text and never need it.
-    norm: OnceCell<String>,
+    norm: OnceLock<String>,
     /// Hash of `text`, made while parsing (in parallel) so alignment compares
     /// numbers, not strings.
     pub(crate) text_hash: u64,
@@ -212,7 +212,7 @@ impl Builder {
             kind,
             level,
             label,
-            norm: OnceCell::new(),
+            norm: OnceLock::new(),
             text_hash: hash_text(body),
             text: body.to_owned(),
             parent,

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
 
-use super::{kind_word, location, shorten, summary_line};
+use super::{kind_word, location, shorten, summary_line, verdict_line};
 use crate::diff::{ChangeKind, InlineTag};
 use crate::report::{Change, Report};
 
@@ -38,6 +38,15 @@ del { color: var(--del); text-decoration: line-through; text-decoration-thicknes
 ins { color: var(--ins); text-decoration: underline; text-decoration-thickness: 2px; background: #e3f5e8; }
 .marker { color: var(--move); font-size: .85rem; margin: 0 0 .3rem; }
 .moved-from { border: 1px dashed var(--move); border-radius: .4rem; padding: .4rem .9rem; margin: 1rem 0; color: var(--move); font-size: .9rem; }
+.verdict { border-radius: .5rem; padding: .6rem .9rem; margin: .75rem 0; border: 1px solid #ddd; }
+.verdict.major { background: #fdecea; border-color: var(--del); }
+.verdict.minor { background: #fff8e1; border-color: #f0b400; }
+.verdict.none { background: #eef7ee; border-color: var(--ins); }
+.verdict-line { margin: 0; font-weight: 600; }
+.badge { display: inline-block; font-size: .75rem; letter-spacing: .05em; padding: .1rem .45rem; border-radius: .3rem; background: #1f1f1f; color: #fff; }
+.verdict.major .badge { background: var(--del); }
+.triggers { margin: .4rem 0 0; padding-left: 1.1rem; }
+.triggers q { color: #3c4043; }
 footer { max-width: 56rem; margin: 2rem auto; padding: 0 1rem; color: var(--muted); font-size: .8rem; }
 @media print {
   nav, .legend { display: none; }
@@ -81,6 +90,62 @@ pub fn render(report: &Report) -> String {
         s.words_removed,
         esc(&summary_line(report))
     );
+    let class = report.classification.map_or("unclassified", |c| c.as_str());
+    let _ = write!(
+        out,
+        "<section class=\"verdict {class}\" id=\"verdict\" data-classification=\"{class}\">\n<p class=\"verdict-line\"><span class=\"badge\">{}</span> {}</p>\n",
+        class.to_uppercase(),
+        esc(&verdict_line(report))
+    );
+    if !report.triggers.is_empty() {
+        out.push_str("<ul class=\"triggers\">\n");
+        for t in &report.triggers {
+            let _ = write!(
+                out,
+                "<li data-trigger=\"{}\"><strong>{}</strong> <q>{}{}</q><ul>",
+                attr(&t.id),
+                esc(&t.id),
+                esc(t
+                    .label
+                    .as_deref()
+                    .map(|l| format!("{l} "))
+                    .as_deref()
+                    .unwrap_or("")),
+                esc(&t.wording)
+            );
+            for e in &t.evidence {
+                match &e.change {
+                    Some(c) => {
+                        let _ = write!(
+                            out,
+                            "<li><a href=\"#{}\">{}</a>: {}</li>",
+                            attr(c),
+                            esc(c),
+                            esc(&e.summary)
+                        );
+                    }
+                    None => {
+                        let _ = write!(out, "<li>{}</li>", esc(&e.summary));
+                    }
+                }
+            }
+            out.push_str("</ul></li>\n");
+        }
+        out.push_str("</ul>\n");
+    }
+    for r in &report.review {
+        let _ = writeln!(
+            out,
+            "<p class=\"review\">Review <a href=\"#{}\">{}</a>: it touches <q>{}</q></p>",
+            attr(&r.change),
+            esc(&r.change),
+            esc(&r.wording)
+        );
+    }
+    for w in &report.warnings {
+        let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(w));
+    }
+    out.push_str("</section>\n");
     for note in &report.notes {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(note));
     }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{kind_word, location, summary_line};
+use super::{kind_word, location, summary_line, verdict_line};
 use crate::diff::{ChangeKind, InlineTag};
 use crate::report::Report;
 
@@ -66,6 +66,47 @@ pub fn render(report: &Report) -> String {
         report.old.label().replace('`', "'"),
         report.new.label().replace('`', "'")
     );
+    let _ = writeln!(out, "**{}**\n", escape(&verdict_line(report)));
+    if !report.triggers.is_empty() {
+        let _ = writeln!(
+            out,
+            "| trigger | the policy's words | evidence |\n|---|---|---|"
+        );
+        for t in &report.triggers {
+            let evidence: Vec<String> = t
+                .evidence
+                .iter()
+                .map(|e| match &e.change {
+                    Some(c) => format!("{}: {}", c, escape(&e.summary)),
+                    None => escape(&e.summary),
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "| `{}` | {}{} | {} |",
+                t.id,
+                t.label
+                    .as_deref()
+                    .map(|l| format!("{} ", escape(l)))
+                    .unwrap_or_default(),
+                escape(&t.wording).replace('\n', " "),
+                evidence.join("<br>")
+            );
+        }
+        out.push('\n');
+    }
+    for r in &report.review {
+        let _ = writeln!(
+            out,
+            "- Review {}: it touches \"{}\" ({})",
+            r.change,
+            escape(&r.wording),
+            escape(&r.matched.join(", "))
+        );
+    }
+    for w in &report.warnings {
+        let _ = writeln!(out, "> **Warning:** {}\n", escape(w));
+    }
     let _ = writeln!(out, "{}\n", escape(&summary_line(report)));
     for note in &report.notes {
         let _ = writeln!(out, "> **Note:** {}\n", escape(note));

@@ -4,8 +4,11 @@ mod html;
 mod markdown;
 mod text;
 
+use std::fmt::Write;
+
+use crate::classify::Classification;
 use crate::diff::ChangeKind;
-use crate::report::Report;
+use crate::report::{Report, TriggerListInfo};
 
 /// Output formats of a redline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -104,4 +107,99 @@ pub fn shorten(text: &str, max: usize) -> String {
     let cut: String = text.chars().take(max).collect();
     let at = cut.rfind(' ').filter(|&i| i > max / 2).unwrap_or(cut.len());
     format!("{}…", cut[..at].trim_end())
+}
+
+/// Headline of a classification, in words a reviewer acts on.
+pub fn verdict_line(report: &Report) -> String {
+    match report.classification {
+        None => "Not classified (--no-classify): redline only.".into(),
+        Some(Classification::Major) => format!(
+            "MAJOR change: {} trigger{} fired. The policy promises a more prominent notice of major changes.",
+            report.triggers.len(),
+            if report.triggers.len() == 1 { "" } else { "s" }
+        ),
+        Some(Classification::Minor) => {
+            "Minor change: substantive edits, no major-change trigger fired.".into()
+        }
+        Some(Classification::None) => {
+            "No change in substance: identical or editorial differences only.".into()
+        }
+    }
+}
+
+/// The triggers in force, for `policydiff triggers`.
+pub fn trigger_list(info: &TriggerListInfo, warnings: &[String], spec: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Major-change triggers of {spec}");
+    match (&info.intro, info.line) {
+        (Some(intro), Some(line)) => {
+            let _ = writeln!(
+                out,
+                "read from the policy, line {line}: \"{}\"",
+                shorten(intro, 120)
+            );
+        }
+        _ => {
+            let _ = writeln!(out, "the policy lists none: using the built-in catalogue");
+        }
+    }
+    for w in warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
+    for t in &info.items {
+        let _ = writeln!(
+            out,
+            "\n{:<11} {}{}",
+            t.id,
+            t.label
+                .as_deref()
+                .map(|l| format!("{l} "))
+                .unwrap_or_default(),
+            t.wording
+        );
+        let source = match t.source {
+            crate::classify::TriggerSource::Policy => "policy",
+            crate::classify::TriggerSource::Catalogue => "catalogue",
+            crate::classify::TriggerSource::Config => "policydiff.toml",
+        };
+        let _ = writeln!(
+            out,
+            "{:<11} from: {source}{}",
+            "",
+            t.line.map(|l| format!(", line {l}")).unwrap_or_default()
+        );
+        if !t.looks_for.is_empty() {
+            let _ = writeln!(out, "{:<11} looks for: {}", "", t.looks_for);
+        }
+    }
+    out
+}
+
+/// The Markdown comment of `check`: the overall verdict, then each policy's redline.
+pub fn check_markdown(
+    reports: &[Report],
+    worst: Classification,
+    fail_on: Classification,
+    failed: bool,
+) -> String {
+    let mut out = format!(
+        "# Privacy policy check: {}\n\n",
+        match worst {
+            Classification::Major => "**MAJOR** change",
+            Classification::Minor => "minor change",
+            Classification::None => "no change in substance",
+        }
+    );
+    if failed {
+        let _ = writeln!(
+            out,
+            "This check fails at `--fail-on {}`: a major change needs legal approval and the more prominent notice the policy promises.\n",
+            fail_on.as_str()
+        );
+    }
+    for r in reports {
+        out.push_str(&markdown::render(r));
+        out.push('\n');
+    }
+    out
 }

@@ -5,7 +5,8 @@ use std::fmt::Write;
 
 use anstyle::{AnsiColor, Effects, Style};
 
-use super::{kind_word, location, summary_line};
+use super::{kind_word, location, shorten, summary_line, verdict_line};
+use crate::classify::Classification;
 use crate::diff::{ChangeKind, InlineTag};
 use crate::report::{Change, Report};
 
@@ -38,6 +39,9 @@ impl Paint {
     fn bold(&self, t: &str) -> String {
         self.wrap(Style::new().bold(), t, ("", ""))
     }
+    fn major(&self, t: &str) -> String {
+        self.wrap(AnsiColor::Red.on_default().bold(), t, ("", ""))
+    }
     fn dim(&self, t: &str) -> String {
         self.wrap(Style::new().dimmed(), t, ("", ""))
     }
@@ -62,6 +66,50 @@ pub fn render(report: &Report, color: bool) -> String {
             report.new.label()
         ))
     );
+    let verdict = verdict_line(report);
+    let _ = writeln!(
+        out,
+        "{}",
+        match report.classification {
+            Some(Classification::Major) => p.major(&verdict),
+            _ => p.bold(&verdict),
+        }
+    );
+    for t in &report.triggers {
+        let _ = writeln!(
+            out,
+            "  {} {}{}",
+            p.bold(&format!("[{}]", t.id)),
+            t.label
+                .as_deref()
+                .map(|l| format!("{l} "))
+                .unwrap_or_default(),
+            shorten(&t.wording, 100)
+        );
+        for e in &t.evidence {
+            let _ = writeln!(
+                out,
+                "      {}{}",
+                e.change
+                    .as_deref()
+                    .map(|c| format!("{c}: "))
+                    .unwrap_or_default(),
+                e.summary
+            );
+        }
+    }
+    for r in &report.review {
+        let _ = writeln!(
+            out,
+            "  review {}: touches \"{}\" ({})",
+            r.change,
+            shorten(&r.wording, 60),
+            r.matched.join(", ")
+        );
+    }
+    for w in &report.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
     let _ = writeln!(out, "{}", summary_line(report));
     for note in &report.notes {
         let _ = writeln!(out, "note: {note}");

@@ -1,0 +1,536 @@
+//! Classification: is a change major, minor or none, and why, in the policy's
+//! own words.
+//!
+//! The triggers come from the OLD version's own list of major changes (what
+//! users were promised), each mapped to a detector of the built-in
+//! [`catalogue`]; config adds triggers and overrides the mapping. Detectors
+//! look only at what changed (added, removed, modified, moved-with-edits
+//! clauses, never editorial ones) and the sections those clauses sit in.
+
+pub mod catalogue;
+mod extract;
+mod rules;
+mod scan;
+mod signals;
+mod terms;
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diff::{ChangeKind, ChangeSet};
+use crate::document::Document;
+pub use catalogue::{CATALOGUE, Detector};
+pub use extract::{ListedItem, TriggerList, trigger_list};
+pub use rules::{CustomTrigger, MapRule, Rules, RulesError};
+
+/// How prominent the notice of a change must be.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Classification {
+    /// Identical, or editorial differences only.
+    None,
+    /// A substantive change that fires no trigger.
+    Minor,
+    /// At least one trigger fired: the policy promises a more prominent notice.
+    Major,
+}
+
+impl Classification {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Classification::None => "none",
+            Classification::Minor => "minor",
+            Classification::Major => "major",
+        }
+    }
+}
+
+/// Where a trigger comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TriggerSource {
+    /// The policy's own list of major changes.
+    Policy,
+    /// The built-in catalogue (the policy has no list).
+    Catalogue,
+    /// policydiff.toml.
+    Config,
+}
+
+/// How a trigger is detected.
+#[derive(Debug, Clone)]
+pub enum Detection {
+    /// A built-in detector.
+    Builtin(&'static Detector),
+    /// A config-defined rule.
+    Custom(usize),
+    /// Nothing maps to it: changes touching its subject are listed for manual review.
+    Manual(Vec<String>),
+    /// The list of triggers itself changed.
+    TriggerList,
+}
+
+/// A trigger in force for one comparison.
+#[derive(Debug, Clone)]
+pub struct Trigger {
+    /// Detector id, config id, `manual`, or `triggers`.
+    pub id: String,
+    /// The policy's wording (or the catalogue's or config's title).
+    pub wording: String,
+    /// Where it comes from.
+    pub source: TriggerSource,
+    /// The item's number label in the policy.
+    pub label: Option<String>,
+    /// The item's line in the old version.
+    pub line: Option<usize>,
+    /// What its detector looks for.
+    pub looks_for: String,
+    /// How it is detected.
+    pub detection: Detection,
+}
+
+/// One piece of evidence: a change and what in it fired the trigger.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Index into the change set's changes; `None` for run-level facts
+    /// (`--impact-assessment high`).
+    pub change: Option<usize>,
+    /// What was found, in plain words.
+    pub signal: String,
+    /// The words that matched.
+    pub matched: Vec<String>,
+}
+
+/// A trigger that fired, with its evidence.
+#[derive(Debug, Clone)]
+pub struct Fired {
+    /// Index into [`Verdict::triggers`].
+    pub trigger: usize,
+    /// Why.
+    pub findings: Vec<Finding>,
+}
+
+/// A change a person should look at: it touches the subject of a listed
+/// trigger that no detector understands.
+#[derive(Debug, Clone)]
+pub struct Review {
+    /// Index into [`Verdict::triggers`].
+    pub trigger: usize,
+    /// Index into the change set's changes.
+    pub change: usize,
+    /// Shared words.
+    pub matched: Vec<String>,
+}
+
+/// The outcome of classification.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    /// The class of the whole change.
+    pub classification: Classification,
+    /// Triggers in force (from the old version's list, the catalogue, config).
+    pub triggers: Vec<Trigger>,
+    /// Triggers that fired.
+    pub fired: Vec<Fired>,
+    /// Changes for manual review.
+    pub review: Vec<Review>,
+    /// The list as read from the old version, if it has one.
+    pub list: Option<TriggerList>,
+    /// Things to tell the user (no list found …).
+    pub warnings: Vec<String>,
+}
+
+impl Verdict {
+    /// A verdict with nothing in it, for reports made without classification.
+    pub fn unclassified() -> Verdict {
+        Verdict {
+            classification: Classification::None,
+            triggers: Vec::new(),
+            fired: Vec::new(),
+            review: Vec::new(),
+            list: None,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Per-run facts known outside the text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunFacts {
+    /// A security impact assessment reported high risk for this release.
+    pub impact_high: bool,
+}
+
+/// The triggers in force for a version: its own list mapped to detectors, or
+/// the whole catalogue; then config triggers; then the list-changed trigger.
+pub fn triggers_for(
+    doc: &Document,
+    rules: &Rules,
+) -> (Vec<Trigger>, Option<TriggerList>, Vec<String>) {
+    let mut warnings = Vec::new();
+    let list = trigger_list(doc);
+    let mut triggers = Vec::new();
+    match &list {
+        Some(list) => {
+            for item in &list.items {
+                let detection = rules
+                    .mapped(item)
+                    .map(|id| rules.detection(&id))
+                    .unwrap_or_else(|| match best_detector(&item.text) {
+                        Some(d) => Detection::Builtin(d),
+                        None => Detection::Manual(content_words(&item.text)),
+                    });
+                let (id, looks_for) = describe(&detection, rules);
+                triggers.push(Trigger {
+                    id,
+                    wording: item.text.clone(),
+                    source: TriggerSource::Policy,
+                    label: item.label.clone(),
+                    line: Some(item.line),
+                    looks_for,
+                    detection,
+                });
+            }
+        }
+        None => {
+            warnings.push(
+                "the old version has no list of major changes (\"Major changes … include:\", \"重大变化包括\"): using the whole built-in catalogue".into(),
+            );
+            for d in CATALOGUE.iter() {
+                triggers.push(Trigger {
+                    id: d.id.into(),
+                    wording: d.title.into(),
+                    source: TriggerSource::Catalogue,
+                    label: None,
+                    line: None,
+                    looks_for: d.looks_for.into(),
+                    detection: Detection::Builtin(d),
+                });
+            }
+        }
+    }
+    for (k, custom) in rules.custom.iter().enumerate() {
+        triggers.push(Trigger {
+            id: custom.id.clone(),
+            wording: custom.title.clone(),
+            source: TriggerSource::Config,
+            label: None,
+            line: None,
+            looks_for: custom.looks_for(),
+            detection: Detection::Custom(k),
+        });
+    }
+    triggers.push(Trigger {
+        id: "triggers".into(),
+        wording: "The list of major changes itself changes".into(),
+        source: if list.is_some() { TriggerSource::Policy } else { TriggerSource::Catalogue },
+        label: None,
+        line: list.as_ref().map(|l| l.intro_line),
+        looks_for: "any non-editorial change to the clause that lists major changes or to its items".into(),
+        detection: Detection::TriggerList,
+    });
+    (triggers, list, warnings)
+}
+
+fn describe(detection: &Detection, rules: &Rules) -> (String, String) {
+    match detection {
+        Detection::Builtin(d) => (d.id.into(), d.looks_for.into()),
+        Detection::Custom(k) => (rules.custom[*k].id.clone(), rules.custom[*k].looks_for()),
+        Detection::Manual(words) => (
+            "manual".into(),
+            format!(
+                "no detector: changes that mention {} are listed for manual review",
+                words.join(", ")
+            ),
+        ),
+        Detection::TriggerList => ("triggers".into(), String::new()),
+    }
+}
+
+/// The built-in detector whose wording patterns match a listed item best.
+pub fn best_detector(text: &str) -> Option<&'static Detector> {
+    CATALOGUE
+        .iter()
+        .map(|d| (d, d.maps.find(text).len()))
+        .filter(|&(_, n)| n > 0)
+        .max_by_key(|&(_, n)| n)
+        .map(|(d, _)| d)
+}
+
+/// Words of an item that say what it is about (for manual review matching).
+fn content_words(text: &str) -> Vec<String> {
+    const STOP: &[&str] = &[
+        "the",
+        "and",
+        "our",
+        "your",
+        "any",
+        "for",
+        "with",
+        "that",
+        "this",
+        "when",
+        "such",
+        "have",
+        "has",
+        "are",
+        "was",
+        "change",
+        "changes",
+        "changed",
+        "major",
+        "there",
+        "which",
+        "will",
+        "from",
+        "etc",
+        "into",
+        "personal",
+        "information",
+    ];
+    let mut words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| w.chars().count() >= 4 && !STOP.contains(&w.as_str()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    words.truncate(12);
+    words
+}
+
+/// Classify a change set between two documents.
+pub fn classify(
+    old: &Document,
+    new: &Document,
+    set: &ChangeSet,
+    rules: &Rules,
+    facts: RunFacts,
+) -> Verdict {
+    let (triggers, list, mut warnings) = triggers_for(old, rules);
+    let new_list = trigger_list(new);
+    let mut fired: Vec<Fired> = Vec::new();
+    let mut review = Vec::new();
+    let add = |fired: &mut Vec<Fired>, trigger: usize, finding: Finding| match fired
+        .iter_mut()
+        .find(|f| f.trigger == trigger)
+    {
+        Some(f) => {
+            if !f.findings.contains(&finding) {
+                f.findings.push(finding);
+            }
+        }
+        None => fired.push(Fired {
+            trigger,
+            findings: vec![finding],
+        }),
+    };
+
+    let builtin: Vec<(usize, &'static Detector)> = triggers
+        .iter()
+        .enumerate()
+        .filter_map(|(t, tr)| match tr.detection {
+            Detection::Builtin(d) => Some((t, d)),
+            _ => None,
+        })
+        .collect();
+
+    for (k, change) in set.changes.iter().enumerate() {
+        if change.kind == ChangeKind::Editorial {
+            continue;
+        }
+        let oc = change.old.map(|i| &old.clauses[i]);
+        let nc = change.new.map(|j| &new.clauses[j]);
+        if change.kind == ChangeKind::Moved && oc.map(|c| &c.text) == nc.map(|c| &c.text) {
+            continue; // the same words elsewhere: minor
+        }
+        let section = signals::Context::section_of(oc, nc);
+        let ctx = signals::Context::new(change.kind, (oc, nc), &section, old, new);
+        // The list of major changes describes triggers, not practices: an
+        // edit to it fires `triggers` (below), not the trigger it mentions.
+        let in_list = change
+            .old
+            .is_some_and(|i| list.as_ref().is_some_and(|l| touches(l, i)))
+            || change
+                .new
+                .is_some_and(|j| new_list.as_ref().is_some_and(|l| touches(l, j)));
+
+        // Specific signals of each detector in force.
+        let mut specific = BTreeSet::new();
+        for &(t, d) in builtin.iter().filter(|_| !in_list) {
+            for finding in signals::detect(d, &ctx) {
+                specific.insert(t);
+                add(
+                    &mut fired,
+                    t,
+                    Finding {
+                        change: Some(k),
+                        ..finding
+                    },
+                );
+            }
+        }
+        // General signals (weakened modal, negation flip …) go to the trigger
+        // whose subject the clause is about, unless that trigger already has
+        // this change as evidence.
+        let general = if in_list {
+            Vec::new()
+        } else {
+            signals::general(&ctx)
+        };
+        if !general.is_empty()
+            && let Some(t) = best_subject(&builtin, &ctx)
+            && !specific.contains(&t)
+        {
+            for finding in general {
+                add(
+                    &mut fired,
+                    t,
+                    Finding {
+                        change: Some(k),
+                        ..finding
+                    },
+                );
+            }
+        }
+        for (t, trigger) in triggers.iter().enumerate() {
+            match &trigger.detection {
+                Detection::Custom(c) => {
+                    if let Some(finding) = rules.custom[*c].detect(&ctx) {
+                        add(
+                            &mut fired,
+                            t,
+                            Finding {
+                                change: Some(k),
+                                ..finding
+                            },
+                        );
+                    }
+                }
+                Detection::Manual(words) => {
+                    let text = ctx.both_lower();
+                    let matched: Vec<String> = words
+                        .iter()
+                        .filter(|w| text.contains(w.as_str()))
+                        .cloned()
+                        .collect();
+                    if matched.len() >= 2 {
+                        review.push(Review {
+                            trigger: t,
+                            change: k,
+                            matched,
+                        });
+                    }
+                }
+                Detection::TriggerList => {
+                    if in_list {
+                        add(
+                            &mut fired,
+                            t,
+                            Finding {
+                                change: Some(k),
+                                signal: "the list of major changes was edited".into(),
+                                matched: Vec::new(),
+                            },
+                        );
+                    }
+                }
+                Detection::Builtin(_) => {}
+            }
+        }
+    }
+    if list.is_some() != new_list.is_some() {
+        let t = triggers.len() - 1;
+        add(
+            &mut fired,
+            t,
+            Finding {
+                change: None,
+                signal: if list.is_some() {
+                    "the new version no longer lists what counts as a major change".into()
+                } else {
+                    "the new version adds a list of what counts as a major change".into()
+                },
+                matched: Vec::new(),
+            },
+        );
+    }
+    if facts.impact_high {
+        let t = builtin
+            .iter()
+            .find(|(_, d)| d.id == "high-risk")
+            .map(|&(t, _)| t);
+        match t {
+            Some(t) => add(
+                &mut fired,
+                t,
+                Finding {
+                    change: None,
+                    signal: "a security impact assessment reported high risk (stated for this run)".into(),
+                    matched: vec!["--impact-assessment high".into()],
+                },
+            ),
+            None => warnings.push(
+                "--impact-assessment high was given, but the old version's list of major changes has no high-risk item: it fires nothing".into(),
+            ),
+        }
+    }
+    fired.sort_by_key(|f| f.trigger);
+    let substantive = set.changes.iter().any(|c| c.kind != ChangeKind::Editorial);
+    let classification = if !fired.is_empty() {
+        Classification::Major
+    } else if substantive {
+        Classification::Minor
+    } else {
+        Classification::None
+    };
+    Verdict {
+        classification,
+        triggers,
+        fired,
+        review,
+        list,
+        warnings,
+    }
+}
+
+fn touches(list: &TriggerList, index: usize) -> bool {
+    list.intro_index == index || list.items.iter().any(|i| i.index == index)
+}
+
+/// The built-in trigger in force whose subject the changed clause is most about:
+/// each distinct subject word in the clause counts 2; a section whose headings
+/// are about the subject counts 3 (a heading is the policy's own statement of
+/// what the clause is about).
+fn best_subject(
+    builtin: &[(usize, &'static Detector)],
+    ctx: &signals::Context<'_>,
+) -> Option<usize> {
+    builtin
+        .iter()
+        .map(|&(t, d)| {
+            let own = ctx.distinct(&d.subject);
+            let section = if d.subject.is_match_in(&ctx.section_tok.all()) {
+                3
+            } else {
+                0
+            };
+            (t, own * 2 + section)
+        })
+        .filter(|&(_, score)| score > 0)
+        .max_by_key(|&(t, score)| (score, std::cmp::Reverse(t)))
+        .map(|(t, _)| t)
+}

@@ -1,0 +1,389 @@
+//! Term lists matched as words: the detectors' vocabulary.
+//!
+//! A spec is `|`-separated alternatives. An alternative with CJK characters is
+//! matched as a substring (Chinese has no word boundaries). Any other is a
+//! phrase of words matched on word boundaries, ignoring ASCII case, hyphens
+//! and spacing (`third party` matches "Third-Party"); a word ending in `*`
+//! matches any word it begins (`advertis*` matches "advertising").
+//!
+//! Written for this crate instead of regular expressions: a run compiles
+//! nothing (the regex engine needed ~0.4 ms per pattern, 10× the whole diff of
+//! a real policy), and matching a clause is a hash lookup per word.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
+
+use rustc_hash::FxHasher;
+
+use crate::document::is_cjk;
+
+/// One word of a phrase.
+#[derive(Debug)]
+struct Word {
+    text: String,
+    prefix: bool,
+}
+
+/// Characters of a prefix term used to file it.
+const PREFIX_KEY: usize = 3;
+
+/// Phrases filed by the hash of a key word (collisions only add candidates:
+/// every candidate is compared word by word).
+type KeyMap = HashMap<u64, Vec<(usize, Vec<Word>)>, BuildHasherDefault<KeyHasher>>;
+
+/// The keys are already hashes: use them as they are.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u64 keys are hashed; this path is never taken but must be sound.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+fn key(word: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(word.as_bytes());
+    h.finish()
+}
+
+/// One word token: where it is, its lower-case form, and the hashes used to
+/// look it up (whole word; first one, two and three characters).
+struct Token<'t> {
+    range: Range<usize>,
+    lower: Cow<'t, str>,
+    whole: u64,
+    prefixes: [Option<u64>; PREFIX_KEY],
+}
+
+/// A compiled term list.
+#[derive(Debug)]
+pub struct Terms {
+    /// Phrases by their first word (exact first words).
+    by_first: KeyMap,
+    /// Phrases whose first word is a prefix (`advertis*`), by the prefix's
+    /// first three characters (or all of it, if shorter).
+    prefix_first: KeyMap,
+    /// Substring terms (CJK), with their ids.
+    substrings: Vec<(usize, &'static str)>,
+}
+
+/// Word tokens of a text: byte ranges of runs of letters and digits outside
+/// CJK, each with its lower-case form (borrowed when already lower case).
+pub fn words(text: &str) -> Vec<(Range<usize>, Cow<'_, str>)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut push = |s: usize, e: usize| {
+        let w = &text[s..e];
+        let lower = if w.chars().any(char::is_uppercase) {
+            Cow::Owned(w.to_lowercase())
+        } else {
+            Cow::Borrowed(w)
+        };
+        out.push((s..e, lower));
+    };
+    for (i, c) in text.char_indices() {
+        let word_char = c.is_alphanumeric() && !is_cjk(c);
+        match (word_char, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                push(s, i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        push(s, text.len());
+    }
+    out
+}
+
+/// A text split into words once, and into sentences, so many term lists can
+/// be matched against it (and its sentences) without tokenising again.
+pub struct Tokens<'t> {
+    /// The text.
+    pub text: &'t str,
+    words: Vec<Token<'t>>,
+    /// Whether the text has CJK characters at all: English text skips the
+    /// substring terms, whose searches cost more than the word lookups.
+    cjk: bool,
+}
+
+/// A sentence of a [`Tokens`]: its byte range and its words.
+pub struct Sentence<'a, 't> {
+    tokens: &'a Tokens<'t>,
+    bytes: Range<usize>,
+    words: Range<usize>,
+}
+
+impl<'t> Tokens<'t> {
+    /// Tokenise a text.
+    pub fn new(text: &'t str) -> Tokens<'t> {
+        let words = words(text)
+            .into_iter()
+            .map(|(range, lower)| {
+                let mut prefixes = [None; PREFIX_KEY];
+                for (slot, (b, c)) in prefixes.iter_mut().zip(lower.char_indices()) {
+                    *slot = Some(key(&lower[..b + c.len_utf8()]));
+                }
+                Token {
+                    whole: key(&lower),
+                    range,
+                    lower,
+                    prefixes,
+                }
+            })
+            .collect();
+        Tokens {
+            text,
+            words,
+            cjk: !text.is_ascii() && text.chars().any(is_cjk),
+        }
+    }
+
+    /// The whole text as one span.
+    pub fn all(&self) -> Sentence<'_, 't> {
+        Sentence {
+            tokens: self,
+            bytes: 0..self.text.len(),
+            words: 0..self.words.len(),
+        }
+    }
+
+    /// The sentences (split after . ; ! ? and their CJK forms).
+    pub fn sentences(&self) -> Vec<Sentence<'_, 't>> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut w = 0;
+        for piece in self
+            .text
+            .split_inclusive(['.', ';', '。', '；', '!', '?', '！', '？'])
+        {
+            let end = start + piece.len();
+            let first = w;
+            while w < self.words.len() && self.words[w].range.start < end {
+                w += 1;
+            }
+            out.push(Sentence {
+                tokens: self,
+                bytes: start..end,
+                words: first..w,
+            });
+            start = end;
+        }
+        out
+    }
+}
+
+impl Sentence<'_, '_> {
+    /// The sentence's text.
+    pub fn text(&self) -> &str {
+        &self.tokens.text[self.bytes.clone()]
+    }
+}
+
+impl Terms {
+    /// Compile a spec (see the module docs).
+    pub fn new(spec: &'static str) -> Terms {
+        let mut by_first = KeyMap::default();
+        let mut prefix_first = KeyMap::default();
+        let mut substrings = Vec::new();
+        // A term's id is its place in the spec.
+        for (id, alt) in spec
+            .split('|')
+            .map(str::trim)
+            .enumerate()
+            .filter(|(_, a)| !a.is_empty())
+        {
+            if alt.chars().any(is_cjk) {
+                substrings.push((id, alt));
+                continue;
+            }
+            let phrase: Vec<Word> = alt
+                .split(|c: char| !(c.is_alphanumeric() || c == '*'))
+                .filter(|w| !w.is_empty())
+                .map(|w| Word {
+                    text: w.trim_end_matches('*').to_lowercase(),
+                    prefix: w.ends_with('*'),
+                })
+                .collect();
+            match phrase.first() {
+                None => {}
+                Some(w) if w.prefix => {
+                    let k: String = w.text.chars().take(PREFIX_KEY).collect();
+                    prefix_first.entry(key(&k)).or_default().push((id, phrase));
+                }
+                Some(w) => by_first.entry(key(&w.text)).or_default().push((id, phrase)),
+            }
+        }
+        Terms {
+            by_first,
+            prefix_first,
+            substrings,
+        }
+    }
+
+    /// Byte ranges (in the whole text) of every match in a span; phrases may overlap.
+    pub fn find_in(&self, span: &Sentence<'_, '_>) -> Vec<Range<usize>> {
+        self.find_ids_in(span).into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// Matches that left: words of `old` whose term matches nowhere in `new`
+    /// ("desensitizing" → "desensitization" is the same term `desensiti*`).
+    pub fn lost<'t>(&self, old: &Sentence<'_, 't>, new: &Sentence<'_, '_>) -> Vec<&'t str> {
+        let kept: Vec<usize> = self
+            .find_ids_in(new)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        let mut out: Vec<&'t str> = self
+            .find_ids_in(old)
+            .into_iter()
+            .filter(|(id, _)| !kept.contains(id))
+            .map(|(_, r)| &old.tokens.text[r])
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Matches in a span with the id of the term that matched.
+    fn find_ids_in(&self, span: &Sentence<'_, '_>) -> Vec<(usize, Range<usize>)> {
+        let tokens = &span.tokens.words[span.words.clone()];
+        let mut out = Vec::new();
+        let matches_at = |phrase: &[Word], i: usize| -> Option<usize> {
+            let end = i + phrase.len();
+            let slice = tokens.get(i..end)?;
+            phrase
+                .iter()
+                .zip(slice)
+                .all(|(w, t)| {
+                    if w.prefix {
+                        t.lower.starts_with(&w.text)
+                    } else {
+                        t.lower == w.text
+                    }
+                })
+                .then_some(end - 1)
+        };
+        for (i, token) in tokens.iter().enumerate() {
+            let exact = self.by_first.get(&token.whole).into_iter().flatten();
+            // Prefix phrases are filed under their first characters: look up
+            // the token's first one, two and three characters.
+            let by_prefix = token
+                .prefixes
+                .iter()
+                .flatten()
+                .filter_map(|k| self.prefix_first.get(k))
+                .flatten();
+            for (id, phrase) in exact.chain(by_prefix) {
+                if let Some(last) = matches_at(phrase, i) {
+                    out.push((*id, token.range.start..tokens[last].range.end));
+                }
+            }
+        }
+        if !span.tokens.cjk {
+            return out;
+        }
+        let text = span.text();
+        for &(id, term) in &self.substrings {
+            out.extend(
+                text.match_indices(term)
+                    .map(|(at, m)| (id, span.bytes.start + at..span.bytes.start + at + m.len())),
+            );
+        }
+        out
+    }
+
+    /// Byte ranges of every match in `text`.
+    pub fn find(&self, text: &str) -> Vec<Range<usize>> {
+        self.find_in(&Tokens::new(text).all())
+    }
+
+    /// True if any term occurs in the span.
+    pub fn is_match_in(&self, span: &Sentence<'_, '_>) -> bool {
+        !self.find_in(span).is_empty()
+    }
+
+    /// True if any term occurs.
+    pub fn is_match(&self, text: &str) -> bool {
+        !self.find(text).is_empty()
+    }
+
+    /// The matches in a span as written, longest first where they overlap, each once.
+    pub fn matches_in<'t>(&self, span: &Sentence<'_, 't>) -> Vec<&'t str> {
+        let full: &'t str = span.tokens.text;
+        let mut ranges = self.find_in(span);
+        ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        let mut out: Vec<&'t str> = Vec::new();
+        let mut covered = 0;
+        for r in ranges {
+            if r.start >= covered || out.is_empty() {
+                out.push(&full[r.clone()]);
+                covered = r.end;
+            } else if r.end > covered {
+                covered = r.end;
+            }
+        }
+        out
+    }
+
+    /// The matches in `text` as written.
+    pub fn matches<'t>(&self, text: &'t str) -> Vec<&'t str> {
+        self.matches_in(&Tokens::new(text).all())
+    }
+
+    /// The distinct matches (lower case) in a span.
+    pub fn distinct_in(&self, span: &Sentence<'_, '_>) -> Vec<String> {
+        let mut seen: Vec<String> = self
+            .matches_in(span)
+            .into_iter()
+            .map(str::to_lowercase)
+            .collect();
+        seen.sort();
+        seen.dedup();
+        seen
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_phrases_prefixes_and_cjk() {
+        let t = Terms::new("third party|advertis*|device id*|位置信息|will not");
+        assert_eq!(
+            t.matches("Third-Party advertising partners"),
+            ["Third-Party", "advertising"]
+        );
+        assert_eq!(
+            t.matches("Device IDs and 位置信息"),
+            ["Device IDs", "位置信息"]
+        );
+        assert!(t.is_match("we WILL  NOT share"));
+        assert!(!t.is_match("thirdparty ads"));
+        assert!(!t.is_match("we will note"));
+    }
+
+    #[test]
+    fn overlapping_matches_keep_the_longest() {
+        let t = Terms::new("personal|personal information");
+        assert_eq!(
+            t.matches("your personal information"),
+            ["personal information"]
+        );
+    }
+}
