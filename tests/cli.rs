@@ -1338,3 +1338,436 @@ fn no_color_with_auto_emits_no_ansi_sequences() {
     );
     assert!(!out.contains('\x1b'), "ANSI escapes in JSON");
 }
+
+// ---------------------------------------------------------------------------
+// classification: check, log, triggers, config triggers
+// ---------------------------------------------------------------------------
+
+fn bundled_text() -> String {
+    std::fs::read_to_string(bundled_policy()).expect("bundled policy")
+}
+
+fn draft_text() -> String {
+    std::fs::read_to_string(bundled_draft()).expect("bundled draft")
+}
+
+/// A repo with the bundled policy committed and released on 2025-07-09.
+fn released_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.commit(
+        &[(POLICY, &bundled_text())],
+        "Import policy",
+        "2025-07-01T10:00:00Z",
+    );
+    run_ok(repo.cmd().args(["release", "--effective", "2025-07-09"]));
+    repo
+}
+
+fn exit_code(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
+    let out = cmd.output().expect("run policydiff");
+    let err = support::stderr(&out);
+    assert!(!err.contains("panicked"), "panic:\n{err}");
+    (
+        out.status.code().expect("exit code"),
+        support::stdout(&out),
+        err,
+    )
+}
+
+#[test]
+fn check_fails_with_exit_1_on_a_major_working_tree_change_against_the_latest_release() {
+    let repo = released_repo();
+    repo.write(POLICY, draft_text());
+    let (code, out, err) = exit_code(repo.cmd().args(["check"]));
+    assert_eq!(
+        code,
+        1,
+        "{}",
+        support::banners(&[("stdout", &out), ("stderr", &err)])
+    );
+    assert!(out.contains("MAJOR change"), "{out}");
+    assert!(err.starts_with("policydiff: check failed:"), "{err}");
+    assert!(
+        out.contains("privacy-policy/2025-07-09"),
+        "the base is the release tag:\n{out}"
+    );
+
+    let (code, out, _) = exit_code(repo.cmd().args(["check", "--format", "json"]));
+    assert_eq!(code, 1);
+    let v = json(&out);
+    assert_eq!(v["classification"], "major");
+    assert_eq!(v["failed"], true);
+    let ids: Vec<&str> = v["reports"][0]["triggers"]
+        .as_array()
+        .expect("triggers")
+        .iter()
+        .map(|t| t["id"].as_str().expect("id"))
+        .collect();
+    for id in ["processing", "recipients", "rights", "contact"] {
+        assert!(ids.contains(&id), "{id} did not fire: {ids:?}");
+    }
+    let evidence = &v["reports"][0]["triggers"][0]["evidence"][0];
+    assert!(
+        evidence["summary"].as_str().is_some_and(|s| !s.is_empty()),
+        "{evidence}"
+    );
+}
+
+#[test]
+fn check_passes_below_the_threshold_and_fail_on_minor_catches_minor_changes() {
+    let repo = released_repo();
+    let minor = bundled_text().replace(
+        "and enhance employees' awareness of the importance of protecting personal information.",
+        "and enhance employees' awareness of the importance of protecting personal information. We also review access logs every month.",
+    );
+    repo.write(POLICY, &minor);
+    let (code, out, _) = exit_code(repo.cmd().args(["check"]));
+    assert_eq!(code, 0, "a minor change passes --fail-on major:\n{out}");
+    assert!(out.contains("Minor change"), "{out}");
+    let (code, _, err) = exit_code(repo.cmd().args(["check", "--fail-on", "minor"]));
+    assert_eq!(code, 1, "{err}");
+
+    let editorial = bundled_text().replace("3 ) [Modify", "3) [Modify");
+    repo.write(POLICY, &editorial);
+    let (code, out, _) = exit_code(repo.cmd().args(["check", "--fail-on", "minor"]));
+    assert_eq!(code, 0, "editorial only is none:\n{out}");
+    assert!(out.contains("No change in substance"), "{out}");
+}
+
+#[test]
+fn check_markdown_to_a_file_for_a_pull_request_comment() {
+    let repo = released_repo();
+    repo.write(POLICY, draft_text());
+    let (code, out, _) =
+        exit_code(
+            repo.cmd()
+                .args(["check", "--format", "markdown", "-o", "report.md"]),
+        );
+    assert_eq!(code, 1);
+    assert!(out.is_empty(), "-o writes nothing to stdout: {out}");
+    let md = String::from_utf8(repo.read("report.md")).expect("utf-8");
+    assert!(
+        md.starts_with("# Privacy policy check: **MAJOR** change"),
+        "{md}"
+    );
+    assert!(md.contains("| `recipients` |"), "{md}");
+}
+
+#[test]
+fn check_with_explicit_base_and_head_and_bad_policy() {
+    let repo = released_repo();
+    repo.commit(
+        &[(POLICY, &draft_text())],
+        "Revise policy",
+        "2025-12-01T10:00:00Z",
+    );
+    let (code, out, _) = exit_code(repo.cmd().args([
+        "check", "--base", "HEAD~1", "--head", "HEAD", "--format", "json",
+    ]));
+    assert_eq!(code, 1);
+    assert_eq!(json(&out)["reports"][0]["new"]["source"], "git");
+    let (code, _, _) = exit_code(
+        repo.cmd()
+            .args(["check", "--base", "HEAD", "--head", "HEAD"]),
+    );
+    assert_eq!(code, 0);
+    run_err(
+        repo.cmd().args(["check", "--policy", "nosuch"]),
+        &["nosuch"],
+    );
+    run_err(
+        repo.cmd().args(["check", "--base", "no-such-rev"]),
+        &["no-such-rev"],
+    );
+}
+
+#[test]
+fn log_lists_every_change_newest_first_with_its_classification() {
+    let repo = TestRepo::new();
+    let v1 = bundled_text();
+    let v2 = v1.replace("3 ) [Modify", "3) [Modify");
+    let v3 = v2.replace(
+        "and enhance employees' awareness of the importance of protecting personal information.",
+        "and enhance employees' awareness of the importance of protecting personal information. We also review access logs every month.",
+    );
+    let v4 = v3.replace("lvyanjing1122@163.com", "privacy@example-corp.com");
+    repo.commit(&[(POLICY, &v1)], "Import policy", "2025-01-01T10:00:00Z");
+    repo.commit(&[(POLICY, &v2)], "Fix spacing", "2025-02-01T10:00:00Z");
+    repo.commit(
+        &[("README.md", "unrelated")],
+        "Unrelated",
+        "2025-02-15T10:00:00Z",
+    );
+    repo.commit(&[(POLICY, &v3)], "Add log reviews", "2025-03-01T10:00:00Z");
+    repo.commit(
+        &[(POLICY, &v4)],
+        "New contact address",
+        "2025-04-01T10:00:00Z",
+    );
+
+    let out = run_ok(repo.cmd().args(["log"]));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(
+        lines[0].contains("major")
+            && lines[0].contains("[contact]")
+            && lines[0].contains("New contact address"),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains("minor") && lines[1].contains("Add log reviews"),
+        "{out}"
+    );
+    assert!(
+        lines[2].contains("none") && lines[2].contains("Fix spacing"),
+        "{out}"
+    );
+    assert!(
+        lines[3].contains("first") && lines[3].contains("Import policy"),
+        "{out}"
+    );
+
+    let v = json(&run_ok(repo.cmd().args(["log", "--format", "json"])));
+    let classes: Vec<&str> = v
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| r["classification"].as_str().expect("class"))
+        .collect();
+    assert_eq!(classes, ["major", "minor", "none"]);
+    assert_eq!(v[0]["triggers"][0]["id"], "contact");
+
+    let since = run_ok(repo.cmd().args(["log", "--since", "2025-03-01"]));
+    assert_eq!(since.lines().count(), 2, "{since}");
+    run_err(repo.cmd().args(["log", "--since", "March"]), &["--since"]);
+}
+
+#[test]
+fn triggers_shows_the_policys_own_list_mapped_to_detectors() {
+    let repo = released_repo();
+    let out = run_ok(repo.cmd().args(["triggers"]));
+    for (id, words) in [
+        ("processing", "( 1 ) Our service model"),
+        ("ownership", "( 2 ) We have major changes in our ownership"),
+        ("recipients", "( 3 ) The main objects of sharing"),
+        (
+            "rights",
+            "( 4 ) There are significant changes in your rights",
+        ),
+        ("contact", "( 5 ) When our responsible department"),
+        (
+            "high-risk",
+            "( 6 ) When the personal information security impact assessment",
+        ),
+    ] {
+        assert!(
+            out.lines().any(|l| l.starts_with(id) && l.contains(words)),
+            "{id}: {words}\n{out}"
+        );
+    }
+    let v = json(&run_ok(repo.cmd().args(["triggers", "--format", "json"])));
+    assert_eq!(v["source"], "policy");
+    assert_eq!(
+        v["items"].as_array().expect("items").len(),
+        7,
+        "six items and `triggers`"
+    );
+    // At another revision, or a file.
+    let out = run_ok(repo.cmd().args(["triggers", "privacy-policy/2025-07-09"]));
+    assert!(out.contains("( 6 )"), "{out}");
+}
+
+#[test]
+fn a_policy_without_a_list_falls_back_to_the_catalogue_with_a_warning() {
+    let dir = TestDir::new();
+    dir.write("old.md", "# Policy\n\nWe collect your email address.\n");
+    dir.write(
+        "new.md",
+        "# Policy\n\nWe collect your email address and your precise location.\n",
+    );
+    let out = run_ok(
+        dir.cmd()
+            .args(["diff", "old.md", "new.md", "--format", "json"]),
+    );
+    let v = json(&out);
+    assert_eq!(v["trigger_list"]["source"], "catalogue");
+    assert!(
+        v["warnings"][0]
+            .as_str()
+            .expect("warning")
+            .contains("catalogue"),
+        "{out}"
+    );
+    assert_eq!(v["classification"], "major");
+    assert_eq!(v["triggers"][0]["source"], "catalogue");
+}
+
+#[test]
+fn config_triggers_and_mapping_overrides() {
+    let repo = released_repo();
+    repo.write(
+        "policydiff.toml",
+        format!(
+            "{DEFAULT_CONFIG}\n[[trigger]]\nid = \"children\"\ntitle = \"Children's data\"\nsections = [\"Special Tips\"]\nterms = [\"age of 16\", \"儿童\"]\n\n[[map]]\nitem = \"( 6 )\"\nid = \"manual\"\n"
+        ),
+    );
+    let out = run_ok(repo.cmd().args(["triggers"]));
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("children") && l.contains("Children's data")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("manual") && l.contains("( 6 )")),
+        "{out}"
+    );
+
+    repo.write(
+        POLICY,
+        bundled_text().replace("users over the age of 14.", "users over the age of 16."),
+    );
+    let v = json(&run_ok(repo.cmd().args([
+        "diff",
+        "privacy-policy/2025-07-09",
+        POLICY,
+        "--format",
+        "json",
+    ])));
+    let ids: Vec<&str> = v["triggers"]
+        .as_array()
+        .expect("triggers")
+        .iter()
+        .map(|t| t["id"].as_str().expect("id"))
+        .collect();
+    assert!(ids.contains(&"children"), "{ids:?}");
+    assert_eq!(
+        v["triggers"]
+            .as_array()
+            .expect("t")
+            .iter()
+            .find(|t| t["id"] == "children")
+            .expect("children")["source"],
+        "config"
+    );
+}
+
+#[test]
+fn invalid_classification_config_names_the_key() {
+    let repo = released_repo();
+    for (extra, needle) in [
+        (
+            "[[trigger]]\nid = \"x\"\nregex = [\"(unclosed\"]\n",
+            "trigger[0].regex[0]",
+        ),
+        (
+            "[[trigger]]\nid = \"recipients\"\nterms = [\"a\"]\n",
+            "trigger[0].id",
+        ),
+        ("[[trigger]]\nid = \"empty\"\n", "trigger[0]"),
+        ("[[map]]\nitem = \"( 1 )\"\nid = \"nosuch\"\n", "map[0].id"),
+        (
+            "[[trigger]]\nid = \"x\"\nterms = [\"a\"]\nwords = [\"b\"]\n",
+            "words",
+        ),
+    ] {
+        repo.write("policydiff.toml", format!("{DEFAULT_CONFIG}\n{extra}"));
+        run_err(repo.cmd().args(["triggers"]), &["policydiff.toml", needle]);
+    }
+}
+
+#[test]
+fn impact_assessment_high_fires_the_high_risk_trigger() {
+    let repo = released_repo();
+    repo.write(POLICY, bundled_text().replace("3 ) [Modify", "3) [Modify"));
+    let v = json(&run_ok(repo.cmd().args([
+        "diff",
+        "privacy-policy/2025-07-09",
+        POLICY,
+        "--format",
+        "json",
+        "--impact-assessment",
+        "high",
+    ])));
+    assert_eq!(v["classification"], "major");
+    assert_eq!(v["triggers"][0]["id"], "high-risk");
+    assert_eq!(v["triggers"][0]["evidence"][0]["change"], Value::Null);
+    let v = json(&run_ok(repo.cmd().args([
+        "diff",
+        "privacy-policy/2025-07-09",
+        POLICY,
+        "--format",
+        "json",
+        "--impact-assessment",
+        "low",
+    ])));
+    assert_eq!(v["classification"], "none");
+}
+
+#[test]
+fn no_classify_gives_a_redline_only_report() {
+    let dir = TestDir::new();
+    let v = json(&run_ok(dir.cmd().args(bundled_args(&[
+        "--format",
+        "json",
+        "--no-classify",
+    ]))));
+    assert_eq!(v["classification"], Value::Null);
+    assert_eq!(v["trigger_list"], Value::Null);
+    assert!(v["triggers"].as_array().expect("list").is_empty());
+    assert!(v["changes"].as_array().expect("list").len() > 10);
+}
+
+#[test]
+fn the_example_workflow_calls_commands_that_exist_with_flags_they_accept() {
+    use yaml_rust2::YamlLoader;
+    let text =
+        std::fs::read_to_string(support::manifest_path(".github/workflows/policy-check.yml"))
+            .expect("workflow");
+    let docs = YamlLoader::load_from_str(&text).expect("the workflow is valid YAML");
+    let steps = docs[0]["jobs"]["check"]["steps"].as_vec().expect("steps");
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    let check_line = runs
+        .iter()
+        .flat_map(|r| r.lines())
+        .find(|l| l.contains("policydiff\" check"))
+        .expect("a step runs policydiff check");
+    // The arguments after the binary, with the GitHub expression filled in.
+    let args_text = check_line
+        .split_once("policydiff\" ")
+        .expect("binary")
+        .1
+        .replace("${{ github.base_ref }}", "main");
+    let mut args = vec!["policydiff".to_owned()];
+    args.extend(
+        args_text
+            .split_whitespace()
+            .map(|a| a.trim_matches('"').to_owned()),
+    );
+    let parsed = <policydiff::cli::Cli as clap::Parser>::try_parse_from(&args);
+    assert!(
+        parsed.is_ok(),
+        "{args:?}: {}",
+        parsed.err().map(|e| e.to_string()).unwrap_or_default()
+    );
+    // It reads exit 1 as "major" and fails on 2: what check promises.
+    let all = runs.join("\n");
+    assert!(
+        all.contains("if [ \"$code\" -ge 2 ]"),
+        "errors must fail the job"
+    );
+    let gate = steps
+        .iter()
+        .find(|s| {
+            s["if"]
+                .as_str()
+                .is_some_and(|c| c.contains("legal-approved"))
+        })
+        .expect("a legal-approval gate");
+    assert!(
+        gate["if"]
+            .as_str()
+            .expect("if")
+            .contains("steps.check.outputs.exit == '1'")
+    );
+}

@@ -14,13 +14,15 @@ use serde_json::Value;
 /// Floors, set on 2026-11-29 from the figures then (accuracy 0.988, micro-F1
 /// 0.992, every trigger ≥ 0.917) less a margin for honest changes of rules.
 /// The detectors were refined against this corpus: the held-out corpus
-/// (tests/corpus-holdout, when present) measures them on text they were not
-/// tuned on, with its own lower floors.
+/// (tests/corpus-holdout) measures them on text they were never tuned on
+/// (first measured 2026-11-29: accuracy 0.875, micro-F1 0.800), with its own
+/// lower floors. Do not tune detectors on the held-out pairs; add new pairs
+/// to tests/corpus instead, or the held-out figures stop meaning anything.
 const ACCURACY_FLOOR: f64 = 0.95;
 const MICRO_F1_FLOOR: f64 = 0.95;
 const TRIGGER_FLOOR: f64 = 0.85;
-const HOLDOUT_ACCURACY_FLOOR: f64 = 0.0;
-const HOLDOUT_MICRO_F1_FLOOR: f64 = 0.0;
+const HOLDOUT_ACCURACY_FLOOR: f64 = 0.84;
+const HOLDOUT_MICRO_F1_FLOOR: f64 = 0.75;
 
 struct Case {
     name: String,
@@ -174,10 +176,6 @@ fn corpus_precision_and_recall_stay_above_their_floors() {
 
 #[test]
 fn holdout_corpus_stays_above_its_floors() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus-holdout");
-    if !root.is_dir() {
-        return;
-    }
     let cases = run_corpus("tests/corpus-holdout");
     let f = score("held-out corpus", &cases);
     assert!(
