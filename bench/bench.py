@@ -14,6 +14,12 @@ temporary directory that is removed at the end):
   versions     generated git repo, 2,000 commits, 300 of them touch
                policies/privacy-policy.md;
                policydiff versions --format json  vs  git log --format=%H -- PATH
+  classify     the "bundled" pair; the cost of classification:
+               policydiff diff --format json  vs  policydiff diff --format json --no-classify
+  log          generated git repo, 500 commits, each a new version of a ~80 KB
+               policies/privacy-policy.md (words edited in 1-3 paragraphs, sometimes
+               a paragraph inserted or removed);
+               policydiff log --format json  vs  git log -p --word-diff=porcelain -- PATH
 
 Runs are interleaved (policydiff, anchor, policydiff, anchor, ...) after one
 correctness pre-check run of each command (policydiff's stdout must parse as
@@ -24,7 +30,8 @@ child's ru_maxrss from os.wait4 (see LAUNCHER for why).
 Exit status: 0 all targets met, 1 a target failed, 2 harness or correctness
 error (policydiff exit code != 0, invalid JSON, anchor failure, missing input).
 
-Usage: python3 bench/bench.py [--runs N] [--adversarial-runs N] [--only CASE] [--seed S]
+Usage: python3 bench/bench.py [--runs N] [--adversarial-runs N] [--classify-runs N]
+                              [--log-runs N] [--only CASE] [--seed S]
 Set POLICYDIFF_BIN to benchmark another binary (no build is attempted then).
 """
 
@@ -51,12 +58,18 @@ BUNDLED_OLD = ROOT / "policies" / "privacy-policy.md"
 BUNDLED_NEW = ROOT / "policies" / "drafts" / "privacy-policy-next.md"
 POLICY_PATH = "policies/privacy-policy.md"
 
-CASES = ("bundled", "1mb", "adversarial", "versions")
+CASES = ("bundled", "1mb", "adversarial", "versions", "classify", "log")
 RATIO_TARGET = 2.0
+CLASSIFY_RATIO_TARGET = 1.25
+LOG_RATIO_TARGET = 1.5
 RSS_TARGET_MIB = 100.0
 ADVERSARIAL_TARGET_S = 5.0
 VERSION_COMMITS = 2000
 POLICY_COMMITS = 300
+LOG_VERSIONS = 500
+LOG_POLICY_BYTES = 80_000
+POLICYDIFF_TOML = ('[[policy]]\nname = "privacy-policy"\npath = "policies/privacy-policy.md"\n'
+                   'title = "Privacy Policy"\nlocale = "en"\n')
 
 GIT_NAME = "Bench Bot"
 GIT_EMAIL = "bench@example.invalid"
@@ -266,14 +279,18 @@ def paragraph_indices(blocks: list[Block]) -> list[int]:
     return [i for i, b in enumerate(blocks) if b.kind == "p"]
 
 
-def revise_policy(rng: random.Random, blocks: list[Block], edit_fraction: float,
+def fraction_of_paragraphs(blocks: list[Block], fraction: float) -> int:
+    """Return how many paragraphs (at least one) make up `fraction` of them."""
+    return max(1, round(len(paragraph_indices(blocks)) * fraction))
+
+
+def revise_policy(rng: random.Random, blocks: list[Block], edits: int,
                   inserts: int, removals: int) -> list[Block]:
-    """Return a revised copy: word edits in a fraction of paragraphs, then
+    """Return a revised copy: word edits in `edits` distinct paragraphs, then
     `inserts` new unnumbered paragraphs and `removals` deleted paragraphs.
     Numbering is not renumbered after a removal (a gap stays)."""
     new = [dataclasses.replace(b) for b in blocks]
-    paras = paragraph_indices(new)
-    for i in rng.sample(paras, max(1, round(len(paras) * edit_fraction))):
+    for i in rng.sample(paragraph_indices(new), edits):
         new[i].text = edit_words(rng, new[i].text)
     used = {b.text for b in new}
     for _ in range(inserts):
@@ -311,7 +328,7 @@ def gen_1mb(tmp: Path, seed: int) -> tuple[Path, Path]:
     """Write two ~1 MB policies, ~1% paragraphs edited, 2 inserted, 2 removed."""
     rng = random.Random(seed)
     old = make_policy(rng, 1_000_000)
-    new = revise_policy(rng, old, edit_fraction=0.01, inserts=2, removals=2)
+    new = revise_policy(rng, old, fraction_of_paragraphs(old, 0.01), inserts=2, removals=2)
     return write_pair(tmp, "1mb", render_policy(old), render_policy(new, "2025-06-01"))
 
 
@@ -329,6 +346,26 @@ def fast_import_data(payload: str) -> bytes:
     return b"data %d\n" % len(raw) + raw + b"\n"
 
 
+def fast_import_commit(mark: int, when: int, message: str,
+                       changes: list[tuple[str, str]]) -> list[bytes]:
+    """Return the fast-import commands for commit `mark` (1-based) on main, a
+    child of commit mark-1, dated `when`, writing (path, content) `changes`."""
+    ident = f"{GIT_NAME} <{GIT_EMAIL}> {when} +0000\n".encode()
+    out = [b"commit refs/heads/main\n", b"mark :%d\n" % mark,
+           b"author " + ident, b"committer " + ident, fast_import_data(message)]
+    if mark > 1:
+        out.append(b"from :%d\n" % (mark - 1))
+    for path, content in changes:
+        out += [f"M 100644 inline {path}\n".encode(), fast_import_data(content)]
+    out.append(b"\n")
+    return out
+
+
+def repo_start_files() -> list[tuple[str, str]]:
+    """Return the files besides the policy that the first commit adds."""
+    return [("README.md", "# Example company policies\n"), ("policydiff.toml", POLICYDIFF_TOML)]
+
+
 def versions_stream(rng: random.Random) -> bytes:
     """Return a git fast-import stream of VERSION_COMMITS commits on main, of
     which POLICY_COMMITS (including the first) change POLICY_PATH."""
@@ -336,19 +373,14 @@ def versions_stream(rng: random.Random) -> bytes:
     other_files = [f"docs/page-{k:02d}.md" for k in range(20)] + \
                   [f"app/module_{k:02d}.txt" for k in range(20)]
     policy = make_policy(rng, 30_000)
-    config = ('[[policy]]\nname = "privacy-policy"\npath = "policies/privacy-policy.md"\n'
-              'title = "Privacy Policy"\nlocale = "en"\n')
     out = [b"feature done\n"]
     for i in range(VERSION_COMMITS):
         when = GIT_EPOCH + i * 3600
         date = time.strftime("%Y-%m-%d", time.gmtime(when))
-        changes: list[tuple[str, str]] = []
-        if i == 0:
-            changes += [("README.md", "# Example company policies\n"),
-                        ("policydiff.toml", config)]
+        changes = repo_start_files() if i == 0 else []
         if i in policy_commits:
             if i:
-                policy = revise_policy(rng, policy, edit_fraction=0.02,
+                policy = revise_policy(rng, policy, fraction_of_paragraphs(policy, 0.02),
                                        inserts=int(rng.random() < 0.1),
                                        removals=int(rng.random() < 0.1))
             changes.append((POLICY_PATH, render_policy(policy, date)))
@@ -357,27 +389,40 @@ def versions_stream(rng: random.Random) -> bytes:
             path = rng.choice(other_files)
             changes.append((path, f"{path} revision {i}\n{make_sentence(rng)}\n"))
             message = f"Update {path}"
-        ident = f"{GIT_NAME} <{GIT_EMAIL}> {when} +0000\n".encode()
-        out += [b"commit refs/heads/main\n", b"mark :%d\n" % (i + 1),
-                b"author " + ident, b"committer " + ident, fast_import_data(message)]
-        if i:
-            out.append(b"from :%d\n" % i)
-        for path, content in changes:
-            out += [f"M 100644 inline {path}\n".encode(), fast_import_data(content)]
-        out.append(b"\n")
+        out += fast_import_commit(i + 1, when, message, changes)
     out.append(b"done\n")
     return b"".join(out)
 
 
-def gen_versions(tmp: Path, seed: int) -> Path:
-    """Create the versions git repo (checked out at main) and return its path."""
-    repo = tmp / "versions"
+def log_stream(rng: random.Random) -> bytes:
+    """Return a git fast-import stream of LOG_VERSIONS daily commits on main,
+    each a new version of POLICY_PATH: the first adds a ~LOG_POLICY_BYTES
+    policy, every later one edits words in 1-3 paragraphs and, one time in
+    ten each, inserts or removes a paragraph. The effective date stays fixed."""
+    policy = make_policy(rng, LOG_POLICY_BYTES)
+    out = [b"feature done\n"]
+    for i in range(LOG_VERSIONS):
+        when = GIT_EPOCH + i * 86400
+        date = time.strftime("%Y-%m-%d", time.gmtime(when))
+        changes = repo_start_files() if i == 0 else []
+        if i:
+            policy = revise_policy(rng, policy, rng.randint(1, 3),
+                                   inserts=int(rng.random() < 0.1),
+                                   removals=int(rng.random() < 0.1))
+        changes.append((POLICY_PATH, render_policy(policy)))
+        out += fast_import_commit(i + 1, when, f"Update privacy policy ({date})", changes)
+    out.append(b"done\n")
+    return b"".join(out)
+
+
+def import_repo(repo: Path, stream: bytes) -> Path:
+    """Create the git repo `repo` from a fast-import `stream`, check out main
+    and return its path."""
     repo.mkdir()
     stamp = f"@{GIT_EPOCH} +0000"
     env = {**RUN_ENV, "GIT_AUTHOR_NAME": GIT_NAME, "GIT_AUTHOR_EMAIL": GIT_EMAIL,
            "GIT_COMMITTER_NAME": GIT_NAME, "GIT_COMMITTER_EMAIL": GIT_EMAIL,
            "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
-    stream = versions_stream(random.Random(seed + 2))
     for cmd, data in ((["git", "init", "-q", "-b", "main"], None),
                       (["git", "fast-import", "--quiet"], stream),
                       (["git", "reset", "-q", "--hard", "main"], None)):
@@ -385,6 +430,16 @@ def gen_versions(tmp: Path, seed: int) -> Path:
         if proc.returncode != 0:
             raise BenchError(f"{shlex.join(cmd)} failed: {proc.stderr.decode(errors='replace')}")
     return repo
+
+
+def gen_versions(tmp: Path, seed: int) -> Path:
+    """Create the versions git repo and return its path."""
+    return import_repo(tmp / "versions", versions_stream(random.Random(seed + 2)))
+
+
+def gen_log(tmp: Path, seed: int) -> Path:
+    """Create the log git repo and return its path."""
+    return import_repo(tmp / "log", log_stream(random.Random(seed + 3)))
 
 
 # --------------------------------------------------------------------------
@@ -570,15 +625,20 @@ def diff_commands(binary: Path, old: Path, new: Path, cwd: Path) -> tuple[Comman
 
 
 def ratio_case(name: str, tool: Command, anchor: Command, runs: int,
-               rss_limit: float | None = None) -> Result:
-    """Pre-check, then measure a policydiff-vs-anchor case with a ratio target."""
-    precheck_json(tool)
+               ratio_target: float = RATIO_TARGET, rss_limit: float | None = None,
+               check: Callable[[object], list[str]] | None = None) -> Result:
+    """Pre-check, then measure a policydiff-vs-anchor case with a ratio target.
+
+    `check`, if given, receives policydiff's parsed JSON from the pre-check and
+    returns failure messages for the result."""
+    doc = precheck_json(tool)
+    failures = check(doc) if check else []
     anchor.run()
     tool_s, anchor_s = measure(tool, anchor, runs)
-    target = f"ratio ≤ {RATIO_TARGET}"
-    result = Result(name, tool_s, anchor_s, target, [])
-    if result.ratio > RATIO_TARGET:
-        result.failures.append(f"ratio {result.ratio:.2f} > {RATIO_TARGET}")
+    target = f"ratio ≤ {ratio_target:g}"
+    result = Result(name, tool_s, anchor_s, target, failures)
+    if result.ratio > ratio_target:
+        result.failures.append(f"ratio {result.ratio:.2f} > {ratio_target:g}")
     if rss_limit is not None:
         result.target += f", RSS ≤ {rss_limit:g} MiB"
         if result.peak_rss > rss_limit:
@@ -586,11 +646,16 @@ def ratio_case(name: str, tool: Command, anchor: Command, runs: int,
     return result
 
 
-def case_bundled(binary: Path, tmp: Path, args: argparse.Namespace) -> Result:
-    """Bundled policy vs its draft revision."""
+def require_bundled() -> None:
+    """Raise BenchError if the bundled policy or its draft is missing."""
     missing = [str(p) for p in (BUNDLED_OLD, BUNDLED_NEW) if not p.is_file()]
     if missing:
         raise BenchError(f"bundled inputs missing: {', '.join(missing)}")
+
+
+def case_bundled(binary: Path, tmp: Path, args: argparse.Namespace) -> Result:
+    """Bundled policy vs its draft revision."""
+    require_bundled()
     return ratio_case("bundled", *diff_commands(binary, BUNDLED_OLD, BUNDLED_NEW, ROOT), args.runs)
 
 
@@ -622,11 +687,70 @@ def case_versions(binary: Path, tmp: Path, args: argparse.Namespace) -> Result:
     if git_count != POLICY_COMMITS:
         raise BenchError(f"generator bug: git log lists {git_count} commits, "
                          f"expected {POLICY_COMMITS}")
-    count = count_versions(precheck_json(tool))
-    result = ratio_case("versions", tool, anchor, args.runs)
+
+    def check(doc: object) -> list[str]:
+        """Fail unless the JSON lists POLICY_COMMITS versions."""
+        count = count_versions(doc)
+        if count != POLICY_COMMITS:
+            return [f"JSON lists {count} versions, expected {POLICY_COMMITS}"]
+        return []
+
+    result = ratio_case("versions", tool, anchor, args.runs, check=check)
     result.target += f", {POLICY_COMMITS} versions"
-    if count != POLICY_COMMITS:
-        result.failures.append(f"JSON lists {count} versions, expected {POLICY_COMMITS}")
+    return result
+
+
+def check_classification(doc: object, expected: str | None) -> list[str]:
+    """Return a failure unless `doc` is a Report whose "classification" is `expected`."""
+    if not isinstance(doc, dict) or "classification" not in doc:
+        return ["JSON is not a Report with a \"classification\" field"]
+    if doc["classification"] != expected:
+        return [f"classification {json.dumps(doc['classification'])}, "
+                f"expected {json.dumps(expected)}"]
+    return []
+
+
+def case_classify(binary: Path, tmp: Path, args: argparse.Namespace) -> Result:
+    """Bundled pair with classification vs the same diff with --no-classify."""
+    require_bundled()
+    tool, _ = diff_commands(binary, BUNDLED_OLD, BUNDLED_NEW, ROOT)
+    anchor = Command([*tool.argv, "--no-classify"], ROOT)
+    anchor_failures = [f"--no-classify: {f}"
+                       for f in check_classification(precheck_json(anchor), None)]
+    result = ratio_case("classify", tool, anchor, args.classify_runs,
+                        ratio_target=CLASSIFY_RATIO_TARGET,
+                        check=lambda doc: check_classification(doc, "major") + anchor_failures)
+    result.target += ", major / null"
+    return result
+
+
+def case_log(binary: Path, tmp: Path, args: argparse.Namespace) -> Result:
+    """Classified history of a generated repo with LOG_VERSIONS policy versions."""
+    repo = gen_log(tmp, args.seed)
+    tool = Command([str(binary), "log", "--format", "json"], repo)
+    anchor = Command(["git", "log", "-p", "--word-diff=porcelain", "--", POLICY_PATH], repo)
+    rev_list = Command(["git", "rev-list", "--count", "HEAD", "--", POLICY_PATH], repo)
+    git_count = int(rev_list.run(capture=True)[1])
+    if git_count != LOG_VERSIONS:
+        raise BenchError(f"generator bug: git lists {git_count} versions, expected {LOG_VERSIONS}")
+    steps = LOG_VERSIONS - 1
+
+    def check(doc: object) -> list[str]:
+        """Fail unless the JSON is a list of `steps` classified Reports."""
+        if not isinstance(doc, list):
+            return ["JSON is not a list"]
+        failures = []
+        if len(doc) != steps:
+            failures.append(f"JSON lists {len(doc)} reports, expected {steps}")
+        unclassified = sum(1 for r in doc
+                           if not isinstance(r, dict) or r.get("classification") is None)
+        if unclassified:
+            failures.append(f"{unclassified} reports lack a classification")
+        return failures
+
+    result = ratio_case("log", tool, anchor, args.log_runs,
+                        ratio_target=LOG_RATIO_TARGET, check=check)
+    result.target += f", {steps} reports"
     return result
 
 
@@ -635,6 +759,8 @@ CASE_FUNCS: dict[str, Callable[[Path, Path, argparse.Namespace], Result]] = {
     "1mb": case_1mb,
     "adversarial": case_adversarial,
     "versions": case_versions,
+    "classify": case_classify,
+    "log": case_log,
 }
 
 
@@ -685,7 +811,8 @@ def print_report(results: list[Result], binary: Path, floor: Sample,
     """Print the Markdown results table, failure notes and reproduction info."""
     print(machine_info())
     print(f"binary: {binary}")
-    print(f"runs: {args.runs} interleaved (adversarial: {args.adversarial_runs}), seed {args.seed}")
+    print(f"runs: {args.runs} interleaved (adversarial: {args.adversarial_runs}, "
+          f"classify: {args.classify_runs}, log: {args.log_runs}), seed {args.seed}")
     print(f"launcher floor (`true`): {fmt_time(floor.seconds)}, {floor.rss_mib:.1f} MiB "
           "(included in every time; peak RSS is never below it)")
     print()
@@ -711,10 +838,14 @@ def parse_args() -> argparse.Namespace:
                    help="interleaved runs per command (default 11)")
     p.add_argument("--adversarial-runs", type=int, default=3,
                    help="runs for the adversarial case (default 3)")
+    p.add_argument("--classify-runs", type=int, default=31,
+                   help="interleaved runs for the classify case (default 31)")
+    p.add_argument("--log-runs", type=int, default=5,
+                   help="interleaved runs for the log case (default 5)")
     p.add_argument("--only", choices=CASES, help="run a single case")
     p.add_argument("--seed", type=int, default=20250709, help="generator seed")
     args = p.parse_args()
-    if args.runs < 1 or args.adversarial_runs < 1:
+    if min(args.runs, args.adversarial_runs, args.classify_runs, args.log_runs) < 1:
         p.error("run counts must be >= 1")
     return args
 
