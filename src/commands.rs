@@ -3,6 +3,7 @@
 use std::cell::OnceCell;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::CommandFactory;
@@ -15,7 +16,7 @@ use crate::cli::{
 };
 use crate::config::{Config, ConfigError, FILE_NAME, PolicyConfig};
 use crate::diff::{self, DiffOptions};
-use crate::document::{Document, Format};
+use crate::document::{BlockCache, Document, Format};
 use crate::error::{Error, Result};
 use crate::render::{self, RedlineFormat};
 use crate::report::Report;
@@ -538,82 +539,118 @@ fn log(ctx: &Context, args: LogArgs) -> Result<()> {
             .unwrap_or(chrono.len()),
         None => 0,
     };
-    let start = first_kept.saturating_sub(1);
-    chrono.drain(..start);
-    let versions: Vec<Version> = chrono
-        .iter()
-        .map(|e| archive.read_at(&e.commit, &path, &e.commit[..12]))
-        .collect::<std::result::Result<_, _>>()?;
-    let reports = log_reports(&versions, &policy_name, &how);
-    let skip_initial = usize::from(first_kept == 0);
-    let out = match args.format {
-        ListFormat::Json => render::json(&reports.iter().rev().collect::<Vec<_>>()),
-        ListFormat::Text => {
-            let mut s = String::new();
-            for (r, e) in reports.iter().zip(chrono.iter().skip(1)).rev() {
-                let fired = r.fired_ids().join(", ");
-                s.push_str(&format!(
-                    "{}  {}  {:<5}  {}{}{}\n",
-                    &e.date[..e.date.len().min(10)],
-                    &e.commit[..10],
-                    r.classification
-                        .map_or("-", classify::Classification::as_str),
-                    e.subject,
-                    if fired.is_empty() {
-                        String::new()
-                    } else {
-                        format!("  [{fired}]")
-                    },
-                    e.tag
-                        .as_deref()
-                        .map(|t| format!("  ({t})"))
-                        .unwrap_or_default(),
-                ));
-            }
-            if skip_initial == 1
-                && let Some(e) = chrono.first()
-            {
-                s.push_str(&format!(
-                    "{}  {}  first  {}\n",
-                    &e.date[..e.date.len().min(10)],
-                    &e.commit[..10],
-                    e.subject
-                ));
-            }
-            s
+    chrono.drain(..first_kept.saturating_sub(1));
+
+    // Steps are rendered as they are made (a JSON report or a text line each)
+    // and only the rendered steps are kept, so memory stays small however
+    // long the history; they are printed newest first at the end.
+    let step_line = |r: &Report, e: &archive::HistoryEntry| -> String {
+        let fired = r.fired_ids().join(", ");
+        format!(
+            "{}  {}  {:<5}  {}{}{}\n",
+            &e.date[..e.date.len().min(10)],
+            &e.commit[..10],
+            r.classification
+                .map_or("-", classify::Classification::as_str),
+            e.subject,
+            if fired.is_empty() {
+                String::new()
+            } else {
+                format!("  [{fired}]")
+            },
+            e.tag
+                .as_deref()
+                .map(|t| format!("  ({t})"))
+                .unwrap_or_default(),
+        )
+    };
+    let tags = archive.tags_by_commit()?;
+    let render_step = |k: usize, old: &(Version, Document), new: &(Version, Document)| -> String {
+        let report = compare_docs((&old.0, &old.1), (&new.0, &new.1), Some(&policy_name), &how);
+        match args.format {
+            ListFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default(),
+            ListFormat::Text => step_line(&report, chrono[k]),
         }
     };
-    write_stdout(out.as_bytes())
-}
-
-/// Reports for each consecutive pair of versions (oldest first). Every
-/// version is parsed once; parsing and comparing run on two threads.
-fn log_reports(versions: &[Version], policy: &str, how: &Comparison) -> Vec<Report> {
-    let docs = parallel_map(versions, parse);
-    let pairs: Vec<usize> = (1..versions.len()).collect();
-    parallel_map(&pairs, |&i| {
-        compare_docs(
-            (&versions[i - 1], &docs[i - 1]),
-            (&versions[i], &docs[i]),
-            Some(policy),
-            how,
-        )
-    })
-}
-
-/// Map over a slice on two threads, keeping order.
-fn parallel_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let mid = items.len() / 2;
-    let (left, right) = items.split_at(mid);
-    std::thread::scope(|s| {
-        let handle = s.spawn(|| left.iter().map(&f).collect::<Vec<_>>());
-        let mut tail: Vec<U> = right.iter().map(&f).collect();
-        let mut out = handle
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        out.append(&mut tail);
-        out
-    })
+    // A pipeline: this thread reads and parses the versions in order (each
+    // reuses the parsed blocks of the one before); two workers compare the
+    // pairs as they arrive. Queues are bounded, so memory stays flat.
+    let mut rendered: Vec<Option<String>> = vec![None; chrono.len()];
+    let mut cache = BlockCache::default();
+    let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<(
+        usize,
+        Arc<(Version, Document)>,
+        Arc<(Version, Document)>,
+    )>(16);
+    let job_rx = std::sync::Mutex::new(job_rx);
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<(usize, String)>();
+    std::thread::scope(|s| -> Result<()> {
+        for _ in 0..2 {
+            let done_tx = done_tx.clone();
+            let (job_rx, render_step) = (&job_rx, &render_step);
+            s.spawn(move || {
+                loop {
+                    let job = job_rx.lock().map(|rx| rx.recv());
+                    let Ok(Ok((k, old, new))) = job else { break };
+                    if done_tx.send((k, render_step(k, &old, &new))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let mut previous: Option<Arc<(Version, Document)>> = None;
+        let produced = (|| -> Result<()> {
+            for (k, e) in chrono.iter().enumerate() {
+                let version = archive.read_entry(e, &path, &tags)?;
+                let doc = Document::parse_cached(
+                    &version.text,
+                    Format::from_path(&version.path),
+                    &mut cache,
+                );
+                let current = Arc::new((version, doc));
+                if let Some(old) = previous.replace(Arc::clone(&current)) {
+                    // A send fails only if every worker is gone; their results tell why.
+                    if job_tx.send((k, old, current)).is_err() {
+                        break;
+                    }
+                }
+            }
+            Ok(())
+        })();
+        drop(job_tx);
+        for (k, text) in done_rx.iter() {
+            rendered[k] = Some(text);
+        }
+        produced
+    })?;
+    let rendered: Vec<String> = rendered.into_iter().flatten().collect();
+    // Newest first, written straight out (the JSON of a long history is megabytes).
+    let mut parts: Vec<&str> = Vec::with_capacity(rendered.len() * 2 + 2);
+    match args.format {
+        ListFormat::Json => {
+            parts.push("[");
+            for (n, r) in rendered.iter().rev().enumerate() {
+                parts.push(if n == 0 { "\n" } else { ",\n" });
+                parts.push(r);
+            }
+            parts.push(if rendered.is_empty() { "]\n" } else { "\n]\n" });
+        }
+        ListFormat::Text => parts.extend(rendered.iter().rev().map(String::as_str)),
+    }
+    let first = match chrono.first() {
+        Some(e) if first_kept == 0 && args.format == ListFormat::Text => {
+            format!(
+                "{}  {}  first  {}\n",
+                &e.date[..e.date.len().min(10)],
+                &e.commit[..10],
+                e.subject
+            )
+        }
+        _ => String::new(),
+    };
+    parts.push(&first);
+    write_stdout_parts(&parts)
 }
 
 fn init(ctx: &Context, args: InitArgs) -> Result<()> {
@@ -733,6 +770,22 @@ fn emit(bytes: &[u8], path: Option<&Path>) -> Result<()> {
     match path {
         Some(p) => write_atomic(p, bytes),
         None => write_stdout(bytes),
+    }
+}
+
+/// Write several pieces to standard output, buffered, as [`write_stdout`].
+fn write_stdout_parts(parts: &[&str]) -> Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = parts
+        .iter()
+        .try_for_each(|p| out.write_all(p.as_bytes()))
+        .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(|source| Error::Io {
+            path: "<stdout>".into(),
+            source,
+        }),
     }
 }
 

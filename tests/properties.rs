@@ -141,3 +141,62 @@ proptest! {
         prop_assert_eq!(new, b);
     }
 }
+
+/// Block-by-block parsing with a cache gives the same document as parsing
+/// the whole text, for every policy in the repository and its tests.
+#[test]
+fn cached_block_parsing_equals_whole_parsing_on_every_fixture() {
+    use policydiff::document::BlockCache;
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![
+        root.join("policies/privacy-policy.md"),
+        root.join("policies/drafts/privacy-policy-next.md"),
+    ];
+    for dir in ["tests/corpus", "tests/corpus-holdout", "tests/pairs"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("dir").flatten() {
+            files.push(entry.path().join("old.md"));
+            files.push(entry.path().join("new.md"));
+        }
+    }
+    let mut cache = BlockCache::default();
+    let mut checked = 0;
+    for f in files.iter().filter(|f| f.is_file()) {
+        let text = std::fs::read_to_string(f).expect("read");
+        let whole = Document::parse(&text, Format::Markdown);
+        let cached = Document::parse_cached(&text, Format::Markdown, &mut cache);
+        assert!(
+            whole == cached,
+            "{} parses differently block by block",
+            f.display()
+        );
+        checked += 1;
+    }
+    assert!(checked > 100, "only {checked} files checked");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn cached_block_parsing_equals_whole_parsing(lines in policy(), more in policy(), gaps in prop::collection::vec(0..3usize, 80)) {
+        use policydiff::document::BlockCache;
+        // Vary blank lines, indentation and fences between lines.
+        let mut text = String::new();
+        for (i, l) in lines.iter().chain(&more).enumerate() {
+            match gaps[i % gaps.len()] {
+                0 => text.push_str(&format!("{l}\n")),
+                1 => text.push_str(&format!("{l}\n\n")),
+                _ => text.push_str(&format!("   {l}\n\n")),
+            }
+            if i == 3 {
+                text.push_str("```\ncode\n\nmore code\n```\n\n");
+            }
+        }
+        let mut cache = BlockCache::default();
+        let whole = Document::parse(&text, Format::Markdown);
+        let first = Document::parse_cached(&text, Format::Markdown, &mut cache);
+        let second = Document::parse_cached(&text, Format::Markdown, &mut cache);
+        prop_assert!(whole == first);
+        prop_assert!(whole == second);
+    }
+}

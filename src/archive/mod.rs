@@ -173,6 +173,9 @@ pub fn read_file(path: &Path) -> Result<String> {
     decode(bytes, &shown)
 }
 
+/// Tag names by the commit they point at, sorted.
+pub type Tags = std::collections::HashMap<Oid, Vec<String>>;
+
 /// A git repository holding policy history.
 pub struct Archive {
     repo: Repository,
@@ -245,6 +248,17 @@ impl Archive {
 
     /// The text of `path` (repository-relative) at revision `rev`.
     pub fn read_at(&self, rev: &str, path: &str, spec: &str) -> Result<Version> {
+        self.read_at_tagged(rev, path, spec, &self.tags_by_commit()?)
+    }
+
+    /// [`Archive::read_at`] with the tags already looked up (many reads, one scan).
+    pub fn read_at_tagged(
+        &self,
+        rev: &str,
+        path: &str,
+        spec: &str,
+        tags: &Tags,
+    ) -> Result<Version> {
         let id = self.commit_id(rev)?;
         let commit = self.repo.find_commit(id)?;
         let tree = commit.tree()?;
@@ -262,7 +276,7 @@ impl Archive {
         }
         let blob = self.repo.find_blob(entry.id())?;
         let text = decode(blob.content().to_vec(), &format!("{rev}:{path}"))?;
-        let tag = self.tags_by_commit()?.remove(&id).and_then(|mut v| v.pop());
+        let tag = tags.get(&id).and_then(|v| v.last().cloned());
         Ok(Version {
             spec: spec.to_owned(),
             path: path.to_owned(),
@@ -275,8 +289,30 @@ impl Archive {
         })
     }
 
+    /// The version a history entry introduced, read by its blob id (no
+    /// revision or path lookup: `log` reads hundreds of them).
+    pub fn read_entry(&self, entry: &HistoryEntry, path: &str, tags: &Tags) -> Result<Version> {
+        let blob = self.repo.find_blob(entry.blob)?;
+        let spec = &entry.commit[..entry.commit.len().min(12)];
+        let text = decode(blob.content().to_vec(), &format!("{spec}:{path}"))?;
+        let tag = Oid::from_str(&entry.commit)
+            .ok()
+            .and_then(|id| tags.get(&id))
+            .and_then(|v| v.last().cloned());
+        Ok(Version {
+            spec: spec.to_owned(),
+            path: path.to_owned(),
+            origin: Origin::Git {
+                commit: entry.commit.clone(),
+                date: entry.date.clone(),
+                tag,
+            },
+            text,
+        })
+    }
+
     /// Tag names by the commit they point at (annotated or lightweight).
-    pub fn tags_by_commit(&self) -> Result<std::collections::HashMap<Oid, Vec<String>>> {
+    pub fn tags_by_commit(&self) -> Result<Tags> {
         let mut map: std::collections::HashMap<Oid, Vec<String>> = std::collections::HashMap::new();
         for name in self.repo.tag_names(None)?.iter().flatten().flatten() {
             if let Ok(obj) = self

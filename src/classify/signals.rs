@@ -36,6 +36,10 @@ pub struct Context<'a> {
     pub old_tok: Tokens<'a>,
     /// Words of the new text.
     pub new_tok: Tokens<'a>,
+    /// Durations in the old text ("15 working days" and its length in days).
+    pub old_durations: Vec<(String, f64)>,
+    /// Durations in the new text.
+    pub new_durations: Vec<(String, f64)>,
     old_doc: &'a Document,
     new_doc: &'a Document,
 }
@@ -66,6 +70,8 @@ impl<'a> Context<'a> {
             section_tok: Tokens::new(section),
             old_tok: Tokens::new(old_text),
             new_tok: Tokens::new(new_text),
+            old_durations: scan::durations(old_text),
+            new_durations: scan::durations(new_text),
             old_doc,
             new_doc,
         }
@@ -134,17 +140,14 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
 /// than our advertising partners").
 fn only_in_about(
     terms: &Terms,
-    tokens: &Tokens<'_>,
+    sentences: &[(Sentence<'_, '_>, bool)],
     other_lower: &str,
-    subject: &Terms,
-    section_about: bool,
 ) -> Vec<String> {
     let mut out: BTreeMap<String, String> = BTreeMap::new();
-    for sentence in tokens.sentences() {
-        let rules_out = NEGATION.is_match_in(&sentence) && !EXCEPTION.is_match_in(&sentence);
-        if !rules_out && (section_about || subject.is_match_in(&sentence)) {
+    for (sentence, about) in sentences {
+        if *about {
             out.extend(
-                only_in(terms, &sentence, other_lower)
+                only_in(terms, sentence, other_lower)
                     .into_iter()
                     .map(|m| (m.to_lowercase(), m)),
             );
@@ -156,7 +159,7 @@ fn only_in_about(
 /// Signals of one detector in one change.
 pub fn detect(d: &Detector, ctx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
-    let (o, n) = (ctx.old_lower.as_str(), ctx.new_lower.as_str());
+    let o = ctx.old_lower.as_str();
     for s in &d.signals {
         let m = only_in(&s.terms, &ctx.new_tok.all(), o);
         if !m.is_empty() {
@@ -165,8 +168,23 @@ pub fn detect(d: &Detector, ctx: &Context<'_>) -> Vec<Finding> {
     }
     let section_about = d.section_counts && d.subject.is_match_in(&ctx.section_tok.all());
     let about = section_about || ctx.either_matches(&d.subject);
+    // Each new sentence, and whether it counts as about the subject (see
+    // only_in_about), decided once for all of the detector's signals.
+    let sentences: Vec<(Sentence<'_, '_>, bool)> = if d.subject_signals.is_empty() {
+        Vec::new()
+    } else {
+        ctx.new_tok
+            .sentences()
+            .into_iter()
+            .map(|s| {
+                let rules_out = NEGATION.is_match_in(&s) && !EXCEPTION.is_match_in(&s);
+                let about = !rules_out && (section_about || d.subject.is_match_in(&s));
+                (s, about)
+            })
+            .collect()
+    };
     for s in &d.subject_signals {
-        let m = only_in_about(&s.terms, &ctx.new_tok, o, &d.subject, section_about);
+        let m = only_in_about(&s.terms, &sentences, o);
         if !m.is_empty() {
             out.push(finding(s.name, m));
         }
@@ -206,7 +224,7 @@ pub fn detect(d: &Detector, ctx: &Context<'_>) -> Vec<Finding> {
         "rights" if about => {
             if ctx.old.is_some()
                 && ctx.new.is_some()
-                && let Some(m) = durations_longer(o, n)
+                && let Some(m) = durations_longer(&ctx.old_durations, &ctx.new_durations)
             {
                 out.push(finding("longer deadline to answer a request", m));
             }
@@ -435,10 +453,9 @@ fn first_words(text: &str) -> String {
     s
 }
 
-fn durations_longer(o: &str, n: &str) -> Option<Vec<String>> {
-    let (a, b) = (scan::durations(o), scan::durations(n));
+fn durations_longer(a: &[(String, f64)], b: &[(String, f64)]) -> Option<Vec<String>> {
     let max = |v: &[(String, f64)]| v.iter().map(|x| x.1).fold(f64::MIN, f64::max);
-    (!a.is_empty() && !b.is_empty() && max(&b) > max(&a)).then(|| {
+    (!a.is_empty() && !b.is_empty() && max(b) > max(a)).then(|| {
         a.iter()
             .map(|x| format!("-{}", x.0))
             .chain(b.iter().map(|x| format!("+{}", x.0)))
@@ -528,9 +545,9 @@ pub fn general(ctx: &Context<'_>) -> Vec<Finding> {
                 }
                 let (a, b) = (sorted(o), sorted(n));
                 // A deadline that only got shorter favours the user: not a signal.
-                let (da, db) = (scan::durations(o), scan::durations(n));
+                let (da, db) = (&ctx.old_durations, &ctx.new_durations);
                 let max = |v: &[(String, f64)]| v.iter().map(|x| x.1).fold(0.0, f64::max);
-                let only_shorter = !da.is_empty() && da.len() == db.len() && max(&db) < max(&da);
+                let only_shorter = !da.is_empty() && da.len() == db.len() && max(db) < max(da);
                 if !a.is_empty() && !b.is_empty() && a != b && !only_shorter {
                     let m = a
                         .iter()
@@ -574,12 +591,13 @@ mod tests {
 
     #[test]
     fn durations_compare_in_days() {
-        assert_eq!(
-            durations_longer("within [ 15 ] working days", "within [ 30 ] working days")
-                .map(|v| v.len()),
-            Some(2)
+        let d = scan::durations;
+        let longer = durations_longer(
+            &d("within [ 15 ] working days"),
+            &d("within [ 30 ] working days"),
         );
-        assert!(durations_longer("within 30 days", "within 15 days").is_none());
+        assert_eq!(longer.map(|v| v.len()), Some(2));
+        assert!(durations_longer(&d("within 30 days"), &d("within 15 days")).is_none());
     }
 
     #[test]

@@ -38,11 +38,73 @@ struct Token<'a> {
     key: String,
 }
 
+/// Word-boundary segments of ASCII text: runs of letters, digits and `_`
+/// (with `'` or `.` between two of them, as UAX #29 joins them), runs of
+/// white space, and single other characters. Same as
+/// `split_word_bound_indices` on ASCII, without its Unicode tables.
+fn ascii_segments(text: &str) -> Vec<(usize, &str)> {
+    let b = text.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        if word(b[i]) {
+            i += 1;
+            loop {
+                while i < b.len() && word(b[i]) {
+                    i += 1;
+                }
+                // "don't", "1.5", "e.g": a mid-word ' or . between letters/digits.
+                let joins = i + 1 < b.len()
+                    && matches!(b[i], b'\'' | b'.' | b',' | b':' | b';')
+                    && word(b[i + 1])
+                    && joinable(b[i - 1], b[i], b[i + 1]);
+                if !joins {
+                    break;
+                }
+                i += 1;
+            }
+        } else if b[i] == b' ' {
+            // WB3d: runs of spaces stay together (tabs do not).
+            while i < b.len() && b[i] == b' ' {
+                i += 1;
+            }
+        } else if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+            i += 2;
+        } else {
+            i += 1;
+        }
+        out.push((start, &text[start..i]));
+    }
+    out
+}
+
+/// UAX #29 rules for a mid-word character: MidLetter `:` and MidNumLet
+/// `.` `'` join letters (WB6/7); MidNum `,` `;` and MidNumLet join digits
+/// (WB11/12).
+fn joinable(before: u8, mid: u8, after: u8) -> bool {
+    let letter = |c: u8| c.is_ascii_alphabetic();
+    let digit = |c: u8| c.is_ascii_digit();
+    match mid {
+        b'\'' | b'.' | b':' => {
+            letter(before) && letter(after) || (mid != b':' && digit(before) && digit(after))
+        }
+        b',' | b';' => digit(before) && digit(after),
+        _ => false,
+    }
+}
+
 /// Split `text` into tokens; white space rides on the token before it.
 fn tokenize(text: &str, exact: bool) -> Vec<Token<'_>> {
     let mut tokens: Vec<Token<'_>> = Vec::new();
     let mut start = 0;
-    for (offset, segment) in text.split_word_bound_indices() {
+    let segments: Vec<(usize, &str)> = if text.is_ascii() {
+        ascii_segments(text)
+    } else {
+        text.split_word_bound_indices().collect()
+    };
+    for (offset, segment) in segments {
         if segment.chars().all(char::is_whitespace) {
             match tokens.last_mut() {
                 Some(last) => last.text = &text[start..offset + segment.len()],
@@ -161,6 +223,15 @@ mod tests {
             Duration::from_secs(1),
         );
         assert_eq!(render(&ops), "我们[-不会-]{+可能+}共享您的个人信息");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_segments_match_unicode_segmentation(text in "[a-zA-Z0-9 .,:;'_()\\[\\]\t-]{0,60}") {
+            let fast: Vec<(usize, &str)> = ascii_segments(&text);
+            let slow: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
+            proptest::prop_assert_eq!(fast, slow);
+        }
     }
 
     #[test]

@@ -3,10 +3,10 @@
 use comrak::nodes::{AstNode, ListDelimType, ListType, NodeValue};
 use comrak::{Arena, Options, parse_document};
 
-use super::{Builder, ClauseKind};
+use super::{ClauseKind, Sink};
 
 /// Parse Markdown into `builder`.
-pub(crate) fn parse(text: &str, builder: &mut Builder) {
+pub(crate) fn parse(text: &str, builder: &mut impl Sink) {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let mut options = Options::default();
     options.extension.front_matter_delimiter = Some("---".into());
@@ -17,8 +17,82 @@ pub(crate) fn parse(text: &str, builder: &mut Builder) {
     }
 }
 
+/// Split Markdown into independent top-level blocks: each starts at column 0
+/// after a blank line, outside fenced code and front matter, so that parsing
+/// the blocks one by one gives the same clauses as parsing the whole text.
+/// Returns the blocks' byte ranges and first lines, or `None` when the text
+/// uses something that crosses blocks (link reference definitions, HTML
+/// blocks that may span blank lines); then parse it whole.
+pub(crate) fn split_blocks(text: &str) -> Option<Vec<(std::ops::Range<usize>, usize)>> {
+    let mut blocks = Vec::new();
+    let mut start = 0;
+    let mut start_line = 1;
+    let mut offset = 0;
+    let mut fence: Option<&str> = None;
+    let mut previous_blank = false;
+    let mut in_front_matter = text.starts_with("---\n") || text.starts_with("---\r\n");
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let line_no = n + 1;
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim_start();
+        if in_front_matter {
+            if n > 0 && content == "---" {
+                in_front_matter = false;
+            }
+            offset += line.len();
+            continue;
+        }
+        if let Some(f) = fence {
+            if trimmed.starts_with(f) {
+                fence = None;
+            }
+            offset += line.len();
+            previous_blank = false;
+            continue;
+        }
+        // Constructs whose meaning crosses blank lines: parse the text whole.
+        if trimmed.starts_with('<') {
+            let head = trimmed.get(..9).unwrap_or(trimmed).to_ascii_lowercase();
+            if [
+                "<!--",
+                "<script",
+                "<pre",
+                "<style",
+                "<textarea",
+                "<?",
+                "<![cdata[",
+            ]
+            .iter()
+            .any(|p| head.starts_with(p))
+            {
+                return None;
+            }
+        }
+        if trimmed.starts_with('[') && trimmed.contains("]:") {
+            return None;
+        }
+        let blank = content.trim().is_empty();
+        if !blank && previous_blank && !content.starts_with([' ', '\t']) && offset > start {
+            blocks.push((start..offset, start_line));
+            start = offset;
+            start_line = line_no;
+        }
+        if trimmed.starts_with("```") {
+            fence = Some("```");
+        } else if trimmed.starts_with("~~~") {
+            fence = Some("~~~");
+        }
+        previous_blank = blank;
+        offset += line.len();
+    }
+    if offset > start {
+        blocks.push((start..offset, start_line));
+    }
+    Some(blocks)
+}
+
 /// Walk one block node. `item` is the enclosing list item's clause, `depth` the list depth.
-fn block<'a>(node: &'a AstNode<'a>, b: &mut Builder, item: Option<usize>, depth: u8) {
+fn block<'a>(node: &'a AstNode<'a>, b: &mut impl Sink, item: Option<usize>, depth: u8) {
     let line = node.data().sourcepos.start.line;
     let value = node.data().value.clone();
     match value {
@@ -75,7 +149,7 @@ fn block<'a>(node: &'a AstNode<'a>, b: &mut Builder, item: Option<usize>, depth:
 fn list_item<'a>(
     node: &'a AstNode<'a>,
     list: &comrak::nodes::NodeList,
-    b: &mut Builder,
+    b: &mut impl Sink,
     parent: Option<usize>,
     depth: u8,
 ) {
@@ -121,7 +195,7 @@ fn list_item<'a>(
 }
 
 /// `key: value` lines of the front matter; each field is a clause of kind `meta`.
-fn front_matter(raw: &str, first_line: usize, b: &mut Builder) {
+fn front_matter(raw: &str, first_line: usize, b: &mut impl Sink) {
     for (i, line) in raw.lines().enumerate() {
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed == "---" || trimmed.starts_with('#') {

@@ -6,6 +6,7 @@ mod label;
 mod markdown;
 mod normalize;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::OnceLock;
 
@@ -137,6 +138,48 @@ impl Document {
         }
     }
 
+    /// Parse Markdown block by block, reusing the blocks already parsed for
+    /// an earlier version (`cache`): consecutive versions of a policy share
+    /// almost all of their blocks. Gives the same document as
+    /// [`Document::parse`].
+    pub fn parse_cached(text: &str, format: Format, cache: &mut BlockCache) -> Document {
+        let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+        let blocks = match format {
+            Format::Markdown => markdown::split_blocks(body),
+            Format::Text => None,
+        };
+        let Some(blocks) = blocks else {
+            return Document::parse(text, format);
+        };
+        let mut builder = Builder::default();
+        let mut next = BlockCache::default();
+        for (range, first_line) in blocks {
+            let block = &body[range];
+            let key = hash_text(block);
+            // A hit must be the same text, not only the same hash.
+            let hit = cache
+                .0
+                .remove(&key)
+                .or_else(|| next.0.get(&key).cloned())
+                .filter(|(cached, _)| &**cached == block);
+            let events = match hit {
+                Some((_, events)) => events,
+                None => {
+                    let mut recorder = Recorder::default();
+                    markdown::parse(block, &mut recorder);
+                    Arc::new(recorder.events)
+                }
+            };
+            builder.replay(&events, first_line - 1);
+            next.0.insert(key, (block.into(), events));
+        }
+        // Keep only the blocks of this version: the next one is compared with it.
+        *cache = next;
+        Document {
+            clauses: builder.clauses,
+        }
+    }
+
     /// The document title: the `title` front-matter field, else the first heading.
     pub fn title(&self) -> Option<&str> {
         self.meta("title").or_else(|| {
@@ -157,11 +200,82 @@ impl Document {
     }
 }
 
+/// A fast hash of a text; equal hashes are always confirmed by comparing the
+/// texts, so its quality only matters for speed.
 fn hash_text(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(text.as_bytes());
     h.finish()
+}
+
+/// Parsed blocks by the hash of their text, for [`Document::parse_cached`].
+#[derive(Debug, Default)]
+pub struct BlockCache(HashMap<u64, (Box<str>, Arc<Vec<Event>>)>);
+
+/// What the parser did, recorded to be replayed at another place.
+#[derive(Debug, Clone)]
+pub(crate) enum Event {
+    /// A [`Sink::push`]; `line` is relative to the block.
+    Push {
+        kind: ClauseKind,
+        level: u8,
+        label: Option<String>,
+        text: String,
+        line: usize,
+        links: Vec<String>,
+    },
+    /// A [`Sink::set_parent`], in push indices of the block.
+    SetParent { child: usize, parent: usize },
+}
+
+/// Where the parsers put clauses.
+pub(crate) trait Sink {
+    /// Add a clause; returns its index.
+    fn push(
+        &mut self,
+        kind: ClauseKind,
+        level: u8,
+        label: Option<String>,
+        text: &str,
+        line: usize,
+        links: Vec<String>,
+    ) -> usize;
+    /// Make `parent` the parent of `child` (list nesting).
+    fn set_parent(&mut self, child: usize, parent: usize);
+}
+
+/// Records parser events for a block.
+#[derive(Default)]
+struct Recorder {
+    events: Vec<Event>,
+    pushed: usize,
+}
+
+impl Sink for Recorder {
+    fn push(
+        &mut self,
+        kind: ClauseKind,
+        level: u8,
+        label: Option<String>,
+        text: &str,
+        line: usize,
+        links: Vec<String>,
+    ) -> usize {
+        self.events.push(Event::Push {
+            kind,
+            level,
+            label,
+            text: text.to_owned(),
+            line,
+            links,
+        });
+        self.pushed += 1;
+        self.pushed - 1
+    }
+    fn set_parent(&mut self, child: usize, parent: usize) {
+        self.events.push(Event::SetParent { child, parent });
+    }
 }
 
 /// Builds the clause list while tracking the heading stack.
@@ -174,7 +288,51 @@ pub(crate) struct Builder {
     section: Arc<[String]>,
 }
 
+impl Sink for Builder {
+    fn push(
+        &mut self,
+        kind: ClauseKind,
+        level: u8,
+        label: Option<String>,
+        text: &str,
+        line: usize,
+        links: Vec<String>,
+    ) -> usize {
+        Builder::push(self, kind, level, label, text, line, links)
+    }
+    fn set_parent(&mut self, child: usize, parent: usize) {
+        Builder::set_parent(self, child, parent);
+    }
+}
+
 impl Builder {
+    /// Replay a block's events, its lines shifted by `line_offset`.
+    fn replay(&mut self, events: &[Event], line_offset: usize) {
+        let base = self.clauses.len();
+        for e in events {
+            match e {
+                Event::Push {
+                    kind,
+                    level,
+                    label,
+                    text,
+                    line,
+                    links,
+                } => {
+                    self.push(
+                        *kind,
+                        *level,
+                        label.clone(),
+                        text,
+                        line + line_offset,
+                        links.clone(),
+                    );
+                }
+                Event::SetParent { child, parent } => self.set_parent(base + child, base + parent),
+            }
+        }
+    }
+
     /// Add a clause. `label` is the label from the markup (a list item's number);
     /// without one, a label written at the start of `text` is split off.
     pub(crate) fn push(

@@ -116,6 +116,9 @@ fn collapse_spaces(chars: impl Iterator<Item = char>, capacity: usize) -> String
 /// Lowercased, width- and punctuation-folded form of one word token, used as the
 /// key for word-level diffs.
 pub fn normalize_token(token: &str) -> String {
+    if token.is_ascii() {
+        return token.to_ascii_lowercase();
+    }
     token
         .nfkc()
         .filter(|c| !is_invisible(*c))
