@@ -18,8 +18,3 @@ fn main() -> ExitCode {
         }
     }
 }
-
-// Diffing and classifying allocate many small strings, across threads in
-// `log`; mimalloc is markedly faster than the system allocator at both.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -269,6 +269,15 @@ pub fn numbers(text: &str) -> Vec<&str> {
 
 /// A duration as written ("15 working days", "六个月") and its length in days.
 pub fn durations(text: &str) -> Vec<(String, f64)> {
+    // Most clauses name no period: skip the work when no unit word occurs.
+    let lower = text.to_ascii_lowercase();
+    let has_unit = ["day", "week", "month", "year", "hour"]
+        .iter()
+        .any(|u| lower.contains(u))
+        || text.contains(['天', '日', '周', '月', '年', '时']);
+    if !has_unit {
+        return Vec::new();
+    }
     const UNITS: [(&str, f64); 16] = [
         ("个工作日", 1.0),
         ("工作日", 1.0),

@@ -377,11 +377,21 @@ fn high_risk(text: &str) -> Vec<String> {
 /// version, removed ones against the whole new version.
 fn contact(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let details = |text: &str| -> BTreeSet<String> {
+        // Cheap tests first: most clauses hold no contact detail at all.
         let mut set: BTreeSet<String> = BTreeSet::new();
-        set.extend(scan::emails(text).into_iter().map(str::to_lowercase));
-        set.extend(scan::urls(text).into_iter().map(str::to_lowercase));
-        set.extend(scan::phones(text).into_iter().map(str::to_owned));
-        set.extend(scan::postal(text).into_iter().map(|p| p.to_lowercase()));
+        if text.contains('@') {
+            set.extend(scan::emails(text).into_iter().map(str::to_lowercase));
+        }
+        if text.contains("://") || text.contains("www.") || text.contains("WWW.") {
+            set.extend(scan::urls(text).into_iter().map(str::to_lowercase));
+        }
+        let digits = text.bytes().filter(u8::is_ascii_digit).count();
+        if digits >= 7 {
+            set.extend(scan::phones(text).into_iter().map(str::to_owned));
+        }
+        if digits > 0 {
+            set.extend(scan::postal(text).into_iter().map(|p| p.to_lowercase()));
+        }
         set
     };
     let (old, new) = (details(ctx.old_text), details(ctx.new_text));
@@ -532,12 +542,11 @@ pub fn general(ctx: &Context<'_>) -> Vec<Finding> {
                     limiters.into_iter().map(|w| format!("-{w}")).collect(),
                 ));
             }
-            let commitment = |span: &Sentence<'_, '_>| {
-                STRONG.is_match_in(span)
-                    || LIMITER.is_match_in(span)
-                    || !scan::durations(span.text()).is_empty()
+            let commitment = |span: &Sentence<'_, '_>, durations: &[(String, f64)]| {
+                STRONG.is_match_in(span) || LIMITER.is_match_in(span) || !durations.is_empty()
             };
-            if commitment(&old_all) || commitment(&new_all) {
+            if commitment(&old_all, &ctx.old_durations) || commitment(&new_all, &ctx.new_durations)
+            {
                 fn sorted(t: &str) -> Vec<&str> {
                     let mut v = scan::numbers(t);
                     v.sort_unstable();

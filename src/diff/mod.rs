@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffTag, capture_diff_deadline};
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::document::{Clause, ClauseKind, Document};
 pub use words::{InlineOp, InlineTag, inline_diff, word_count};
@@ -99,9 +98,9 @@ struct Gap {
 
 /// Word bag of a clause for cheap similarity: sorted hashes of its word tokens.
 fn bag(clause: &Clause) -> Vec<u64> {
-    let mut v: Vec<u64> = clause
-        .norm()
-        .split_word_bounds()
+    let mut v: Vec<u64> = words::segments(clause.norm())
+        .into_iter()
+        .map(|(_, w)| w)
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .map(|w| {
             let mut h = std::collections::hash_map::DefaultHasher::new();

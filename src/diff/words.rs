@@ -80,6 +80,15 @@ fn ascii_segments(text: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// Word-boundary segments of a text (UAX #29), with the ASCII fast path.
+pub(crate) fn segments(text: &str) -> Vec<(usize, &str)> {
+    if text.is_ascii() {
+        ascii_segments(text)
+    } else {
+        text.split_word_bound_indices().collect()
+    }
+}
+
 /// UAX #29 rules for a mid-word character: MidLetter `:` and MidNumLet
 /// `.` `'` join letters (WB6/7); MidNum `,` `;` and MidNumLet join digits
 /// (WB11/12).
@@ -99,12 +108,7 @@ fn joinable(before: u8, mid: u8, after: u8) -> bool {
 fn tokenize(text: &str, exact: bool) -> Vec<Token<'_>> {
     let mut tokens: Vec<Token<'_>> = Vec::new();
     let mut start = 0;
-    let segments: Vec<(usize, &str)> = if text.is_ascii() {
-        ascii_segments(text)
-    } else {
-        text.split_word_bound_indices().collect()
-    };
-    for (offset, segment) in segments {
+    for (offset, segment) in segments(text) {
         if segment.chars().all(char::is_whitespace) {
             match tokens.last_mut() {
                 Some(last) => last.text = &text[start..offset + segment.len()],
