@@ -48,6 +48,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Show the list of major-change triggers as read from a version of the policy.
     Triggers(TriggersArgs),
+    /// Render user notices (in-app, announcement, email, changelog) from templates.
+    Notice(NoticeArgs),
     /// Classify the working-tree policy against a base (for CI); exit 1 at --fail-on.
     Check(CheckArgs),
     /// Every change in the policy's history, newest first, with its classification.
@@ -141,6 +143,65 @@ pub struct TriggersArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
+}
+
+/// Which notices to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// Short text for an in-app banner.
+    InApp,
+    /// Website announcement page.
+    Announcement,
+    /// Update email: subject, text, HTML.
+    Email,
+    /// Changelog entry (Markdown).
+    Changelog,
+    /// Every kind.
+    All,
+}
+
+/// Arguments of `notice`.
+#[derive(Debug, Args)]
+pub struct NoticeArgs {
+    /// The old version (what users agreed to).
+    #[arg(value_name = "OLD", required_unless_present = "from_context")]
+    pub old: Option<String>,
+    /// The new version.
+    #[arg(value_name = "NEW", required_unless_present = "from_context")]
+    pub new: Option<String>,
+    /// Which configured policy.
+    #[command(flatten)]
+    pub policy: PolicyArg,
+    /// Which notice.
+    #[arg(long, value_enum, default_value_t = KindArg::All)]
+    pub kind: KindArg,
+    /// Language of the notice (default: the policy's locale).
+    #[arg(long, value_parser = ["en", "zh-CN"])]
+    pub locale: Option<String>,
+    /// Date the new version takes effect (default: its front matter `effective`).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub effective: Option<String>,
+    /// Date the notice goes out (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub notice_date: Option<String>,
+    /// Accept an effective date sooner than the notice period, for this reason.
+    #[arg(long, value_name = "REASON")]
+    pub allow_short_notice: Option<String>,
+    /// Write each notice into DIR (`email.en.html` …) instead of standard output.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print the template context as JSON instead of rendering (needs one --kind).
+    #[arg(long, conflicts_with = "from_context")]
+    pub context: bool,
+    /// Render from a context JSON file (as printed by --context).
+    #[arg(long, value_name = "FILE")]
+    pub from_context: Option<PathBuf>,
+    /// A recipient field for previewing emails (`name=Ana`, `email=a@example.com`).
+    #[arg(long = "recipient", value_name = "KEY=VALUE")]
+    pub recipient: Vec<String>,
+    /// Facts known outside the text.
+    #[command(flatten)]
+    pub facts: FactsArgs,
 }
 
 /// Output formats of `check`.

@@ -11,13 +11,14 @@ use clap::CommandFactory;
 use crate::archive::{self, Archive, ArchiveError, Origin, ReleaseRequest, Spec, Version};
 use crate::classify::{self, Rules, RunFacts};
 use crate::cli::{
-    CheckArgs, CheckFormat, Cli, ColorChoice, Command, DiffArgs, FactsArgs, ImpactLevel, InitArgs,
+    CheckArgs, CheckFormat, Cli, ColorChoice, Command, DiffArgs, FactsArgs, ImpactLevel, InitArgs, KindArg, NoticeArgs,
     ListFormat, LogArgs, ReleaseArgs, ShowArgs, TriggersArgs, VersionsArgs,
 };
 use crate::config::{Config, ConfigError, FILE_NAME, PolicyConfig};
 use crate::diff::{self, DiffOptions};
 use crate::document::{BlockCache, Document, Format};
 use crate::error::{Error, Result};
+use crate::render::notice::{self, ContextOptions, NoticeContext, NoticeKind, Templates};
 use crate::render::{self, RedlineFormat};
 use crate::report::Report;
 
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Diff(args) => diff_cmd(&ctx, args),
         Command::Show(args) => show(&ctx, args),
         Command::Triggers(args) => triggers(&ctx, args),
+        Command::Notice(args) => notice(&ctx, args),
         Command::Check(args) => check(&ctx, args),
         Command::Log(args) => log(&ctx, args),
         Command::Versions(args) => versions(&ctx, args),
@@ -441,6 +443,174 @@ fn triggers(ctx: &Context, args: TriggersArgs) -> Result<()> {
         ListFormat::Text => render::trigger_list(&info, &verdict.warnings, &version.spec),
     };
     write_stdout(out.as_bytes())
+}
+
+/// Today's date, `YYYY-MM-DD` (UTC).
+fn today() -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::now_utc().date().format(&format).unwrap_or_default()
+}
+
+fn notice(ctx: &Context, args: NoticeArgs) -> Result<()> {
+    let kinds: Vec<NoticeKind> = match args.kind {
+        KindArg::InApp => vec![NoticeKind::InApp],
+        KindArg::Announcement => vec![NoticeKind::Announcement],
+        KindArg::Email => vec![NoticeKind::Email],
+        KindArg::Changelog => vec![NoticeKind::Changelog],
+        KindArg::All => NoticeKind::ALL.to_vec(),
+    };
+    if args.context && kinds.len() > 1 {
+        return Err(Error::Usage("--context prints one context: give --kind in-app, announcement, email or changelog".into()));
+    }
+    let recipient = parse_recipient(&args.recipient)?;
+    let config = ctx.config()?;
+    let templates_dir = config.map(|c| c.dir.join(&c.notice.templates));
+    let templates = Templates::new(templates_dir.filter(|d| d.is_dir()));
+
+    // The contexts to render, one per kind.
+    let contexts: Vec<NoticeContext> = match &args.from_context {
+        Some(file) => {
+            let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
+                path: file.display().to_string(),
+                source,
+            })?;
+            let base: NoticeContext = serde_json::from_str(&text).map_err(|e| {
+                Error::Usage(format!("{}: not a notice context: {e}", file.display()))
+            })?;
+            kinds.iter().map(|&kind| NoticeContext { kind, ..base.clone() }).collect()
+        }
+        None => {
+            let (Some(old_spec), Some(new_spec)) = (&args.old, &args.new) else {
+                return Err(Error::Usage("give OLD and NEW, or --from-context FILE".into()));
+            };
+            let policy = args.policy.policy.as_deref();
+            let old = ctx.version(old_spec, policy)?;
+            let new = ctx.version(new_spec, policy)?;
+            let how = ctx.comparison(DiffOptions::default(), &args.facts)?;
+            let name = ctx.policy_name(&[old_spec, new_spec], policy);
+            let report = compare(&old, &new, name.as_deref(), &how);
+            let effective = args.effective.as_deref().map(|d| parse_date(d, "--effective")).transpose()?;
+            let notice_date = match &args.notice_date {
+                Some(d) => parse_date(d, "--notice-date")?,
+                None => today(),
+            };
+            let locale = args.locale.clone().unwrap_or_else(|| {
+                config
+                    .and_then(|c| c.policy(policy).ok())
+                    .map(|p| p.locale.clone())
+                    .filter(|l| notice::LOCALES.contains(&l.as_str()))
+                    .unwrap_or_else(|| "en".into())
+            });
+            let base_url = config.and_then(|c| c.notice.base_url.clone());
+            let contexts: Vec<NoticeContext> = kinds
+                .iter()
+                .map(|&kind| {
+                    NoticeContext::new(
+                        &report,
+                        &ContextOptions {
+                            kind,
+                            locale: &locale,
+                            effective_date: effective.clone(),
+                            notice_date: notice_date.clone(),
+                            base_url: base_url.as_deref(),
+                        },
+                    )
+                })
+                .collect();
+            if let Some(first) = contexts.first() {
+                let min_days = config.map(|c| c.notice.min_days.clone()).unwrap_or_default();
+                check_notice_period(first, &min_days, args.allow_short_notice.as_deref())?;
+            }
+            contexts
+        }
+    };
+    let contexts: Vec<NoticeContext> = contexts
+        .into_iter()
+        .map(|mut c| {
+            if c.kind == NoticeKind::Email && !recipient.is_empty() {
+                c.recipient = Some(recipient.clone());
+            }
+            c
+        })
+        .collect();
+
+    if args.context {
+        return write_stdout(render::json(&contexts[0]).as_bytes());
+    }
+    let mut files: Vec<(String, String)> = Vec::new();
+    for c in &contexts {
+        for &(part, ext) in c.kind.parts() {
+            let text = templates.render(part, ext, c)?;
+            files.push((format!("{part}.{}.{ext}", c.locale), text));
+        }
+    }
+    match &args.out {
+        Some(dir) => {
+            let mut listing = String::new();
+            for (name, text) in &files {
+                write_atomic(&dir.join(name), text.as_bytes())?;
+                listing.push_str(&format!("{}\n", dir.join(name).display()));
+            }
+            write_stdout(listing.as_bytes())
+        }
+        None if files.len() == 1 => write_stdout(files[0].1.as_bytes()),
+        None => {
+            let mut out = String::new();
+            for (name, text) in &files {
+                out.push_str(&format!("==> {name} <==\n{text}"));
+                if !text.ends_with('\n') {
+                    out.push('\n');
+                }
+                out.push('\n');
+            }
+            write_stdout(out.as_bytes())
+        }
+    }
+}
+
+/// `KEY=VALUE` pairs into a recipient's fields.
+fn parse_recipient(pairs: &[String]) -> Result<std::collections::BTreeMap<String, String>> {
+    let mut fields = std::collections::BTreeMap::new();
+    for p in pairs {
+        let (k, v) = p
+            .split_once('=')
+            .filter(|(k, _)| !k.trim().is_empty())
+            .ok_or_else(|| Error::Usage(format!("--recipient {p:?}: write KEY=VALUE, e.g. name=Ana")))?;
+        fields.insert(k.trim().to_owned(), v.to_owned());
+    }
+    Ok(fields)
+}
+
+/// Refuse an effective date too soon for the class of change, unless a
+/// reason is given (it is then recorded where the caller records things).
+fn check_notice_period(c: &NoticeContext, min: &crate::config::MinDays, reason: Option<&str>) -> Result<()> {
+    let needed = match c.classification.as_str() {
+        "major" => min.major,
+        "minor" => min.minor,
+        _ => 0,
+    };
+    if needed == 0 {
+        return Ok(());
+    }
+    let short = match c.notice_days {
+        Some(days) if days >= i64::from(needed) => return Ok(()),
+        Some(days) => format!(
+            "a {} change needs {needed} days' notice, but {} is {days} day(s) after the notice date {}",
+            c.classification,
+            c.effective_date.as_deref().unwrap_or("?"),
+            c.notice_date
+        ),
+        None => format!(
+            "a {} change needs {needed} days' notice, and the new version has no effective date: give --effective YYYY-MM-DD",
+            c.classification
+        ),
+    };
+    match reason.map(str::trim) {
+        Some(r) if !r.is_empty() => Ok(()),
+        _ => Err(Error::Usage(format!(
+            "{short} (policydiff.toml [notice.min_days]); to go ahead anyway, give --allow-short-notice \"REASON\""
+        ))),
+    }
 }
 
 /// The JSON of `check`: the overall result and one Report per policy.

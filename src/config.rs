@@ -64,6 +64,66 @@ fn default_locale() -> String {
     "en".into()
 }
 
+/// `[notice]`: how users are told.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeConfig {
+    /// Base URL of the public archive (`policydiff site`), for links in notices.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Folder of template overrides, relative to this file.
+    #[serde(default = "default_templates")]
+    pub templates: String,
+    /// Minimum days between the notice and the effective date, per class.
+    #[serde(default)]
+    pub min_days: MinDays,
+}
+
+fn default_templates() -> String {
+    "templates".into()
+}
+
+impl Default for NoticeConfig {
+    fn default() -> Self {
+        NoticeConfig {
+            base_url: None,
+            templates: default_templates(),
+            min_days: MinDays::default(),
+        }
+    }
+}
+
+impl NoticeConfig {
+    fn is_default(&self) -> bool {
+        *self == NoticeConfig::default()
+    }
+}
+
+/// `[notice.min_days]`: notice periods in days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinDays {
+    /// Before a major change takes effect (default 30).
+    #[serde(default = "default_major_days")]
+    pub major: u32,
+    /// Before a minor change takes effect (default 0).
+    #[serde(default)]
+    pub minor: u32,
+}
+
+fn default_major_days() -> u32 {
+    30
+}
+
+impl Default for MinDays {
+    fn default() -> Self {
+        MinDays {
+            major: default_major_days(),
+            minor: 0,
+        }
+    }
+}
+
 /// A config-defined major-change trigger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -107,6 +167,9 @@ pub struct Config {
     /// Overrides of how the policy's listed items map to triggers (`[[map]]`).
     #[serde(default, rename = "map", skip_serializing_if = "Vec::is_empty")]
     pub maps: Vec<MapConfig>,
+    /// Notices: links, notice periods, templates (`[notice]`).
+    #[serde(default, skip_serializing_if = "NoticeConfig::is_default")]
+    pub notice: NoticeConfig,
     /// Directory of the config file (paths are relative to it).
     #[serde(skip)]
     pub dir: PathBuf,
@@ -127,6 +190,11 @@ impl Config {
             toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_owned()))?;
         config.file = file.to_path_buf();
         config.dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        if let Some(url) = &config.notice.base_url
+            && !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
+        {
+            return Err(invalid(format!("notice.base_url = {url:?}: give an http(s) URL or an absolute path")));
+        }
         if config.policies.is_empty() {
             return Err(invalid(
                 "no [[policy]] entries: add one with name and path".into(),

@@ -21,6 +21,9 @@ pub enum Error {
     /// Reading versions or git history.
     #[error(transparent)]
     Archive(#[from] ArchiveError),
+    /// A template that does not render.
+    #[error("template {0}")]
+    Template(#[from] crate::render::notice::TemplateError),
     /// Arguments that do not fit together.
     #[error("{0}")]
     Usage(String),

@@ -1,6 +1,7 @@
 //! Renderers. They only read a [`Report`]; they never recompute the diff.
 
 mod html;
+pub mod notice;
 mod markdown;
 mod text;
 

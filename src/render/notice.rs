@@ -1,0 +1,466 @@
+//! User notices from templates (minijinja): in-app, website announcement,
+//! changelog entry and the update email, in English and Chinese.
+//!
+//! The template context ([`NoticeContext`]) is built from a [`Report`] and is
+//! a documented contract (docs/notice-context.md): `notice --context` prints
+//! it, `notice --from-context FILE` renders from it. Templates in the
+//! repository's templates/ folder override the defaults compiled in.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use minijinja::{Environment, UndefinedBehavior};
+use serde::{Deserialize, Serialize};
+
+use crate::diff::ChangeKind;
+use crate::report::Report;
+
+/// Version of the notice context. Bumped on any incompatible change.
+pub const CONTEXT_VERSION: u32 = 1;
+
+/// Kinds of notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoticeKind {
+    /// Short text for an in-app banner or dialog.
+    InApp,
+    /// A standalone HTML page for the website.
+    Announcement,
+    /// The update email: subject, plain text and HTML.
+    Email,
+    /// A Markdown entry for the public changelog.
+    Changelog,
+}
+
+impl NoticeKind {
+    /// Every kind, in a stable order.
+    pub const ALL: [NoticeKind; 4] = [NoticeKind::InApp, NoticeKind::Announcement, NoticeKind::Email, NoticeKind::Changelog];
+
+    /// The name used in template and file names.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKind::InApp => "in-app",
+            NoticeKind::Announcement => "announcement",
+            NoticeKind::Email => "email",
+            NoticeKind::Changelog => "changelog",
+        }
+    }
+
+    /// The parts of this kind: (template part, file extension).
+    pub fn parts(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            NoticeKind::InApp => &[("in-app", "txt")],
+            NoticeKind::Announcement => &[("announcement", "html")],
+            NoticeKind::Email => &[("email-subject", "txt"), ("email", "txt"), ("email", "html")],
+            NoticeKind::Changelog => &[("changelog", "md")],
+        }
+    }
+}
+
+/// Supported locales.
+pub const LOCALES: [&str; 2] = ["en", "zh-CN"];
+
+/// The data a notice template sees. Documented in docs/notice-context.md.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NoticeContext {
+    /// Version of this structure.
+    pub schema_version: u32,
+    /// `in-app`, `announcement`, `email` or `changelog`.
+    pub kind: NoticeKind,
+    /// `en` or `zh-CN`.
+    pub locale: String,
+    /// The policy.
+    pub policy: PolicyInfo,
+    /// The version users agreed to.
+    pub old: VersionRef,
+    /// The version taking effect.
+    pub new: VersionRef,
+    /// Date the new version takes effect (`YYYY-MM-DD`), if known.
+    pub effective_date: Option<String>,
+    /// Date of the notice (`YYYY-MM-DD`).
+    pub notice_date: String,
+    /// Days between notice and effective date.
+    pub notice_days: Option<i64>,
+    /// `none`, `minor` or `major`.
+    pub classification: String,
+    /// True for a major change: the policy promises a more prominent notice.
+    pub major: bool,
+    /// Fired triggers, each in the policy's words and in plain words.
+    pub triggers: Vec<TriggerNotice>,
+    /// Substantive changes grouped by section, in reading order.
+    pub sections: Vec<SectionNotice>,
+    /// Counts of substantive changes.
+    pub counts: Counts,
+    /// Where to read the new and previous versions and the redline.
+    pub links: Links,
+    /// For emails, the recipient's fields (`email`, `name`, `locale` and any
+    /// other column of the recipient list); null for other kinds.
+    pub recipient: Option<BTreeMap<String, String>>,
+}
+
+/// The policy's name and title.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PolicyInfo {
+    /// Configured name, if any.
+    pub name: Option<String>,
+    /// Human title.
+    pub title: String,
+}
+
+/// A version as users know it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VersionRef {
+    /// Release tag, short commit, or the spec given.
+    pub id: String,
+    /// Commit date (`YYYY-MM-DD`), for git versions.
+    pub date: Option<String>,
+    /// Effective date from the text's front matter or release tag.
+    pub effective: Option<String>,
+}
+
+/// A fired trigger for users.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TriggerNotice {
+    /// Trigger id.
+    pub id: String,
+    /// The policy's wording of the trigger.
+    pub wording: String,
+    /// Its number label in the policy.
+    pub label: Option<String>,
+    /// One plain sentence in the notice's locale.
+    pub summary: String,
+    /// The words that arrived (without markers), for templates that phrase their own.
+    pub words: Vec<String>,
+    /// The evidence, one technical sentence each (clause and signal).
+    pub details: Vec<String>,
+}
+
+/// Changes under one heading.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SectionNotice {
+    /// The innermost heading (or the policy title).
+    pub title: String,
+    /// The changes.
+    pub changes: Vec<ChangeNotice>,
+}
+
+/// One substantive change, with short excerpts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChangeNotice {
+    /// `added`, `removed`, `modified` or `moved`.
+    pub kind: ChangeKind,
+    /// Number label of the clause.
+    pub label: Option<String>,
+    /// Excerpt of the old text.
+    pub before: Option<String>,
+    /// Excerpt of the new text.
+    pub after: Option<String>,
+}
+
+/// Counts for a notice.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Counts {
+    /// Added clauses.
+    pub added: usize,
+    /// Removed clauses.
+    pub removed: usize,
+    /// Modified clauses.
+    pub modified: usize,
+    /// Moved clauses.
+    pub moved: usize,
+}
+
+/// Public URLs, from `[notice] base_url` and the site layout (see `site`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Links {
+    /// The archive (index of versions).
+    pub archive: Option<String>,
+    /// The new version's page.
+    pub policy: Option<String>,
+    /// The previous version's page.
+    pub previous: Option<String>,
+    /// The redline between them.
+    pub redline: Option<String>,
+}
+
+/// Options for building a context.
+#[derive(Debug, Clone)]
+pub struct ContextOptions<'a> {
+    /// Kind of notice.
+    pub kind: NoticeKind,
+    /// Locale.
+    pub locale: &'a str,
+    /// Effective date of the new version.
+    pub effective_date: Option<String>,
+    /// Date of the notice.
+    pub notice_date: String,
+    /// Base URL of the public archive.
+    pub base_url: Option<&'a str>,
+}
+
+/// The longest excerpt, in characters.
+const EXCERPT: usize = 240;
+
+fn excerpt(text: &str) -> String {
+    super::shorten(text, EXCERPT)
+}
+
+/// Site page of a version, relative to the archive root (also used by `site`).
+pub fn version_page(effective: &str) -> String {
+    format!("versions/{effective}.html")
+}
+
+/// Site page of the redline between two versions.
+pub fn redline_page(old_effective: &str, new_effective: &str) -> String {
+    format!("redline/{old_effective}_{new_effective}.html")
+}
+
+impl NoticeContext {
+    /// Build the context of a notice from a report.
+    pub fn new(report: &Report, opts: &ContextOptions<'_>) -> NoticeContext {
+        let zh = opts.locale.starts_with("zh");
+        let version = |v: &crate::report::VersionInfo| VersionRef {
+            id: v.label(),
+            date: v.date.as_ref().map(|d| d[..d.len().min(10)].to_owned()),
+            effective: v
+                .effective
+                .clone()
+                .or_else(|| v.tag.as_deref().and_then(|t| t.rsplit('/').next()).map(str::to_owned)),
+        };
+        let old = version(&report.old);
+        let mut new = version(&report.new);
+        if opts.effective_date.is_some() {
+            new.effective = opts.effective_date.clone();
+        }
+        let effective_date = opts.effective_date.clone().or_else(|| new.effective.clone());
+        let notice_days = effective_date.as_deref().and_then(|e| days_between(&opts.notice_date, e));
+        let triggers = report
+            .triggers
+            .iter()
+            .map(|t| {
+                let words: Vec<String> = dedup(
+                    t.evidence
+                        .iter()
+                        .flat_map(|e| e.matched.iter())
+                        .filter(|m| !m.starts_with('-') && !m.starts_with("--"))
+                        .map(|m| m.trim_start_matches('+').to_owned()),
+                );
+                TriggerNotice {
+                    id: t.id.clone(),
+                    wording: t.wording.clone(),
+                    label: t.label.clone(),
+                    summary: plain_summary(&t.id, &t.wording, &words, zh),
+                    words,
+                    details: t.evidence.iter().map(|e| e.summary.clone()).collect(),
+                }
+            })
+            .collect();
+        let mut sections: Vec<SectionNotice> = Vec::new();
+        let mut counts = Counts::default();
+        for c in report.changes.iter().filter(|c| c.kind != ChangeKind::Editorial) {
+            match c.kind {
+                ChangeKind::Added => counts.added += 1,
+                ChangeKind::Removed => counts.removed += 1,
+                ChangeKind::Modified => counts.modified += 1,
+                ChangeKind::Moved => counts.moved += 1,
+                ChangeKind::Editorial => {}
+            }
+            let clause = c.clause();
+            let title = clause
+                .section
+                .last()
+                .cloned()
+                .or_else(|| report.new.title.clone())
+                .unwrap_or_default();
+            let change = ChangeNotice {
+                kind: c.kind,
+                label: clause.label.clone(),
+                before: c.old.as_ref().map(|o| excerpt(&o.text)),
+                after: c.new.as_ref().map(|n| excerpt(&n.text)),
+            };
+            match sections.last_mut() {
+                Some(s) if s.title == title => s.changes.push(change),
+                _ => sections.push(SectionNotice {
+                    title,
+                    changes: vec![change],
+                }),
+            }
+        }
+        let links = match opts.base_url {
+            Some(base) => {
+                let base = base.trim_end_matches('/');
+                Links {
+                    archive: Some(format!("{base}/")),
+                    policy: new.effective.as_deref().map(|e| format!("{base}/{}", version_page(e))),
+                    previous: old.effective.as_deref().map(|e| format!("{base}/{}", version_page(e))),
+                    redline: match (&old.effective, &new.effective) {
+                        (Some(o), Some(n)) => Some(format!("{base}/{}", redline_page(o, n))),
+                        _ => None,
+                    },
+                }
+            }
+            None => Links::default(),
+        };
+        let classification = report.classification.map_or("none", |c| c.as_str()).to_owned();
+        NoticeContext {
+            schema_version: CONTEXT_VERSION,
+            kind: opts.kind,
+            locale: opts.locale.to_owned(),
+            policy: PolicyInfo {
+                name: report.policy.clone(),
+                title: report.new.title.clone().or_else(|| report.old.title.clone()).unwrap_or_else(|| {
+                    if zh { "隐私政策".into() } else { "Privacy Policy".into() }
+                }),
+            },
+            old,
+            new,
+            effective_date,
+            notice_date: opts.notice_date.clone(),
+            notice_days,
+            major: classification == "major",
+            classification,
+            triggers,
+            sections,
+            counts,
+            links,
+            recipient: None,
+        }
+    }
+}
+
+fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for i in items {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&i)) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// One sentence a user understands, per trigger.
+fn plain_summary(id: &str, wording: &str, words: &[String], zh: bool) -> String {
+    let list = if zh { words.join("、") } else { words.join(", ") };
+    let with = |en: &str, cn: &str| -> String {
+        match (zh, list.is_empty()) {
+            (false, true) => format!("{en}."),
+            (false, false) => format!("{en}: {list}."),
+            (true, true) => format!("{cn}。"),
+            (true, false) => format!("{cn}：{list}。"),
+        }
+    };
+    match id {
+        "processing" => with("How we use your personal information changes", "我们处理您个人信息的方式发生变化"),
+        "ownership" => with("The company responsible for your personal information changes", "负责处理您个人信息的主体发生变化"),
+        "recipients" => with("Who we share your personal information with changes", "我们共享、转让或公开披露您个人信息的对象发生变化"),
+        "rights" => with("Your rights over your personal information, or how you exercise them, change", "您的个人信息权利或其行使方式发生变化"),
+        "contact" => with("How to contact us about your personal information changes", "联系我们的方式或投诉渠道发生变化"),
+        "high-risk" => with("A security impact assessment found a high risk", "个人信息安全影响评估发现存在高风险"),
+        "triggers" => with("What we count as a major change has been revised", "本政策对重大变化的界定已调整"),
+        _ => with(wording.trim_end_matches(['.', ';', '。', '；']), wording.trim_end_matches(['.', ';', '。', '；'])),
+    }
+}
+
+/// Whole days from `from` to `to` (`YYYY-MM-DD`).
+pub fn days_between(from: &str, to: &str) -> Option<i64> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let a = time::Date::parse(from, &format).ok()?;
+    let b = time::Date::parse(to, &format).ok()?;
+    Some((b - a).whole_days())
+}
+
+/// A template error, naming the template and line.
+#[derive(Debug, thiserror::Error)]
+#[error("{location}: {message}")]
+pub struct TemplateError {
+    /// `templates/email.en.html.j2:12` (or the built-in name).
+    pub location: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl TemplateError {
+    fn from_minijinja(e: &minijinja::Error, dir: Option<&Path>) -> TemplateError {
+        let name = e.name().unwrap_or("<template>");
+        let file = match dir {
+            Some(d) if d.join(name).is_file() => d.join(name).display().to_string(),
+            _ => format!("{name} (built-in)"),
+        };
+        let location = match e.line() {
+            Some(l) => format!("{file}:{l}"),
+            None => file,
+        };
+        // The chain of causes (an include's error inside another template).
+        let mut message = e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            message.push_str(&format!("; {s}"));
+            source = s.source();
+        }
+        TemplateError { location, message }
+    }
+}
+
+/// The default templates, compiled in.
+const DEFAULTS: &[(&str, &str)] = &[
+    ("in-app.en.txt.j2", include_str!("../../templates/in-app.en.txt.j2")),
+    ("in-app.zh-CN.txt.j2", include_str!("../../templates/in-app.zh-CN.txt.j2")),
+    ("announcement.en.html.j2", include_str!("../../templates/announcement.en.html.j2")),
+    ("announcement.zh-CN.html.j2", include_str!("../../templates/announcement.zh-CN.html.j2")),
+    ("email-subject.en.txt.j2", include_str!("../../templates/email-subject.en.txt.j2")),
+    ("email-subject.zh-CN.txt.j2", include_str!("../../templates/email-subject.zh-CN.txt.j2")),
+    ("email.en.txt.j2", include_str!("../../templates/email.en.txt.j2")),
+    ("email.zh-CN.txt.j2", include_str!("../../templates/email.zh-CN.txt.j2")),
+    ("email.en.html.j2", include_str!("../../templates/email.en.html.j2")),
+    ("email.zh-CN.html.j2", include_str!("../../templates/email.zh-CN.html.j2")),
+    ("changelog.en.md.j2", include_str!("../../templates/changelog.en.md.j2")),
+    ("changelog.zh-CN.md.j2", include_str!("../../templates/changelog.zh-CN.md.j2")),
+];
+
+/// The template environment: templates from `dir` override the defaults.
+pub struct Templates {
+    env: Environment<'static>,
+    dir: Option<PathBuf>,
+}
+
+impl Templates {
+    /// Templates with overrides from `dir` (if it exists).
+    pub fn new(dir: Option<PathBuf>) -> Templates {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_auto_reload(false);
+        // Block tags on their own lines leave no blank lines behind.
+        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+        {
+            env.set_syntax(syntax);
+        }
+        // HTML-escaped by extension (.html after .j2 is stripped); Markdown
+        // gets an explicit filter, plain text nothing.
+        env.add_filter("md", |s: String| super::markdown::escape(&s));
+        let override_dir = dir.clone();
+        env.set_loader(move |name| {
+            if let Some(d) = &override_dir {
+                let path = d.join(name);
+                if path.is_file() {
+                    return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot read {}: {e}", path.display()))
+                    });
+                }
+            }
+            Ok(DEFAULTS.iter().find(|(n, _)| *n == name).map(|(_, src)| (*src).to_owned()))
+        });
+        Templates { env, dir }
+    }
+
+    /// Render one part of a notice (`email`, `html`) for a context.
+    pub fn render(&self, part: &str, ext: &str, ctx: &NoticeContext) -> Result<String, TemplateError> {
+        let name = format!("{part}.{}.{ext}.j2", ctx.locale);
+        let tmpl = self.env.get_template(&name).map_err(|e| TemplateError::from_minijinja(&e, self.dir.as_deref()))?;
+        tmpl.render(minijinja::value::Value::from(minijinja::value::Serde(ctx)))
+            .map_err(|e| TemplateError::from_minijinja(&e, self.dir.as_deref()))
+    }
+}
