@@ -50,6 +50,10 @@ pub enum Command {
     Triggers(TriggersArgs),
     /// Render user notices (in-app, announcement, email, changelog) from templates.
     Notice(NoticeArgs),
+    /// Build the public archive of released versions: a static site with redlines and an Atom feed.
+    Site(SiteArgs),
+    /// Regenerate the policy's change history file (`<policy>.history.md`) from its releases.
+    History(HistoryArgs),
     /// Classify the working-tree policy against a base (for CI); exit 1 at --fail-on.
     Check(CheckArgs),
     /// Every change in the policy's history, newest first, with its classification.
@@ -143,6 +147,32 @@ pub struct TriggersArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
+}
+
+/// Arguments of `site`.
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// Which configured policy.
+    #[command(flatten)]
+    pub policy: PolicyArg,
+    /// Directory to write the site into (replaced as a whole when done).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Public URL the site is served from (for absolute links in the feed;
+    /// default: `[notice] base_url`).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+/// Arguments of `history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Which configured policy.
+    #[command(flatten)]
+    pub policy: PolicyArg,
+    /// Print the history instead of writing the file.
+    #[arg(long)]
+    pub stdout: bool,
 }
 
 /// Which notices to render.
@@ -304,6 +334,13 @@ pub struct ReleaseArgs {
     /// Print the tag message and do not create the tag.
     #[arg(long)]
     pub dry_run: bool,
+    /// Date users are told (default: today); checked against the notice period.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub notice_date: Option<String>,
+    /// Release although the effective date is sooner than the notice period
+    /// allows; the reason is recorded in the tag.
+    #[arg(long, value_name = "REASON")]
+    pub allow_short_notice: Option<String>,
 }
 
 /// Arguments of `init`.

@@ -11,14 +11,16 @@ use clap::CommandFactory;
 use crate::archive::{self, Archive, ArchiveError, Origin, ReleaseRequest, Spec, Version};
 use crate::classify::{self, Rules, RunFacts};
 use crate::cli::{
-    CheckArgs, CheckFormat, Cli, ColorChoice, Command, DiffArgs, FactsArgs, ImpactLevel, InitArgs, KindArg, NoticeArgs,
-    ListFormat, LogArgs, ReleaseArgs, ShowArgs, TriggersArgs, VersionsArgs,
+    CheckArgs, CheckFormat, Cli, ColorChoice, Command, DiffArgs, FactsArgs, HistoryArgs,
+    ImpactLevel, InitArgs, KindArg, ListFormat, LogArgs, NoticeArgs, ReleaseArgs, ShowArgs,
+    SiteArgs, TriggersArgs, VersionsArgs,
 };
 use crate::config::{Config, ConfigError, FILE_NAME, PolicyConfig};
 use crate::diff::{self, DiffOptions};
 use crate::document::{BlockCache, Document, Format};
 use crate::error::{Error, Result};
 use crate::render::notice::{self, ContextOptions, NoticeContext, NoticeKind, Templates};
+use crate::render::site::{SiteInfo, SiteRelease};
 use crate::render::{self, RedlineFormat};
 use crate::report::Report;
 
@@ -39,6 +41,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Show(args) => show(&ctx, args),
         Command::Triggers(args) => triggers(&ctx, args),
         Command::Notice(args) => notice(&ctx, args),
+        Command::Site(args) => site(&ctx, args),
+        Command::History(args) => history_cmd(&ctx, args),
         Command::Check(args) => check(&ctx, args),
         Command::Log(args) => log(&ctx, args),
         Command::Versions(args) => versions(&ctx, args),
@@ -347,6 +351,7 @@ fn release(ctx: &Context, args: ReleaseArgs) -> Result<()> {
         message.push_str(m);
         message.push_str("\n\n");
     }
+    let mut trailers = format!("\nPolicy: {policy_name}\nEffective-Date: {effective}\n");
     match &previous {
         Some(prev) => {
             let old = archive.read_at(&prev.tag, &path, &prev.tag)?;
@@ -360,15 +365,52 @@ fn release(ctx: &Context, args: ReleaseArgs) -> Result<()> {
                 prev.tag,
                 release_summary(&report)
             ));
+            // The notice period the config promises for this class of change.
+            let notice_date = match &args.notice_date {
+                Some(d) => parse_date(d, "--notice-date")?,
+                None => today(),
+            };
+            let class = report
+                .classification
+                .unwrap_or(classify::Classification::None);
+            let needed = match class {
+                classify::Classification::Major => {
+                    ctx.config()?.map_or(30, |c| c.notice.min_days.major)
+                }
+                classify::Classification::Minor => {
+                    ctx.config()?.map_or(0, |c| c.notice.min_days.minor)
+                }
+                classify::Classification::None => 0,
+            };
+            let days = notice::days_between(&notice_date, &effective).unwrap_or(0);
+            if days < i64::from(needed) {
+                match args
+                    .allow_short_notice
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                {
+                    Some(reason) => trailers.push_str(&format!(
+                        "Short-Notice-Reason: {}\n",
+                        reason.replace('\n', " ")
+                    )),
+                    None => {
+                        return Err(Error::Usage(format!(
+                            "this is a {} change: it needs {needed} days' notice, but {effective} is {days} day(s) after {notice_date} (policydiff.toml [notice.min_days]); to release anyway, give --allow-short-notice \"REASON\"",
+                            class.as_str()
+                        )));
+                    }
+                }
+            }
+            trailers.push_str(&format!("Classification: {}\n", class.as_str()));
+            if !report.triggers.is_empty() {
+                trailers.push_str(&format!("Triggers: {}\n", report.fired_ids().join(", ")));
+            }
+            trailers.push_str(&format!("Previous-Release: {}\n", prev.tag));
         }
         None => message.push_str("First release of this policy.\n"),
     }
-    message.push_str(&format!(
-        "\nPolicy: {policy_name}\nEffective-Date: {effective}\n"
-    ));
-    if let Some(prev) = &previous {
-        message.push_str(&format!("Previous-Release: {}\n", prev.tag));
-    }
+    message.push_str(&trailers);
     if args.dry_run {
         return write_stdout(message.as_bytes());
     }
@@ -448,7 +490,10 @@ fn triggers(ctx: &Context, args: TriggersArgs) -> Result<()> {
 /// Today's date, `YYYY-MM-DD` (UTC).
 fn today() -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::OffsetDateTime::now_utc().date().format(&format).unwrap_or_default()
+    time::OffsetDateTime::now_utc()
+        .date()
+        .format(&format)
+        .unwrap_or_default()
 }
 
 fn notice(ctx: &Context, args: NoticeArgs) -> Result<()> {
@@ -460,7 +505,10 @@ fn notice(ctx: &Context, args: NoticeArgs) -> Result<()> {
         KindArg::All => NoticeKind::ALL.to_vec(),
     };
     if args.context && kinds.len() > 1 {
-        return Err(Error::Usage("--context prints one context: give --kind in-app, announcement, email or changelog".into()));
+        return Err(Error::Usage(
+            "--context prints one context: give --kind in-app, announcement, email or changelog"
+                .into(),
+        ));
     }
     let recipient = parse_recipient(&args.recipient)?;
     let config = ctx.config()?;
@@ -477,11 +525,19 @@ fn notice(ctx: &Context, args: NoticeArgs) -> Result<()> {
             let base: NoticeContext = serde_json::from_str(&text).map_err(|e| {
                 Error::Usage(format!("{}: not a notice context: {e}", file.display()))
             })?;
-            kinds.iter().map(|&kind| NoticeContext { kind, ..base.clone() }).collect()
+            kinds
+                .iter()
+                .map(|&kind| NoticeContext {
+                    kind,
+                    ..base.clone()
+                })
+                .collect()
         }
         None => {
             let (Some(old_spec), Some(new_spec)) = (&args.old, &args.new) else {
-                return Err(Error::Usage("give OLD and NEW, or --from-context FILE".into()));
+                return Err(Error::Usage(
+                    "give OLD and NEW, or --from-context FILE".into(),
+                ));
             };
             let policy = args.policy.policy.as_deref();
             let old = ctx.version(old_spec, policy)?;
@@ -489,7 +545,11 @@ fn notice(ctx: &Context, args: NoticeArgs) -> Result<()> {
             let how = ctx.comparison(DiffOptions::default(), &args.facts)?;
             let name = ctx.policy_name(&[old_spec, new_spec], policy);
             let report = compare(&old, &new, name.as_deref(), &how);
-            let effective = args.effective.as_deref().map(|d| parse_date(d, "--effective")).transpose()?;
+            let effective = args
+                .effective
+                .as_deref()
+                .map(|d| parse_date(d, "--effective"))
+                .transpose()?;
             let notice_date = match &args.notice_date {
                 Some(d) => parse_date(d, "--notice-date")?,
                 None => today(),
@@ -518,7 +578,9 @@ fn notice(ctx: &Context, args: NoticeArgs) -> Result<()> {
                 })
                 .collect();
             if let Some(first) = contexts.first() {
-                let min_days = config.map(|c| c.notice.min_days.clone()).unwrap_or_default();
+                let min_days = config
+                    .map(|c| c.notice.min_days.clone())
+                    .unwrap_or_default();
                 check_notice_period(first, &min_days, args.allow_short_notice.as_deref())?;
             }
             contexts
@@ -575,7 +637,9 @@ fn parse_recipient(pairs: &[String]) -> Result<std::collections::BTreeMap<String
         let (k, v) = p
             .split_once('=')
             .filter(|(k, _)| !k.trim().is_empty())
-            .ok_or_else(|| Error::Usage(format!("--recipient {p:?}: write KEY=VALUE, e.g. name=Ana")))?;
+            .ok_or_else(|| {
+                Error::Usage(format!("--recipient {p:?}: write KEY=VALUE, e.g. name=Ana"))
+            })?;
         fields.insert(k.trim().to_owned(), v.to_owned());
     }
     Ok(fields)
@@ -583,7 +647,11 @@ fn parse_recipient(pairs: &[String]) -> Result<std::collections::BTreeMap<String
 
 /// Refuse an effective date too soon for the class of change, unless a
 /// reason is given (it is then recorded where the caller records things).
-fn check_notice_period(c: &NoticeContext, min: &crate::config::MinDays, reason: Option<&str>) -> Result<()> {
+fn check_notice_period(
+    c: &NoticeContext,
+    min: &crate::config::MinDays,
+    reason: Option<&str>,
+) -> Result<()> {
     let needed = match c.classification.as_str() {
         "major" => min.major,
         "minor" => min.minor,
@@ -611,6 +679,194 @@ fn check_notice_period(c: &NoticeContext, min: &crate::config::MinDays, reason: 
             "{short} (policydiff.toml [notice.min_days]); to go ahead anyway, give --allow-short-notice \"REASON\""
         ))),
     }
+}
+
+/// Every release of a policy, oldest first, each compared with the one before.
+fn released(
+    ctx: &Context,
+    archive: &Archive,
+    policy: &PolicyConfig,
+    path: &str,
+) -> Result<Vec<SiteRelease>> {
+    let releases = archive::releases(archive, &policy.name)?;
+    if releases.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} has no releases yet: tag one with `policydiff release --effective YYYY-MM-DD`",
+            policy.name
+        )));
+    }
+    let how = Comparison {
+        rules: ctx.rules()?,
+        ..Comparison::default()
+    };
+    let tags = archive.tags_by_commit()?;
+    let progress = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(releases.len() as u64).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos}/{len} releases {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut cache = BlockCache::default();
+    let mut previous: Option<(Version, Document)> = None;
+    let mut out = Vec::with_capacity(releases.len());
+    for r in &releases {
+        let version = archive.read_at_tagged(&r.tag, path, &r.tag, &tags)?;
+        let doc =
+            Document::parse_cached(&version.text, Format::from_path(&version.path), &mut cache);
+        let report = previous
+            .as_ref()
+            .map(|(pv, pd)| compare_docs((pv, pd), (&version, &doc), Some(&policy.name), &how));
+        let date = match &version.origin {
+            Origin::Git { date, .. } => date.clone(),
+            _ => String::new(),
+        };
+        out.push(SiteRelease {
+            tag: r.tag.clone(),
+            effective: r.effective.clone(),
+            date,
+            text: version.text.clone(),
+            plain: Format::from_path(path) == Format::Text,
+            report,
+        });
+        previous = Some((version, doc));
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    Ok(out)
+}
+
+fn site(ctx: &Context, args: SiteArgs) -> Result<()> {
+    let archive = ctx.archive()?;
+    let (policy, path) = ctx.policy(args.policy.policy.as_deref(), &archive)?;
+    let config = ctx.require_config()?;
+    let base_url = args
+        .base_url
+        .clone()
+        .or_else(|| config.notice.base_url.clone());
+    let releases = released(ctx, &archive, policy, &path)?;
+    let title = policy
+        .title
+        .clone()
+        .or_else(|| {
+            parse(&Version {
+                spec: String::new(),
+                path: path.clone(),
+                origin: Origin::File,
+                text: releases[releases.len() - 1].text.clone(),
+            })
+            .title()
+            .map(str::to_owned)
+        })
+        .unwrap_or_else(|| policy.name.clone());
+    let info = SiteInfo {
+        title: &title,
+        lang: &policy.locale,
+        base_url: base_url.as_deref(),
+        name: &policy.name,
+    };
+    let files = render::site::build(&info, &releases);
+    write_tree(&args.out, &files)?;
+    write_stdout(
+        format!(
+            "wrote {} files for {} releases to {}\n",
+            files.len(),
+            releases.len(),
+            args.out.display()
+        )
+        .as_bytes(),
+    )
+}
+
+/// Write a tree of files all or nothing: into a fresh directory beside the
+/// target, then swapped into place (the old one removed only after).
+fn write_tree(dir: &Path, files: &[(String, String)]) -> Result<()> {
+    let io = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| Error::Io { path, source }
+    };
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} exists and is not a directory",
+            dir.display()
+        )));
+    }
+    let staging = tempfile::Builder::new()
+        .prefix(".policydiff-site-")
+        .tempdir_in(&parent)
+        .map_err(io(&parent))?;
+    for (rel, contents) in files {
+        let path = staging.path().join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(io(p))?;
+        }
+        std::fs::write(&path, contents).map_err(io(&path))?;
+    }
+    let staged = staging.keep();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // tempdir makes 0700: a site is for publishing.
+        let _ = std::fs::set_permissions(&staged, std::fs::Permissions::from_mode(0o755));
+    }
+    if dir.exists() {
+        let old = parent.join(format!(".policydiff-old-{}", std::process::id()));
+        std::fs::rename(dir, &old).map_err(io(dir))?;
+        std::fs::rename(&staged, dir).map_err(io(dir))?;
+        let _ = std::fs::remove_dir_all(&old);
+    } else {
+        std::fs::rename(&staged, dir).map_err(io(dir))?;
+    }
+    Ok(())
+}
+
+fn history_cmd(ctx: &Context, args: HistoryArgs) -> Result<()> {
+    let archive = ctx.archive()?;
+    let (policy, path) = ctx.policy(args.policy.policy.as_deref(), &archive)?;
+    let config = ctx.require_config()?;
+    let releases = released(ctx, &archive, policy, &path)?;
+    let z = policy.locale.starts_with("zh");
+    let mut md = if z {
+        format!(
+            "# {} 变更历史\n\n由 `policydiff history` 根据发布记录生成，请勿手工编辑。\n\n| 生效日期 | 发布标签 | 类别 | 摘要 |\n|---|---|---|---|\n",
+            policy.title.as_deref().unwrap_or(&policy.name)
+        )
+    } else {
+        format!(
+            "# {} change history\n\nGenerated from the releases by `policydiff history`; do not edit by hand.\n\n| Effective | Release | Class | Summary |\n|---|---|---|---|\n",
+            policy.title.as_deref().unwrap_or(&policy.name)
+        )
+    };
+    for r in releases.iter().rev() {
+        let (class, line) = render::site::one_line(r, &policy.locale);
+        md.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            r.effective,
+            r.tag,
+            class,
+            line.replace('|', "\\|")
+        ));
+    }
+    if args.stdout {
+        return write_stdout(md.as_bytes());
+    }
+    let file = config.policy_file(policy);
+    let stem = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(&policy.name)
+        .to_owned();
+    let target = file.with_file_name(format!("{stem}.history.md"));
+    write_atomic(&target, md.as_bytes())?;
+    write_stdout(format!("wrote {}\n", target.display()).as_bytes())
 }
 
 /// The JSON of `check`: the overall result and one Report per policy.

@@ -193,7 +193,9 @@ impl Config {
         if let Some(url) = &config.notice.base_url
             && !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
         {
-            return Err(invalid(format!("notice.base_url = {url:?}: give an http(s) URL or an absolute path")));
+            return Err(invalid(format!(
+                "notice.base_url = {url:?}: give an http(s) URL or an absolute path"
+            )));
         }
         if config.policies.is_empty() {
             return Err(invalid(

@@ -38,6 +38,7 @@ del { color: var(--del); text-decoration: line-through; text-decoration-thicknes
 ins { color: var(--ins); text-decoration: underline; text-decoration-thickness: 2px; background: #e3f5e8; }
 .marker { color: var(--move); font-size: .85rem; margin: 0 0 .3rem; }
 .moved-from { border: 1px dashed var(--move); border-radius: .4rem; padding: .4rem .9rem; margin: 1rem 0; color: var(--move); font-size: .9rem; }
+.site-nav { font-size: .9rem; margin: 0 0 .5rem; }
 .verdict { border-radius: .5rem; padding: .6rem .9rem; margin: .75rem 0; border: 1px solid #ddd; }
 .verdict.major { background: #fdecea; border-color: var(--del); }
 .verdict.minor { background: #fff8e1; border-color: #f0b400; }
@@ -59,6 +60,12 @@ footer { max-width: 56rem; margin: 2rem auto; padding: 0 1rem; color: var(--mute
 
 /// Render the report as a standalone HTML page.
 pub fn render(report: &Report) -> String {
+    render_page(report, &[], None)
+}
+
+/// [`render`] with navigation links on top (`(label, href)`, e.g. back to an
+/// archive's index) and an explicit `lang` attribute.
+pub fn render_page(report: &Report, nav: &[(&str, &str)], lang: Option<&str>) -> String {
     let title = report
         .new
         .title
@@ -68,9 +75,10 @@ pub fn render(report: &Report) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Redline: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header>\n<h1>Redline: {}</h1>\n<p class=\"versions\">{} → {}</p>\n",
-        lang_of(report),
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Redline: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header>\n{}<h1>Redline: {}</h1>\n<p class=\"versions\">{} → {}</p>\n",
+        attr(lang.unwrap_or_else(|| lang_of(report))),
         esc(title),
+        nav_html(nav),
         esc(title),
         esc(&report.old.label()),
         esc(&report.new.label())
@@ -207,6 +215,18 @@ pub fn render(report: &Report) -> String {
         report.schema_version
     );
     out
+}
+
+/// A row of navigation links.
+pub(crate) fn nav_html(nav: &[(&str, &str)]) -> String {
+    if nav.is_empty() {
+        return String::new();
+    }
+    let links: Vec<String> = nav
+        .iter()
+        .map(|(label, href)| format!("<a href=\"{}\">{}</a>", attr(href), esc(label)))
+        .collect();
+    format!("<p class=\"site-nav\">{}</p>\n", links.join(" · "))
 }
 
 fn write_moved_stub(out: &mut String, change: &Change) {

@@ -1,8 +1,9 @@
 //! Renderers. They only read a [`Report`]; they never recompute the diff.
 
-mod html;
-pub mod notice;
+pub mod html;
 mod markdown;
+pub mod notice;
+pub mod site;
 mod text;
 
 use std::fmt::Write;

@@ -34,7 +34,12 @@ pub enum NoticeKind {
 
 impl NoticeKind {
     /// Every kind, in a stable order.
-    pub const ALL: [NoticeKind; 4] = [NoticeKind::InApp, NoticeKind::Announcement, NoticeKind::Email, NoticeKind::Changelog];
+    pub const ALL: [NoticeKind; 4] = [
+        NoticeKind::InApp,
+        NoticeKind::Announcement,
+        NoticeKind::Email,
+        NoticeKind::Changelog,
+    ];
 
     /// The name used in template and file names.
     pub fn as_str(self) -> &'static str {
@@ -51,7 +56,11 @@ impl NoticeKind {
         match self {
             NoticeKind::InApp => &[("in-app", "txt")],
             NoticeKind::Announcement => &[("announcement", "html")],
-            NoticeKind::Email => &[("email-subject", "txt"), ("email", "txt"), ("email", "html")],
+            NoticeKind::Email => &[
+                ("email-subject", "txt"),
+                ("email", "txt"),
+                ("email", "html"),
+            ],
             NoticeKind::Changelog => &[("changelog", "md")],
         }
     }
@@ -222,18 +231,25 @@ impl NoticeContext {
         let version = |v: &crate::report::VersionInfo| VersionRef {
             id: v.label(),
             date: v.date.as_ref().map(|d| d[..d.len().min(10)].to_owned()),
-            effective: v
-                .effective
-                .clone()
-                .or_else(|| v.tag.as_deref().and_then(|t| t.rsplit('/').next()).map(str::to_owned)),
+            effective: v.effective.clone().or_else(|| {
+                v.tag
+                    .as_deref()
+                    .and_then(|t| t.rsplit('/').next())
+                    .map(str::to_owned)
+            }),
         };
         let old = version(&report.old);
         let mut new = version(&report.new);
         if opts.effective_date.is_some() {
             new.effective = opts.effective_date.clone();
         }
-        let effective_date = opts.effective_date.clone().or_else(|| new.effective.clone());
-        let notice_days = effective_date.as_deref().and_then(|e| days_between(&opts.notice_date, e));
+        let effective_date = opts
+            .effective_date
+            .clone()
+            .or_else(|| new.effective.clone());
+        let notice_days = effective_date
+            .as_deref()
+            .and_then(|e| days_between(&opts.notice_date, e));
         let triggers = report
             .triggers
             .iter()
@@ -257,7 +273,11 @@ impl NoticeContext {
             .collect();
         let mut sections: Vec<SectionNotice> = Vec::new();
         let mut counts = Counts::default();
-        for c in report.changes.iter().filter(|c| c.kind != ChangeKind::Editorial) {
+        for c in report
+            .changes
+            .iter()
+            .filter(|c| c.kind != ChangeKind::Editorial)
+        {
             match c.kind {
                 ChangeKind::Added => counts.added += 1,
                 ChangeKind::Removed => counts.removed += 1,
@@ -291,8 +311,14 @@ impl NoticeContext {
                 let base = base.trim_end_matches('/');
                 Links {
                     archive: Some(format!("{base}/")),
-                    policy: new.effective.as_deref().map(|e| format!("{base}/{}", version_page(e))),
-                    previous: old.effective.as_deref().map(|e| format!("{base}/{}", version_page(e))),
+                    policy: new
+                        .effective
+                        .as_deref()
+                        .map(|e| format!("{base}/{}", version_page(e))),
+                    previous: old
+                        .effective
+                        .as_deref()
+                        .map(|e| format!("{base}/{}", version_page(e))),
                     redline: match (&old.effective, &new.effective) {
                         (Some(o), Some(n)) => Some(format!("{base}/{}", redline_page(o, n))),
                         _ => None,
@@ -301,16 +327,28 @@ impl NoticeContext {
             }
             None => Links::default(),
         };
-        let classification = report.classification.map_or("none", |c| c.as_str()).to_owned();
+        let classification = report
+            .classification
+            .map_or("none", |c| c.as_str())
+            .to_owned();
         NoticeContext {
             schema_version: CONTEXT_VERSION,
             kind: opts.kind,
             locale: opts.locale.to_owned(),
             policy: PolicyInfo {
                 name: report.policy.clone(),
-                title: report.new.title.clone().or_else(|| report.old.title.clone()).unwrap_or_else(|| {
-                    if zh { "隐私政策".into() } else { "Privacy Policy".into() }
-                }),
+                title: report
+                    .new
+                    .title
+                    .clone()
+                    .or_else(|| report.old.title.clone())
+                    .unwrap_or_else(|| {
+                        if zh {
+                            "隐私政策".into()
+                        } else {
+                            "Privacy Policy".into()
+                        }
+                    }),
             },
             old,
             new,
@@ -340,7 +378,11 @@ fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
 
 /// One sentence a user understands, per trigger.
 fn plain_summary(id: &str, wording: &str, words: &[String], zh: bool) -> String {
-    let list = if zh { words.join("、") } else { words.join(", ") };
+    let list = if zh {
+        words.join("、")
+    } else {
+        words.join(", ")
+    };
     let with = |en: &str, cn: &str| -> String {
         match (zh, list.is_empty()) {
             (false, true) => format!("{en}."),
@@ -350,14 +392,38 @@ fn plain_summary(id: &str, wording: &str, words: &[String], zh: bool) -> String 
         }
     };
     match id {
-        "processing" => with("How we use your personal information changes", "我们处理您个人信息的方式发生变化"),
-        "ownership" => with("The company responsible for your personal information changes", "负责处理您个人信息的主体发生变化"),
-        "recipients" => with("Who we share your personal information with changes", "我们共享、转让或公开披露您个人信息的对象发生变化"),
-        "rights" => with("Your rights over your personal information, or how you exercise them, change", "您的个人信息权利或其行使方式发生变化"),
-        "contact" => with("How to contact us about your personal information changes", "联系我们的方式或投诉渠道发生变化"),
-        "high-risk" => with("A security impact assessment found a high risk", "个人信息安全影响评估发现存在高风险"),
-        "triggers" => with("What we count as a major change has been revised", "本政策对重大变化的界定已调整"),
-        _ => with(wording.trim_end_matches(['.', ';', '。', '；']), wording.trim_end_matches(['.', ';', '。', '；'])),
+        "processing" => with(
+            "How we use your personal information changes",
+            "我们处理您个人信息的方式发生变化",
+        ),
+        "ownership" => with(
+            "The company responsible for your personal information changes",
+            "负责处理您个人信息的主体发生变化",
+        ),
+        "recipients" => with(
+            "Who we share your personal information with changes",
+            "我们共享、转让或公开披露您个人信息的对象发生变化",
+        ),
+        "rights" => with(
+            "Your rights over your personal information, or how you exercise them, change",
+            "您的个人信息权利或其行使方式发生变化",
+        ),
+        "contact" => with(
+            "How to contact us about your personal information changes",
+            "联系我们的方式或投诉渠道发生变化",
+        ),
+        "high-risk" => with(
+            "A security impact assessment found a high risk",
+            "个人信息安全影响评估发现存在高风险",
+        ),
+        "triggers" => with(
+            "What we count as a major change has been revised",
+            "本政策对重大变化的界定已调整",
+        ),
+        _ => with(
+            wording.trim_end_matches(['.', ';', '。', '；']),
+            wording.trim_end_matches(['.', ';', '。', '；']),
+        ),
     }
 }
 
@@ -391,7 +457,9 @@ impl TemplateError {
             None => file,
         };
         // The chain of causes (an include's error inside another template).
-        let mut message = e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
+        let mut message = e
+            .detail()
+            .map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
         let mut source = std::error::Error::source(e);
         while let Some(s) = source {
             message.push_str(&format!("; {s}"));
@@ -403,18 +471,54 @@ impl TemplateError {
 
 /// The default templates, compiled in.
 const DEFAULTS: &[(&str, &str)] = &[
-    ("in-app.en.txt.j2", include_str!("../../templates/in-app.en.txt.j2")),
-    ("in-app.zh-CN.txt.j2", include_str!("../../templates/in-app.zh-CN.txt.j2")),
-    ("announcement.en.html.j2", include_str!("../../templates/announcement.en.html.j2")),
-    ("announcement.zh-CN.html.j2", include_str!("../../templates/announcement.zh-CN.html.j2")),
-    ("email-subject.en.txt.j2", include_str!("../../templates/email-subject.en.txt.j2")),
-    ("email-subject.zh-CN.txt.j2", include_str!("../../templates/email-subject.zh-CN.txt.j2")),
-    ("email.en.txt.j2", include_str!("../../templates/email.en.txt.j2")),
-    ("email.zh-CN.txt.j2", include_str!("../../templates/email.zh-CN.txt.j2")),
-    ("email.en.html.j2", include_str!("../../templates/email.en.html.j2")),
-    ("email.zh-CN.html.j2", include_str!("../../templates/email.zh-CN.html.j2")),
-    ("changelog.en.md.j2", include_str!("../../templates/changelog.en.md.j2")),
-    ("changelog.zh-CN.md.j2", include_str!("../../templates/changelog.zh-CN.md.j2")),
+    (
+        "in-app.en.txt.j2",
+        include_str!("../../templates/in-app.en.txt.j2"),
+    ),
+    (
+        "in-app.zh-CN.txt.j2",
+        include_str!("../../templates/in-app.zh-CN.txt.j2"),
+    ),
+    (
+        "announcement.en.html.j2",
+        include_str!("../../templates/announcement.en.html.j2"),
+    ),
+    (
+        "announcement.zh-CN.html.j2",
+        include_str!("../../templates/announcement.zh-CN.html.j2"),
+    ),
+    (
+        "email-subject.en.txt.j2",
+        include_str!("../../templates/email-subject.en.txt.j2"),
+    ),
+    (
+        "email-subject.zh-CN.txt.j2",
+        include_str!("../../templates/email-subject.zh-CN.txt.j2"),
+    ),
+    (
+        "email.en.txt.j2",
+        include_str!("../../templates/email.en.txt.j2"),
+    ),
+    (
+        "email.zh-CN.txt.j2",
+        include_str!("../../templates/email.zh-CN.txt.j2"),
+    ),
+    (
+        "email.en.html.j2",
+        include_str!("../../templates/email.en.html.j2"),
+    ),
+    (
+        "email.zh-CN.html.j2",
+        include_str!("../../templates/email.zh-CN.html.j2"),
+    ),
+    (
+        "changelog.en.md.j2",
+        include_str!("../../templates/changelog.en.md.j2"),
+    ),
+    (
+        "changelog.zh-CN.md.j2",
+        include_str!("../../templates/changelog.zh-CN.md.j2"),
+    ),
 ];
 
 /// The template environment: templates from `dir` override the defaults.
@@ -447,19 +551,33 @@ impl Templates {
                 let path = d.join(name);
                 if path.is_file() {
                     return std::fs::read_to_string(&path).map(Some).map_err(|e| {
-                        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot read {}: {e}", path.display()))
+                        minijinja::Error::new(
+                            minijinja::ErrorKind::InvalidOperation,
+                            format!("cannot read {}: {e}", path.display()),
+                        )
                     });
                 }
             }
-            Ok(DEFAULTS.iter().find(|(n, _)| *n == name).map(|(_, src)| (*src).to_owned()))
+            Ok(DEFAULTS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, src)| (*src).to_owned()))
         });
         Templates { env, dir }
     }
 
     /// Render one part of a notice (`email`, `html`) for a context.
-    pub fn render(&self, part: &str, ext: &str, ctx: &NoticeContext) -> Result<String, TemplateError> {
+    pub fn render(
+        &self,
+        part: &str,
+        ext: &str,
+        ctx: &NoticeContext,
+    ) -> Result<String, TemplateError> {
         let name = format!("{part}.{}.{ext}.j2", ctx.locale);
-        let tmpl = self.env.get_template(&name).map_err(|e| TemplateError::from_minijinja(&e, self.dir.as_deref()))?;
+        let tmpl = self
+            .env
+            .get_template(&name)
+            .map_err(|e| TemplateError::from_minijinja(&e, self.dir.as_deref()))?;
         tmpl.render(minijinja::value::Value::from(minijinja::value::Serde(ctx)))
             .map_err(|e| TemplateError::from_minijinja(&e, self.dir.as_deref()))
     }
