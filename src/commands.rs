@@ -383,7 +383,7 @@ fn release(ctx: &Context, args: ReleaseArgs) -> Result<()> {
                 classify::Classification::None => 0,
             };
             let days = notice::days_between(&notice_date, &effective).unwrap_or(0);
-            if days < i64::from(needed) {
+            if needed > 0 && days < i64::from(needed) {
                 match args
                     .allow_short_notice
                     .as_deref()

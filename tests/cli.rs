@@ -761,6 +761,8 @@ fn second_release_summarises_changes_since_the_previous_one() {
         "release",
         "--effective",
         "2025-10-01",
+        "--notice-date",
+        "2025-08-01",
         "-m",
         "Adds analytics sharing.",
     ]));
@@ -1770,4 +1772,203 @@ fn the_example_workflow_calls_commands_that_exist_with_flags_they_accept() {
             .expect("if")
             .contains("steps.check.outputs.exit == '1'")
     );
+}
+
+#[test]
+fn release_of_a_major_change_refuses_a_short_notice_period_unless_a_reason_is_given() {
+    let repo = released_repo();
+    repo.commit(
+        &[(POLICY, &draft_text())],
+        "Revise policy",
+        "2025-12-01T10:00:00Z",
+    );
+    run_err(
+        repo.cmd().args([
+            "release",
+            "--effective",
+            "2026-01-15",
+            "--notice-date",
+            "2025-12-20",
+        ]),
+        &["major", "30 days", "--allow-short-notice"],
+    );
+    assert_eq!(repo.tags(), ["privacy-policy/2025-07-09"]);
+    run_ok(repo.cmd().args([
+        "release",
+        "--effective",
+        "2026-01-15",
+        "--notice-date",
+        "2025-12-20",
+        "--allow-short-notice",
+        "regulator deadline",
+    ]));
+    let msg = repo.tag_message("privacy-policy/2026-01-15");
+    assert!(
+        msg.contains("Short-Notice-Reason: regulator deadline"),
+        "{msg}"
+    );
+    assert!(msg.contains("Classification: major"), "{msg}");
+    assert!(
+        msg.contains("Triggers: processing, recipients, rights, contact"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn notice_refuses_a_short_notice_period_and_renders_every_kind_into_a_directory() {
+    let dir = TestDir::new();
+    let args = |extra: &[&str]| {
+        let mut v: Vec<String> = vec![
+            "notice".into(),
+            bundled_policy().display().to_string(),
+            bundled_draft().display().to_string(),
+        ];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    run_err(
+        dir.cmd().args(args(&["--notice-date", "2025-12-20"])),
+        &["30 days", "2026-01-15", "--allow-short-notice"],
+    );
+    let out = run_ok(dir.cmd().args(args(&[
+        "--notice-date",
+        "2025-12-01",
+        "--out",
+        "notices",
+        "--locale",
+        "zh-CN",
+    ])));
+    let files = dir.list("notices");
+    for f in [
+        "in-app.zh-CN.txt",
+        "announcement.zh-CN.html",
+        "email-subject.zh-CN.txt",
+        "email.zh-CN.txt",
+        "email.zh-CN.html",
+        "changelog.zh-CN.md",
+    ] {
+        assert!(
+            files.iter().any(|x| x == f),
+            "{f} missing: {files:?}\n{out}"
+        );
+    }
+    // --context, then --from-context, give the same email.
+    let ctx = run_ok(dir.cmd().args(args(&[
+        "--notice-date",
+        "2025-12-01",
+        "--kind",
+        "email",
+        "--context",
+        "--recipient",
+        "name=Ana",
+    ])));
+    dir.write("ctx.json", &ctx);
+    let direct = run_ok(dir.cmd().args(args(&[
+        "--notice-date",
+        "2025-12-01",
+        "--kind",
+        "email",
+        "--recipient",
+        "name=Ana",
+    ])));
+    let from = run_ok(
+        dir.cmd()
+            .args(["notice", "--from-context", "ctx.json", "--kind", "email"]),
+    );
+    assert_same(&direct, &from);
+    run_err(
+        dir.cmd()
+            .args(args(&["--context", "--notice-date", "2025-12-01"])),
+        &["--kind"],
+    );
+    dir.write("bad.json", "{\"schema_version\": 1}");
+    run_err(
+        dir.cmd().args(["notice", "--from-context", "bad.json"]),
+        &["bad.json", "missing field"],
+    );
+}
+
+#[test]
+fn a_broken_override_template_is_an_error_naming_the_file_and_line() {
+    let repo = released_repo();
+    repo.write(
+        "templates/in-app.en.txt.j2",
+        "line one\n{{ policy.title }}\n{{ no_such_variable }}\n",
+    );
+    repo.write(POLICY, bundled_text().replace("3 ) [Modify", "3) [Modify"));
+    run_err(
+        repo.cmd().args([
+            "notice",
+            "privacy-policy/2025-07-09",
+            POLICY,
+            "--kind",
+            "in-app",
+        ]),
+        &["in-app.en.txt.j2:3", "undefined"],
+    );
+    repo.write("templates/in-app.en.txt.j2", "{% if %}\n");
+    run_err(
+        repo.cmd().args([
+            "notice",
+            "privacy-policy/2025-07-09",
+            POLICY,
+            "--kind",
+            "in-app",
+        ]),
+        &["in-app.en.txt.j2:1", "syntax"],
+    );
+    // An override that works is used instead of the default.
+    repo.write(
+        "templates/in-app.en.txt.j2",
+        "Custom: {{ classification }}\n",
+    );
+    let out = run_ok(repo.cmd().args([
+        "notice",
+        "privacy-policy/2025-07-09",
+        POLICY,
+        "--kind",
+        "in-app",
+    ]));
+    assert_eq!(out, "Custom: none\n");
+}
+
+#[test]
+fn history_writes_one_row_per_release_newest_first() {
+    let repo = released_repo();
+    repo.commit(
+        &[(POLICY, &draft_text())],
+        "Revise policy",
+        "2025-12-01T10:00:00Z",
+    );
+    run_ok(repo.cmd().args([
+        "release",
+        "--effective",
+        "2026-01-15",
+        "--notice-date",
+        "2025-12-01",
+    ]));
+    let out = run_ok(repo.cmd().args(["history"]));
+    assert!(out.contains("privacy-policy.history.md"), "{out}");
+    let md = String::from_utf8(repo.read("policies/privacy-policy.history.md")).expect("utf-8");
+    let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| 20")).collect();
+    assert_eq!(rows.len(), 2, "{md}");
+    assert!(
+        rows[0].contains("2026-01-15")
+            && rows[0].contains("major")
+            && rows[0].contains("recipients"),
+        "{md}"
+    );
+    assert!(
+        rows[1].contains("2025-07-09") && rows[1].contains("first"),
+        "{md}"
+    );
+    let printed = run_ok(repo.cmd().args(["history", "--stdout"]));
+    assert_same(&md, &printed);
+    let bare = TestRepo::new();
+    bare.commit(
+        &[(POLICY, &bundled_text())],
+        "Import",
+        "2025-07-01T10:00:00Z",
+    );
+    run_err(bare.cmd().args(["history"]), &["no releases"]);
 }
