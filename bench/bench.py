@@ -58,7 +58,7 @@ BUNDLED_OLD = ROOT / "policies" / "privacy-policy.md"
 BUNDLED_NEW = ROOT / "policies" / "drafts" / "privacy-policy-next.md"
 POLICY_PATH = "policies/privacy-policy.md"
 
-CASES = ("bundled", "1mb", "adversarial", "versions", "classify", "log")
+CASES = ("bundled", "1mb", "adversarial", "versions", "classify", "log", "site")
 RATIO_TARGET = 2.0
 CLASSIFY_RATIO_TARGET = 1.25
 LOG_RATIO_TARGET = 1.5
@@ -432,6 +432,37 @@ def import_repo(repo: Path, stream: bytes) -> Path:
     return repo
 
 
+SITE_RELEASES = 300
+SITE_TARGET_S = 10.0
+
+
+def site_stream(rng: random.Random) -> bytes:
+    """Return a fast-import stream of SITE_RELEASES commits, each a revised
+    ~30 KB policy released by an annotated tag `privacy-policy/<date>`."""
+    policy = make_policy(rng, 30_000)
+    out = [b"feature done\n"]
+    for i in range(SITE_RELEASES):
+        when = GIT_EPOCH + i * 86400
+        date = time.strftime("%Y-%m-%d", time.gmtime(when))
+        changes = repo_start_files() if i == 0 else []
+        if i:
+            policy = revise_policy(rng, policy, rng.randint(1, 3),
+                                   inserts=int(rng.random() < 0.2),
+                                   removals=int(rng.random() < 0.1))
+        changes.append((POLICY_PATH, render_policy(policy, date)))
+        out += fast_import_commit(i + 1, when, f"Privacy policy effective {date}", changes)
+        ident = f"{GIT_NAME} <{GIT_EMAIL}> {when} +0000\n".encode()
+        out += [f"tag privacy-policy/{date}\n".encode(), b"from :%d\n" % (i + 1),
+                b"tagger " + ident, fast_import_data(f"privacy-policy: effective {date}\n")]
+    out.append(b"done\n")
+    return b"".join(out)
+
+
+def gen_site(tmp: Path, seed: int) -> Path:
+    """Create the site git repo (SITE_RELEASES releases) and return its path."""
+    return import_repo(tmp / "site-repo", site_stream(random.Random(seed + 5)))
+
+
 def gen_versions(tmp: Path, seed: int) -> Path:
     """Create the versions git repo and return its path."""
     return import_repo(tmp / "versions", versions_stream(random.Random(seed + 2)))
@@ -754,6 +785,23 @@ def case_log(binary: Path, tmp: Path, args: argparse.Namespace) -> Result:
     return result
 
 
+def case_site(binary: Path, tmp: Path, args: argparse.Namespace) -> Result:
+    """Public archive of SITE_RELEASES releases; absolute time target."""
+    repo = gen_site(tmp, args.seed)
+    out_dir = tmp / "site-out"
+    tool = Command([str(binary), "site", "--out", str(out_dir), "--base-url", "https://example.com/privacy"], repo)
+    tool.run(capture=True)
+    pages = len(list((out_dir / "versions").glob("*.html")))
+    redlines = len(list((out_dir / "redline").glob("*.html")))
+    tool_s, _ = measure(tool, None, args.adversarial_runs)
+    result = Result("site", tool_s, [], f"median ≤ {SITE_TARGET_S:g} s, {SITE_RELEASES} releases", [])
+    if pages != SITE_RELEASES or redlines != SITE_RELEASES - 1:
+        result.failures.append(f"{pages} version pages and {redlines} redlines, expected {SITE_RELEASES} and {SITE_RELEASES - 1}")
+    if result.tool_median > SITE_TARGET_S:
+        result.failures.append(f"median {result.tool_median:.2f} s > {SITE_TARGET_S:g} s")
+    return result
+
+
 CASE_FUNCS: dict[str, Callable[[Path, Path, argparse.Namespace], Result]] = {
     "bundled": case_bundled,
     "1mb": case_1mb,
@@ -761,6 +809,7 @@ CASE_FUNCS: dict[str, Callable[[Path, Path, argparse.Namespace], Result]] = {
     "versions": case_versions,
     "classify": case_classify,
     "log": case_log,
+    "site": case_site,
 }
 
 
