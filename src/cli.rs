@@ -54,6 +54,10 @@ pub enum Command {
     Site(SiteArgs),
     /// Regenerate the policy's change history file (`<policy>.history.md`) from its releases.
     History(HistoryArgs),
+    /// Send the update email to every recipient of a list, resumably, with a journal as proof.
+    Send(SendArgs),
+    /// Proof of notification per recipient, from one or more send journals.
+    Receipts(ReceiptsArgs),
     /// Classify the working-tree policy against a base (for CI); exit 1 at --fail-on.
     Check(CheckArgs),
     /// Every change in the policy's history, newest first, with its classification.
@@ -147,6 +151,97 @@ pub struct TriggersArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
+}
+
+/// Arguments of `send`.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The old version (what users agreed to).
+    #[arg(value_name = "OLD")]
+    pub old: String,
+    /// The new version.
+    #[arg(value_name = "NEW")]
+    pub new: String,
+    /// Which configured policy.
+    #[command(flatten)]
+    pub policy: PolicyArg,
+    /// Recipient list: CSV with a header row (`email` required) or JSON Lines.
+    #[arg(long, value_name = "FILE")]
+    pub recipients: PathBuf,
+    /// Where mail goes: file:DIR (default file:outbox), smtp://[USER@]HOST:PORT (STARTTLS required) or smtps://[USER@]HOST:PORT.
+    #[arg(long, value_name = "SPEC", default_value = "file:outbox")]
+    pub transport: String,
+    /// Allow smtp:// without TLS (only for a server on localhost).
+    #[arg(long)]
+    pub insecure: bool,
+    /// Extra CA certificate (PEM) to trust for the SMTP server.
+    #[arg(long, value_name = "FILE")]
+    pub tls_ca: Option<PathBuf>,
+    /// File holding the SMTP password (else POLICYDIFF_SMTP_PASSWORD).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// At most N messages per second (`N` or `N/s`).
+    #[arg(long, value_name = "N/s")]
+    pub rate: Option<String>,
+    /// Parallel SMTP connections.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub connections: usize,
+    /// Journal file (default: journals/<policy>-<notice>[-K-of-N].jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    /// Check the list and render, but send nothing and write no journal.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Send only shard K of N (1-based), e.g. 2/4: deterministic by address.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Refuse to send anything when any row is invalid.
+    #[arg(long)]
+    pub strict: bool,
+    /// Do not resend recipients whose earlier attempt has no outcome (at-most-once).
+    #[arg(long)]
+    pub no_resend_in_doubt: bool,
+    /// First retry delay in milliseconds (doubled each attempt, with jitter).
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    pub retry_delay_ms: u64,
+    /// Language for recipients without a `locale` (default: the policy's).
+    #[arg(long, value_parser = ["en", "zh-CN"])]
+    pub locale: Option<String>,
+    /// Date the new version takes effect (default: its front matter).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub effective: Option<String>,
+    /// Date the notice goes out (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub notice_date: Option<String>,
+    /// Accept an effective date sooner than the notice period, for this reason.
+    #[arg(long, value_name = "REASON")]
+    pub allow_short_notice: Option<String>,
+    /// Facts known outside the text.
+    #[command(flatten)]
+    pub facts: FactsArgs,
+}
+
+/// Output formats of `receipts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReceiptFormat {
+    /// CSV with a header row.
+    Csv,
+    /// A JSON list.
+    Json,
+}
+
+/// Arguments of `receipts`.
+#[derive(Debug, Args)]
+pub struct ReceiptsArgs {
+    /// Journal(s) of a notice (several for shards).
+    #[arg(long, value_name = "FILE", required = true)]
+    pub journal: Vec<PathBuf>,
+    /// Join the addresses back in from this recipient list.
+    #[arg(long, value_name = "FILE")]
+    pub recipients: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ReceiptFormat::Csv)]
+    pub format: ReceiptFormat,
 }
 
 /// Arguments of `site`.

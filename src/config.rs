@@ -64,6 +64,39 @@ fn default_locale() -> String {
     "en".into()
 }
 
+/// `[email]`: headers, SMTP user, DKIM, retries of `policydiff send`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailConfig {
+    /// From (`Privacy Team <privacy@example.com>`).
+    pub from: String,
+    /// Reply-To.
+    #[serde(default)]
+    pub reply_to: Option<String>,
+    /// List-Unsubscribe value (`<mailto:unsubscribe@example.com>, <https://…>`).
+    #[serde(default)]
+    pub list_unsubscribe: Option<String>,
+    /// SMTP user name, when not in the transport URL.
+    #[serde(default)]
+    pub smtp_user: Option<String>,
+    /// DKIM private key (PEM, RSA PKCS#1), relative to this file.
+    #[serde(default)]
+    pub dkim_key: Option<String>,
+    /// DKIM selector.
+    #[serde(default)]
+    pub dkim_selector: Option<String>,
+    /// DKIM signing domain (default: the From domain).
+    #[serde(default)]
+    pub dkim_domain: Option<String>,
+    /// Attempts per recipient within a run (default 5).
+    #[serde(default = "default_attempts")]
+    pub max_attempts: u32,
+}
+
+fn default_attempts() -> u32 {
+    5
+}
+
 /// `[notice]`: how users are told.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -170,6 +203,9 @@ pub struct Config {
     /// Notices: links, notice periods, templates (`[notice]`).
     #[serde(default, skip_serializing_if = "NoticeConfig::is_default")]
     pub notice: NoticeConfig,
+    /// Update emails (`[email]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<EmailConfig>,
     /// Directory of the config file (paths are relative to it).
     #[serde(skip)]
     pub dir: PathBuf,
@@ -196,6 +232,39 @@ impl Config {
             return Err(invalid(format!(
                 "notice.base_url = {url:?}: give an http(s) URL or an absolute path"
             )));
+        }
+        if let Some(email) = &config.email {
+            if email.from.parse::<lettre::message::Mailbox>().is_err() {
+                return Err(invalid(format!(
+                    "email.from = {:?} is not an address (\"Name <addr@example.com>\")",
+                    email.from
+                )));
+            }
+            if let Some(r) = &email.reply_to
+                && r.parse::<lettre::message::Mailbox>().is_err()
+            {
+                return Err(invalid(format!("email.reply_to = {r:?} is not an address")));
+            }
+            if email
+                .list_unsubscribe
+                .as_deref()
+                .is_some_and(|u| u.contains(['\r', '\n']))
+            {
+                return Err(invalid(
+                    "email.list_unsubscribe contains a line break".into(),
+                ));
+            }
+            if email.dkim_key.is_some() != email.dkim_selector.is_some() {
+                return Err(invalid(
+                    "email.dkim_key and email.dkim_selector go together".into(),
+                ));
+            }
+            if email.max_attempts == 0 || email.max_attempts > 20 {
+                return Err(invalid(format!(
+                    "email.max_attempts = {}: give 1 to 20",
+                    email.max_attempts
+                )));
+            }
         }
         if config.policies.is_empty() {
             return Err(invalid(

@@ -1,5 +1,7 @@
 //! The commands: each turns parsed arguments into pipeline calls and output.
 
+mod send;
+
 use std::cell::OnceCell;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -43,6 +45,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Notice(args) => notice(&ctx, args),
         Command::Site(args) => site(&ctx, args),
         Command::History(args) => history_cmd(&ctx, args),
+        Command::Send(args) => send::send(&ctx, args),
+        Command::Receipts(args) => send::receipts(args),
         Command::Check(args) => check(&ctx, args),
         Command::Log(args) => log(&ctx, args),
         Command::Versions(args) => versions(&ctx, args),
@@ -58,7 +62,7 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 /// What every command may need, loaded on first use.
-struct Context {
+pub(crate) struct Context {
     cwd: PathBuf,
     explicit_config: Option<PathBuf>,
     config: OnceCell<Option<Config>>,
@@ -80,7 +84,7 @@ impl Context {
         Ok(self.config.get_or_init(|| loaded).as_ref())
     }
 
-    fn require_config(&self) -> Result<&Config> {
+    pub(crate) fn require_config(&self) -> Result<&Config> {
         self.config()?
             .ok_or_else(|| ConfigError::NotFound(self.cwd.display().to_string()).into())
     }
@@ -102,7 +106,7 @@ impl Context {
     }
 
     /// Read one version from its spec.
-    fn version(&self, spec: &str, policy: Option<&str>) -> Result<Version> {
+    pub(crate) fn version(&self, spec: &str, policy: Option<&str>) -> Result<Version> {
         match Spec::parse(spec, &self.cwd) {
             Spec::Stdin => Ok(Version {
                 spec: spec.into(),
@@ -150,7 +154,7 @@ impl Context {
     }
 
     /// The policy name to record in reports, when the versions came from config.
-    fn policy_name(&self, specs: &[&str], policy: Option<&str>) -> Option<String> {
+    pub(crate) fn policy_name(&self, specs: &[&str], policy: Option<&str>) -> Option<String> {
         let config = self.config().ok().flatten()?;
         let named = specs
             .iter()
@@ -175,7 +179,7 @@ impl Context {
     }
 
     /// Diff options, rules and facts for a command.
-    fn comparison(&self, diff: DiffOptions, facts: &FactsArgs) -> Result<Comparison> {
+    pub(crate) fn comparison(&self, diff: DiffOptions, facts: &FactsArgs) -> Result<Comparison> {
         Ok(Comparison {
             diff,
             classify: true,
@@ -488,7 +492,7 @@ fn triggers(ctx: &Context, args: TriggersArgs) -> Result<()> {
 }
 
 /// Today's date, `YYYY-MM-DD` (UTC).
-fn today() -> String {
+pub(crate) fn today() -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     time::OffsetDateTime::now_utc()
         .date()
@@ -647,7 +651,7 @@ fn parse_recipient(pairs: &[String]) -> Result<std::collections::BTreeMap<String
 
 /// Refuse an effective date too soon for the class of change, unless a
 /// reason is given (it is then recorded where the caller records things).
-fn check_notice_period(
+pub(crate) fn check_notice_period(
     c: &NoticeContext,
     min: &crate::config::MinDays,
     reason: Option<&str>,
@@ -1180,7 +1184,7 @@ fn slug(s: &str) -> String {
 }
 
 /// Validate a `YYYY-MM-DD` date; the error names the flag.
-fn parse_date(s: &str, flag: &str) -> Result<String> {
+pub(crate) fn parse_date(s: &str, flag: &str) -> Result<String> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(s, &format)
         .map(|d| d.format(&format).unwrap_or_else(|_| s.to_owned()))
@@ -1216,7 +1220,7 @@ fn write_stdout_parts(parts: &[&str]) -> Result<()> {
 }
 
 /// Write standard output; a closed pipe (`| head`) ends quietly.
-fn write_stdout(bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

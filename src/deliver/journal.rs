@@ -1,0 +1,419 @@
+//! The append-only journal of one notice's delivery: proof of notification
+//! and the state a resumed run starts from.
+//!
+//! JSON Lines. The first line is a header naming the notice and holding the
+//! key of the keyed hash (BLAKE3) that stands for each address: the journal
+//! never holds an address, yet `receipts --recipients FILE` can join them
+//! back. Then one line per event: `start` (an attempt begins), `sent`,
+//! `deferred` (4xx or connection failure after the last retry) or `failed`
+//! (5xx). Lines are flushed and fsynced in batches; an outcome counts as
+//! reported only once it is on disk.
+
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+/// Format version of the journal.
+pub const JOURNAL_VERSION: u32 = 1;
+
+/// Errors reading or writing a journal.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    /// I/O on the journal file.
+    #[error("{path}: {source}")]
+    Io {
+        /// The journal.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The journal is not one, or is damaged.
+    #[error("{path}: {reason}")]
+    Corrupt {
+        /// The journal.
+        path: String,
+        /// What is wrong, with the line.
+        reason: String,
+    },
+    /// The journal belongs to another notice.
+    #[error(
+        "{path} is the journal of notice {found}, not of this one ({expected}): give another --journal or the same versions"
+    )]
+    OtherNotice {
+        /// The journal.
+        path: String,
+        /// Its notice.
+        found: String,
+        /// This run's notice.
+        expected: String,
+    },
+}
+
+type Result<T> = std::result::Result<T, JournalError>;
+
+/// First line of a journal.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Header {
+    /// Format version.
+    pub journal: u32,
+    /// Id of the notice (policy and versions).
+    pub notice: String,
+    /// Hex key of the address hash.
+    pub key: String,
+    /// Shard (`K/N`), if the run was sharded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    /// When the journal was created (RFC 3339).
+    pub created: String,
+}
+
+/// What happened to a recipient.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Event {
+    /// An attempt began.
+    Start,
+    /// The server accepted the message.
+    Sent,
+    /// A temporary failure outlasted the retries: try again in a later run.
+    Deferred,
+    /// The server refused permanently.
+    Failed,
+}
+
+/// One journal line after the header.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Record {
+    /// Keyed hash of the address.
+    pub r: String,
+    /// The event.
+    pub e: Event,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// Attempt number (1-based) for `start`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n: Option<u32>,
+    /// Message-ID of the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The server's reply (or the transport's error).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
+}
+
+/// The last known state of each recipient in a journal.
+#[derive(Debug, Default)]
+pub struct State {
+    /// Latest record per address hash (an outcome beats a later `start` only
+    /// when that start has no outcome: then the recipient is in doubt).
+    pub last: HashMap<String, Record>,
+}
+
+impl State {
+    /// The state of one address hash.
+    pub fn get(&self, hash: &str) -> Option<&Record> {
+        self.last.get(hash)
+    }
+}
+
+/// Keyed hash of an address (lower-cased and trimmed by the caller).
+pub fn address_hash(key: &[u8; 32], address: &str) -> String {
+    let h = blake3::keyed_hash(key, address.as_bytes());
+    h.to_hex()[..32].to_owned()
+}
+
+/// Parse a hex key.
+pub fn parse_key(hex: &str) -> Option<[u8; 32]> {
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut key = [0u8; 32];
+    for (i, chunk) in hex.as_bytes().chunks(2).enumerate() {
+        let s = std::str::from_utf8(chunk).ok()?;
+        key[i] = u8::from_str_radix(s, 16).ok()?;
+    }
+    Some(key)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Now, RFC 3339 UTC with milliseconds.
+pub fn now() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    t.format(&format).unwrap_or_default()
+}
+
+/// Read a journal: its header and the state of every recipient. A final line
+/// cut short by a crash is ignored (and reported as `truncated_at`); any
+/// other damage is an error naming the line.
+pub fn read(path: &Path) -> Result<(Header, State, Option<u64>)> {
+    let shown = path.display().to_string();
+    let io = |source| JournalError::Io {
+        path: shown.clone(),
+        source,
+    };
+    let file = File::open(path).map_err(io)?;
+    let mut reader = BufReader::new(file);
+    let mut header_line = String::new();
+    reader.read_line(&mut header_line).map_err(io)?;
+    let header: Header =
+        serde_json::from_str(header_line.trim_end()).map_err(|_| JournalError::Corrupt {
+            path: shown.clone(),
+            reason: "line 1 is not a policydiff journal header".into(),
+        })?;
+    if header.journal != JOURNAL_VERSION || parse_key(&header.key).is_none() {
+        return Err(JournalError::Corrupt {
+            path: shown,
+            reason: format!(
+                "line 1: unsupported journal version {} or bad key",
+                header.journal
+            ),
+        });
+    }
+    let mut state = State::default();
+    let mut offset = header_line.len() as u64;
+    let mut line_no = 1u64;
+    let mut truncated_at = None;
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let n = reader.read_until(b'\n', &mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        let complete = buf.ends_with(b"\n");
+        let record: Option<Record> = std::str::from_utf8(&buf)
+            .ok()
+            .and_then(|s| serde_json::from_str(s.trim_end()).ok());
+        match (record, complete) {
+            (Some(r), _) => {
+                let in_doubt_start = r.e == Event::Start;
+                match state.last.get(&r.r) {
+                    // A start after an outcome is a new attempt (a resumed
+                    // deferral); a start after a start keeps the first.
+                    Some(prev) if in_doubt_start && prev.e == Event::Start => {}
+                    _ => {
+                        state.last.insert(r.r.clone(), r);
+                    }
+                }
+            }
+            (None, false) => {
+                truncated_at = Some(offset);
+                break;
+            }
+            (None, true) => {
+                return Err(JournalError::Corrupt {
+                    path: shown,
+                    reason: format!("line {line_no} is not a journal record"),
+                });
+            }
+        }
+        offset += n as u64;
+    }
+    Ok((header, state, truncated_at))
+}
+
+/// Appends records, fsyncing in batches.
+pub struct Writer {
+    file: BufWriter<File>,
+    path: PathBuf,
+    unsynced: usize,
+    last_sync: Instant,
+    /// Records written since the last fsync.
+    pending: usize,
+}
+
+/// Most records between two fsyncs, and the longest time.
+const SYNC_EVERY: usize = 256;
+const SYNC_INTERVAL: Duration = Duration::from_millis(200);
+
+impl Writer {
+    /// Open a journal for this notice: create it (with a fresh key) or
+    /// resume it (checking it belongs to the notice). Returns the writer,
+    /// the key, and the state so far.
+    pub fn open(
+        path: &Path,
+        notice: &str,
+        shard: Option<&str>,
+    ) -> Result<(Writer, [u8; 32], State)> {
+        let shown = path.display().to_string();
+        let io = |source| JournalError::Io {
+            path: shown.clone(),
+            source,
+        };
+        if path.exists() {
+            let (header, state, truncated_at) = read(path)?;
+            if header.notice != notice {
+                return Err(JournalError::OtherNotice {
+                    path: shown,
+                    found: header.notice,
+                    expected: notice.to_owned(),
+                });
+            }
+            let key = parse_key(&header.key).unwrap_or([0; 32]);
+            let mut file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(path)
+                .map_err(io)?;
+            // Drop a half-written last line, so appends start on a line.
+            if let Some(at) = truncated_at {
+                file.set_len(at).map_err(io)?;
+            }
+            file.seek(SeekFrom::End(0)).map_err(io)?;
+            let w = Writer {
+                file: BufWriter::new(file),
+                path: path.to_path_buf(),
+                unsynced: 0,
+                last_sync: Instant::now(),
+                pending: 0,
+            };
+            return Ok((w, key, state));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        let mut key = [0u8; 32];
+        for chunk in key.chunks_mut(8) {
+            chunk.copy_from_slice(&fastrand::u64(..).to_le_bytes());
+        }
+        let header = Header {
+            journal: JOURNAL_VERSION,
+            notice: notice.to_owned(),
+            key: hex(&key),
+            shard: shard.map(str::to_owned),
+            created: now(),
+        };
+        let file = OpenOptions::new()
+            .create_new(true)
+            .write(true)
+            .open(path)
+            .map_err(io)?;
+        let mut w = Writer {
+            file: BufWriter::new(file),
+            path: path.to_path_buf(),
+            unsynced: 0,
+            last_sync: Instant::now(),
+            pending: 0,
+        };
+        let line = serde_json::to_string(&header).unwrap_or_default();
+        w.file
+            .write_all(line.as_bytes())
+            .and_then(|()| w.file.write_all(b"\n"))
+            .map_err(io)?;
+        w.sync()?;
+        Ok((w, key, State::default()))
+    }
+
+    fn io(&self) -> impl Fn(std::io::Error) -> JournalError + '_ {
+        move |source| JournalError::Io {
+            path: self.path.display().to_string(),
+            source,
+        }
+    }
+
+    /// Append a record; fsync when the batch is full or old enough.
+    /// Returns true when the record (and all before it) is on disk.
+    pub fn append(&mut self, record: &Record) -> Result<bool> {
+        let line = serde_json::to_string(record).unwrap_or_default();
+        let written = self
+            .file
+            .write_all(line.as_bytes())
+            .and_then(|()| self.file.write_all(b"\n"));
+        written.map_err(self.io())?;
+        self.unsynced += 1;
+        self.pending += 1;
+        if self.unsynced >= SYNC_EVERY || self.last_sync.elapsed() >= SYNC_INTERVAL {
+            self.sync()?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Flush and fsync everything written. Returns how many records became durable.
+    pub fn sync(&mut self) -> Result<usize> {
+        self.file.flush().map_err(self.io())?;
+        self.file.get_ref().sync_data().map_err(self.io())?;
+        self.unsynced = 0;
+        self.last_sync = Instant::now();
+        Ok(std::mem::take(&mut self.pending))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(r: &str, e: Event) -> Record {
+        Record {
+            r: r.into(),
+            e,
+            at: now(),
+            n: None,
+            id: None,
+            reply: None,
+        }
+    }
+
+    #[test]
+    fn resume_reads_state_and_drops_a_torn_last_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.jsonl");
+        let (mut w, key, state) = Writer::open(&p, "n1", None).unwrap();
+        assert!(state.last.is_empty());
+        let a = address_hash(&key, "a@example.com");
+        w.append(&rec(&a, Event::Start)).unwrap();
+        w.append(&rec(&a, Event::Sent)).unwrap();
+        w.append(&rec("b", Event::Start)).unwrap();
+        w.sync().unwrap();
+        drop(w);
+        // A crash mid-write leaves half a line.
+        let mut f = OpenOptions::new().append(true).open(&p).unwrap();
+        f.write_all(b"{\"r\":\"c\",\"e\":\"se").unwrap();
+        drop(f);
+        let (mut w, key2, state) = Writer::open(&p, "n1", None).unwrap();
+        assert_eq!(key, key2);
+        assert_eq!(state.get(&a).unwrap().e, Event::Sent);
+        assert_eq!(state.get("b").unwrap().e, Event::Start);
+        assert!(state.get("c").is_none());
+        w.append(&rec("c", Event::Sent)).unwrap();
+        w.sync().unwrap();
+        let (_, state, torn) = read(&p).unwrap();
+        assert_eq!(torn, None);
+        assert_eq!(state.get("c").unwrap().e, Event::Sent);
+    }
+
+    #[test]
+    fn another_notice_and_corruption_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.jsonl");
+        let (mut w, _, _) = Writer::open(&p, "n1", None).unwrap();
+        w.append(&rec("a", Event::Sent)).unwrap();
+        w.sync().unwrap();
+        drop(w);
+        assert!(matches!(
+            Writer::open(&p, "n2", None),
+            Err(JournalError::OtherNotice { .. })
+        ));
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(
+            &p,
+            format!("{text}garbage\n{{\"r\":\"b\",\"e\":\"sent\",\"at\":\"x\"}}\n"),
+        )
+        .unwrap();
+        let err = read(&p).unwrap_err().to_string();
+        assert!(err.contains("line 3"), "{err}");
+        std::fs::write(&p, "not a journal\n").unwrap();
+        assert!(read(&p).unwrap_err().to_string().contains("line 1"));
+    }
+}

@@ -1,0 +1,492 @@
+//! Delivery of update emails: recipients → messages → transport, with a
+//! journal that makes the run resumable and proves who was notified.
+//!
+//! This layer knows nothing of diffs: it is given a way to render a
+//! recipient's email and sends it, once in practice. Delivery is
+//! at-least-once: a recipient whose attempt began but whose outcome never
+//! reached the journal (the process died mid-send) is sent again on resume,
+//! because a missed legal notice is worse than a duplicate; the duplicates
+//! are bounded by the messages in flight and the last unsynced journal batch.
+
+pub mod journal;
+pub mod recipients;
+mod transport;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use lettre::Message;
+use lettre::message::header::{Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+
+pub use journal::{Event, JournalError, Record};
+pub use recipients::{InvalidRow, Recipient, RecipientsError, Rows};
+pub use transport::{SendFailure, SmtpSettings, TlsMode, Transport, TransportError, TransportSpec};
+
+/// Errors that stop a delivery run.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliverError {
+    /// The recipient list.
+    #[error(transparent)]
+    Recipients(#[from] RecipientsError),
+    /// The journal.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    /// The transport could not be set up.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// `--strict` and invalid rows.
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// A rendered email for one recipient.
+#[derive(Debug, Clone)]
+pub struct EmailContent {
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text part.
+    pub text: String,
+    /// HTML part.
+    pub html: String,
+}
+
+/// Headers common to every message.
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    /// From.
+    pub from: Mailbox,
+    /// Reply-To.
+    pub reply_to: Option<Mailbox>,
+    /// List-Unsubscribe value (`<mailto:…>, <https://…>`).
+    pub list_unsubscribe: Option<String>,
+    /// Domain of the Message-IDs.
+    pub id_domain: String,
+    /// Identity of the notice; with the address it makes the Message-ID.
+    pub notice: String,
+    /// DKIM signing, if configured.
+    pub dkim: Option<std::sync::Arc<lettre::message::dkim::DkimConfig>>,
+}
+
+/// `List-Unsubscribe` (RFC 2369), which lettre has no type for.
+#[derive(Debug, Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribe(s.to_owned()))
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// The stable Message-ID of a notice to an address: a resend is recognisable.
+pub fn message_id(envelope: &Envelope, address_key: &str) -> String {
+    let h = blake3::hash(format!("{}\0{address_key}", envelope.notice).as_bytes());
+    format!("<{}.policydiff@{}>", &h.to_hex()[..32], envelope.id_domain)
+}
+
+/// Build the message for one recipient.
+pub fn build_message(
+    envelope: &Envelope,
+    to: &Recipient,
+    content: &EmailContent,
+) -> Result<Message, String> {
+    let address = to
+        .email
+        .parse()
+        .map_err(|_| "invalid email address".to_owned())?;
+    let name = to
+        .fields
+        .get("name")
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty());
+    let mut builder = Message::builder()
+        .from(envelope.from.clone())
+        .to(Mailbox::new(name, address))
+        // Header values are RFC 2047-encoded by lettre: CR/LF in a subject
+        // cannot inject a header (and recipients with them are refused earlier).
+        .subject(content.subject.trim())
+        .message_id(Some(message_id(envelope, &to.key())))
+        .date_now();
+    if let Some(r) = &envelope.reply_to {
+        builder = builder.reply_to(r.clone());
+    }
+    if let Some(u) = &envelope.list_unsubscribe {
+        builder = builder.header(ListUnsubscribe(u.clone()));
+    }
+    let mut message = builder
+        .multipart(MultiPart::alternative_plain_html(
+            content.text.clone(),
+            content.html.clone(),
+        ))
+        .map_err(|e| format!("cannot build the message: {e}"))?;
+    if let Some(dkim) = &envelope.dkim {
+        message.sign(dkim);
+    }
+    Ok(message)
+}
+
+/// How to send.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Parallel connections (workers).
+    pub connections: usize,
+    /// Messages per second at most, across all workers.
+    pub rate: Option<f64>,
+    /// Attempts per recipient within a run (transient failures).
+    pub max_attempts: u32,
+    /// First backoff; doubled each attempt, with ±50% jitter.
+    pub backoff: Duration,
+    /// Longest backoff.
+    pub backoff_max: Duration,
+    /// Resend recipients whose attempt has no outcome in the journal.
+    pub resend_in_doubt: bool,
+    /// Only this shard (`k` of `n`, 1-based).
+    pub shard: Option<(u64, u64)>,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Summary {
+    /// Rows read (valid or not).
+    pub rows: usize,
+    /// Accepted by the server in this run.
+    pub sent: usize,
+    /// Already sent in an earlier run (from the journal).
+    pub already_sent: usize,
+    /// Temporary failures that outlasted the retries.
+    pub deferred: usize,
+    /// Permanent failures.
+    pub failed: usize,
+    /// Invalid rows.
+    pub invalid: usize,
+    /// Repeated addresses (sent once).
+    pub duplicates: usize,
+    /// Rows of other shards.
+    pub other_shards: usize,
+    /// Recipients whose earlier attempt had no outcome, sent again.
+    pub resent_in_doubt: usize,
+}
+
+impl Summary {
+    /// Recipients of this run's shard not delivered (now or before).
+    pub fn undelivered(&self) -> usize {
+        self.deferred + self.failed + self.invalid
+    }
+}
+
+/// Reports progress: counts done so far.
+pub trait Progress: Sync {
+    /// One more recipient handled (sent, deferred, failed or skipped).
+    fn tick(&self);
+}
+
+/// The shard of an address key: 1-based.
+pub fn shard_of(address_key: &str, n: u64) -> u64 {
+    let h = blake3::hash(address_key.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&h.as_bytes()[..8]);
+    u64::from_le_bytes(first) % n + 1
+}
+
+/// Check every row first (`--strict`): refuse to send anything when any row
+/// is invalid.
+pub fn strict_check(
+    path: &Path,
+    report: &mut dyn FnMut(&InvalidRow),
+) -> Result<usize, DeliverError> {
+    let mut invalid = 0;
+    for row in recipients::open(path)? {
+        if let Err(bad) = row {
+            report(&bad);
+            invalid += 1;
+        }
+    }
+    if invalid > 0 {
+        return Err(DeliverError::Refused(format!(
+            "{}: {invalid} invalid row(s) and --strict: nothing was sent",
+            path.display()
+        )));
+    }
+    Ok(invalid)
+}
+
+/// A job for a worker.
+struct Job {
+    recipient: Recipient,
+    hash: String,
+    in_doubt: bool,
+}
+
+/// Send to every recipient of `rows` not already sent according to the
+/// journal. `render` makes a recipient's email; `on_invalid` hears about
+/// each invalid row (line and reason, never the address).
+#[allow(clippy::too_many_arguments)]
+pub fn run(
+    rows: Rows,
+    journal: journal::Writer,
+    key: [u8; 32],
+    state: &journal::State,
+    envelope: &Envelope,
+    render: &(dyn Fn(&Recipient) -> Result<EmailContent, String> + Sync),
+    transport: &Transport,
+    opts: &Options,
+    progress: &dyn Progress,
+    on_invalid: &mut dyn FnMut(&InvalidRow),
+) -> Result<Summary, DeliverError> {
+    let journal = Mutex::new(journal);
+    let journal_error: Mutex<Option<JournalError>> = Mutex::new(None);
+    let counts = [
+        AtomicUsize::new(0), // sent
+        AtomicUsize::new(0), // deferred
+        AtomicUsize::new(0), // failed
+        AtomicUsize::new(0), // resent in doubt
+    ];
+    let next_slot = Mutex::new(Instant::now());
+    let mut summary = Summary::default();
+    let record = |r: Record| -> bool {
+        let mut j = journal
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match j.append(&r) {
+            Ok(_) => true,
+            Err(e) => {
+                journal_error
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .get_or_insert(e);
+                false
+            }
+        }
+    };
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(opts.connections * 4);
+    let rx = Mutex::new(rx);
+    std::thread::scope(|s| {
+        for _ in 0..opts.connections.max(1) {
+            s.spawn(|| {
+                loop {
+                    let job = rx.lock().map(|r| r.recv());
+                    let Ok(Ok(job)) = job else { break };
+                    if job.in_doubt {
+                        counts[3].fetch_add(1, Ordering::Relaxed);
+                    }
+                    let outcome =
+                        deliver_one(&job, envelope, render, transport, opts, &next_slot, &record);
+                    match outcome {
+                        Event::Sent => counts[0].fetch_add(1, Ordering::Relaxed),
+                        Event::Deferred => counts[1].fetch_add(1, Ordering::Relaxed),
+                        _ => counts[2].fetch_add(1, Ordering::Relaxed),
+                    };
+                    progress.tick();
+                    if journal_error.lock().map(|e| e.is_some()).unwrap_or(true) {
+                        break; // without a journal there is no proof: stop
+                    }
+                }
+            });
+        }
+        // Read the list on this thread: validate, dedupe, shard, skip the sent.
+        let mut seen: HashSet<u128> = HashSet::new();
+        for row in rows {
+            summary.rows += 1;
+            let recipient = match row {
+                Ok(r) => r,
+                Err(bad) => {
+                    summary.invalid += 1;
+                    on_invalid(&bad);
+                    progress.tick();
+                    continue;
+                }
+            };
+            let key_text = recipient.key();
+            let digest = blake3::hash(key_text.as_bytes());
+            let mut first = [0u8; 16];
+            first.copy_from_slice(&digest.as_bytes()[..16]);
+            if !seen.insert(u128::from_le_bytes(first)) {
+                summary.duplicates += 1;
+                progress.tick();
+                continue;
+            }
+            if let Some((k, n)) = opts.shard
+                && shard_of(&key_text, n) != k
+            {
+                summary.other_shards += 1;
+                continue;
+            }
+            let hash = journal::address_hash(&key, &key_text);
+            let in_doubt = match state.get(&hash).map(|r| r.e) {
+                Some(Event::Sent) => {
+                    summary.already_sent += 1;
+                    progress.tick();
+                    continue;
+                }
+                Some(Event::Failed) => {
+                    // A permanent refusal stands: report it, do not resend.
+                    summary.failed += 1;
+                    progress.tick();
+                    continue;
+                }
+                Some(Event::Start) if !opts.resend_in_doubt => {
+                    summary.deferred += 1;
+                    progress.tick();
+                    continue;
+                }
+                Some(Event::Start) => true,
+                _ => false,
+            };
+            if journal_error.lock().map(|e| e.is_some()).unwrap_or(true) {
+                break;
+            }
+            let job = Job {
+                recipient,
+                hash,
+                in_doubt,
+            };
+            if tx.send(job).is_err() {
+                break;
+            }
+        }
+        drop(tx);
+    });
+    if let Some(e) = journal_error
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
+        return Err(e.into());
+    }
+    // Outcomes count only once they are on disk.
+    journal
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .sync()?;
+    summary.sent += counts[0].load(Ordering::Relaxed);
+    summary.deferred += counts[1].load(Ordering::Relaxed);
+    summary.failed += counts[2].load(Ordering::Relaxed);
+    summary.resent_in_doubt = counts[3].load(Ordering::Relaxed);
+    Ok(summary)
+}
+
+/// Send one recipient's message with retries; journal every step.
+fn deliver_one(
+    job: &Job,
+    envelope: &Envelope,
+    render: &(dyn Fn(&Recipient) -> Result<EmailContent, String> + Sync),
+    transport: &Transport,
+    opts: &Options,
+    next_slot: &Mutex<Instant>,
+    record: &dyn Fn(Record) -> bool,
+) -> Event {
+    let rec = |e: Event, n: Option<u32>, id: Option<String>, reply: Option<String>| Record {
+        r: job.hash.clone(),
+        e,
+        at: journal::now(),
+        n,
+        id,
+        reply,
+    };
+    let id = message_id(envelope, &job.recipient.key());
+    let message = render(&job.recipient).and_then(|c| build_message(envelope, &job.recipient, &c));
+    let message = match message {
+        Ok(m) => m,
+        Err(why) => {
+            record(rec(Event::Failed, None, Some(id), Some(why)));
+            return Event::Failed;
+        }
+    };
+    let mut attempt = 1;
+    loop {
+        if let Some(rate) = opts.rate {
+            wait_for_slot(next_slot, rate);
+        }
+        if !record(rec(Event::Start, Some(attempt), Some(id.clone()), None)) {
+            return Event::Deferred;
+        }
+        match transport.send(&message) {
+            Ok(reply) => {
+                record(rec(Event::Sent, None, Some(id), Some(reply)));
+                return Event::Sent;
+            }
+            Err(f) if !f.transient => {
+                record(rec(Event::Failed, None, Some(id), Some(f.reply)));
+                return Event::Failed;
+            }
+            Err(f) if attempt >= opts.max_attempts => {
+                record(rec(Event::Deferred, None, Some(id), Some(f.reply)));
+                return Event::Deferred;
+            }
+            Err(_) => {
+                std::thread::sleep(backoff(opts, attempt));
+                attempt += 1;
+            }
+        }
+    }
+}
+
+/// Exponential backoff with ±50% jitter, so retries from many workers spread.
+fn backoff(opts: &Options, attempt: u32) -> Duration {
+    let base = opts.backoff.saturating_mul(1 << (attempt - 1).min(16));
+    let capped = base.min(opts.backoff_max);
+    capped.mul_f64(0.5 + fastrand::f64())
+}
+
+/// Wait for the next send slot of a shared rate limit.
+fn wait_for_slot(next_slot: &Mutex<Instant>, rate: f64) {
+    let interval = Duration::from_secs_f64(1.0 / rate.max(0.001));
+    let at = {
+        let mut slot = next_slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = Instant::now();
+        let at = (*slot).max(now);
+        *slot = at + interval;
+        at
+    };
+    let now = Instant::now();
+    if at > now {
+        std::thread::sleep(at - now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_addresses() {
+        let n = 3;
+        let mut counts = [0; 3];
+        for i in 0..300 {
+            let k = shard_of(&format!("user{i}@example.com"), n);
+            counts[(k - 1) as usize] += 1;
+        }
+        assert!(counts.iter().all(|&c| c > 60), "{counts:?}");
+        assert_eq!(shard_of("a@example.com", 5), shard_of("a@example.com", 5));
+    }
+
+    #[test]
+    fn message_ids_are_stable_per_notice_and_address() {
+        let env = Envelope {
+            from: "Privacy <privacy@example.com>".parse().unwrap(),
+            reply_to: None,
+            list_unsubscribe: None,
+            id_domain: "example.com".into(),
+            notice: "n1".into(),
+            dkim: None,
+        };
+        assert_eq!(
+            message_id(&env, "a@example.com"),
+            message_id(&env, "a@example.com")
+        );
+        assert_ne!(
+            message_id(&env, "a@example.com"),
+            message_id(&env, "b@example.com")
+        );
+    }
+}

@@ -1,0 +1,634 @@
+//! End-to-end tests of `policydiff site`, the public archive of released
+//! versions: the Atom feed as a feed reader parses it, every page checked as
+//! text (lang, no external resources, policy markup never live), a Chinese
+//! archive, and the site driven in a real headless Chromium
+//! (`tests/browser/check-site.mjs`).
+//!
+//! Every test builds its own temporary git repository with fixed-date commits
+//! and real `policydiff release` tags.
+
+#[path = "cli/support.rs"]
+mod support;
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use regex::Regex;
+use support::{POLICY, TestRepo, banners, bundled_draft, bundled_policy, run_ok};
+
+/// Public URL of the English test site.
+const BASE_URL: &str = "https://example.com/privacy";
+
+/// The releases of the English test site, oldest first:
+/// (effective date, notice date, commit date, expected badge class).
+const RELEASES: [(&str, &str, &str, &str); 4] = [
+    ("2025-07-09", "2025-05-10", "2025-07-01T10:00:00Z", "first"),
+    ("2025-10-01", "2025-08-02", "2025-09-01T10:00:00Z", "minor"),
+    ("2026-01-15", "2025-11-16", "2025-12-01T10:00:00Z", "major"),
+    ("2026-04-01", "2026-01-31", "2026-03-01T10:00:00Z", "minor"),
+];
+
+/// The release whose text carries markup that must never become live.
+const PROBE: &str = "2026-04-01";
+/// Raw HTML in the policy: omitted or escaped, never run.
+const SCRIPT: &str = "<script>window.__pwned = 1; alert(1)</script>";
+/// A Markdown link with a `javascript:` URL: never an href.
+const JS_LINK: &str = "[click](javascript:alert(2))";
+/// Template syntax in the policy: shown as written, never evaluated.
+const TEMPLATE_LINE: &str = "Template probe: {{ 7*7 }} end of probe.";
+
+/// The minor edit between the first and second release.
+const MINOR_OLD: &str = "Thank you for your use and trust in us. We will continue to be committed to providing you with safer and more reliable services.";
+const MINOR_NEW: &str = "Thank you for choosing us. We will keep working to provide you with safer and more reliable services.";
+
+/// Config of the Chinese archive.
+const ZH_CONFIG: &str = "[[policy]]\nname = \"privacy-policy-zh\"\npath = \"policies/privacy-policy.zh-CN.md\"\ntitle = \"隐私政策\"\nlocale = \"zh-CN\"\n";
+const ZH_POLICY: &str = "policies/privacy-policy.zh-CN.md";
+
+// ---------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------
+
+/// A built site; the repository (and with it the site) is removed on drop.
+struct Site {
+    _repo: TestRepo,
+    dir: PathBuf,
+}
+
+impl Site {
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.dir.join(rel))
+            .unwrap_or_else(|e| panic!("read {rel} of the site: {e}"))
+    }
+}
+
+fn read_text(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// The four policy texts of the English site, oldest first.
+fn english_texts() -> [String; 4] {
+    let v1 = read_text(&bundled_policy());
+    let v2 = v1.replacen(MINOR_OLD, MINOR_NEW, 1);
+    assert_ne!(
+        v1, v2,
+        "the bundled policy no longer has the sentence edited"
+    );
+    let v3 = read_text(&bundled_draft());
+    let anchor = "## definition";
+    assert!(v3.contains(anchor), "the bundled draft has no {anchor:?}");
+    let v4 = v3.replacen(
+        anchor,
+        &format!("{SCRIPT}\n\nFor help, {JS_LINK} here.\n\n{TEMPLATE_LINE}\n\n{anchor}"),
+        1,
+    );
+    [v1, v2, v3, v4]
+}
+
+/// Four releases of the bundled policy (first; a minor edit; the bundled
+/// draft, a major change; the draft plus hostile markup), then `site`.
+fn english_site() -> Site {
+    let repo = TestRepo::new();
+    for (n, text) in english_texts().iter().enumerate() {
+        let (effective, notice, date, class) = RELEASES[n];
+        repo.commit(&[(POLICY, text)], &format!("Policy v{}", n + 1), date);
+        run_ok(
+            repo.cmd()
+                .args(["release", "--effective", effective, "--notice-date", notice]),
+        );
+        if n > 0 {
+            // The fixture is what it claims to be.
+            let msg = repo.tag_message(&format!("privacy-policy/{effective}"));
+            assert!(
+                msg.contains(&format!("Classification: {class}")),
+                "release {effective} is not {class}:\n{msg}"
+            );
+        }
+    }
+    build_site(repo, Some(BASE_URL), 4)
+}
+
+/// Two releases of tests/fixtures/zh-policy.md under `locale = "zh-CN"`.
+fn chinese_site() -> Site {
+    let repo = TestRepo::without_config();
+    repo.git(&["config", "user.name", "Test Author"]);
+    repo.git(&["config", "user.email", "author@example.com"]);
+    let v1 = read_text(&support::manifest_path("tests/fixtures/zh-policy.md"));
+    let v2 = v1.replacen("最长不超过六个月", "最长不超过十二个月", 1);
+    assert_ne!(v1, v2, "zh-policy.md no longer has the sentence edited");
+    repo.commit(
+        &[("policydiff.toml", ZH_CONFIG), (ZH_POLICY, &v1)],
+        "政策 v1",
+        "2025-02-20T10:00:00Z",
+    );
+    run_ok(repo.cmd().args(["release", "--effective", "2025-03-01"]));
+    repo.commit(&[(ZH_POLICY, &v2)], "政策 v2", "2025-06-01T10:00:00Z");
+    run_ok(repo.cmd().args([
+        "release",
+        "--effective",
+        "2025-09-01",
+        "--notice-date",
+        "2025-07-01",
+    ]));
+    build_site(repo, Some("https://example.cn/privacy/"), 2)
+}
+
+/// Run `policydiff site` into `<tempdir>/site` (beside the work tree).
+fn build_site(repo: TestRepo, base_url: Option<&str>, releases: usize) -> Site {
+    let dir = repo
+        .path()
+        .parent()
+        .expect("work tree has a parent")
+        .join("site");
+    let mut cmd = repo.cmd();
+    cmd.arg("site").arg("--out").arg(&dir);
+    if let Some(url) = base_url {
+        cmd.args(["--base-url", url]);
+    }
+    let out = run_ok(&mut cmd);
+    assert!(
+        out.contains(&format!("for {releases} releases")),
+        "unexpected summary: {out}"
+    );
+    Site { _repo: repo, dir }
+}
+
+/// Every file under `dir`, as `/`-separated relative paths, sorted.
+fn files_under(dir: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path.strip_prefix(root).expect("under root");
+                let parts: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                out.push(parts.join("/"));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+fn html_files(site: &Site) -> Vec<String> {
+    files_under(&site.dir)
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+        .collect()
+}
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("valid regex")
+}
+
+/// Every URL-valued attribute (`href`, `src`, `action`, …) of a page, with
+/// character references decoded.
+fn url_attributes(html: &str) -> Vec<(String, String)> {
+    let attr = re(
+        r#"(?i)\s(href|src|srcset|action|formaction|poster|data|xlink:href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"#,
+    );
+    attr.captures_iter(html)
+        .map(|c| {
+            let raw = c
+                .get(2)
+                .or_else(|| c.get(3))
+                .or_else(|| c.get(4))
+                .map_or("", |m| m.as_str());
+            (
+                c[1].to_ascii_lowercase(),
+                html_escape::decode_html_entities(raw).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// What a browser would see as the scheme of a URL: control characters and
+/// whitespace dropped, lower-cased.
+fn normalized_url(url: &str) -> String {
+    url.chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// The checks every page of any archive must pass: `lang`, and nothing that
+/// loads or runs anything from outside the page.
+fn assert_self_contained(site: &Site, lang: &str) {
+    let pages = html_files(site);
+    assert!(!pages.is_empty(), "no pages in {}", site.dir.display());
+    let tag_with_handler = re(r#"(?i)<[a-z][^>]*\son[a-z]+\s*="#);
+    let css_url = re(r#"(?i)url\(\s*['"]?\s*(https?:)?//"#);
+    let link_tag = re(r#"(?i)<link\b[^>]*>"#);
+    for page in &pages {
+        let html = site.read(page);
+        let lower = html.to_ascii_lowercase();
+        let expected_lang = format!("<html lang=\"{lang}\">");
+        assert!(
+            html.contains(&expected_lang),
+            "{page} lacks {expected_lang}\n{}",
+            banners(&[(page, &html[..html.len().min(400)])])
+        );
+        assert_eq!(
+            html.matches("<html").count(),
+            1,
+            "{page}: more than one <html>"
+        );
+        for banned in [
+            "<script",
+            "@import",
+            "<iframe",
+            "<object",
+            "<embed",
+            "<base",
+            "<meta http-equiv=\"refresh\"",
+        ] {
+            assert!(!lower.contains(banned), "{page} contains {banned:?}");
+        }
+        assert!(
+            !lower.contains("<link rel=\"stylesheet\""),
+            "{page} links a stylesheet"
+        );
+        for tag in link_tag.find_iter(&html) {
+            let tag = tag.as_str();
+            assert!(
+                tag.contains("rel=\"alternate\"") && tag.contains("feed.xml"),
+                "{page}: unexpected <link>: {tag}"
+            );
+        }
+        assert!(
+            !tag_with_handler.is_match(&html),
+            "{page} has an inline event handler: {:?}",
+            tag_with_handler.find(&html).map(|m| m.as_str())
+        );
+        assert!(
+            !css_url.is_match(&html),
+            "{page} loads a remote url() in CSS"
+        );
+        for (name, value) in url_attributes(&html) {
+            let url = normalized_url(&value);
+            assert!(
+                !url.contains("javascript:") && !url.starts_with("vbscript:"),
+                "{page}: {name}={value:?} is script"
+            );
+            if name != "href" {
+                assert!(
+                    !url.starts_with("http:")
+                        && !url.starts_with("https:")
+                        && !url.starts_with("//"),
+                    "{page}: external resource {name}={value:?}"
+                );
+            }
+            assert!(
+                !url.starts_with("data:text/html"),
+                "{page}: {name}={value:?}"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Feed
+// ---------------------------------------------------------------------------
+
+#[test]
+fn feed_has_one_entry_per_release_newest_first_with_absolute_links() {
+    let site = english_site();
+    let xml = site.read("feed.xml");
+    let feed = feed_rs::parser::parse(xml.as_bytes())
+        .unwrap_or_else(|e| panic!("feed.xml does not parse: {e}\n{xml}"));
+    assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom, "{xml}");
+    assert_eq!(feed.language.as_deref(), Some("en"), "{xml}");
+    assert_eq!(
+        feed.title.as_ref().map(|t| t.content.as_str()),
+        Some("Privacy Policy")
+    );
+    assert!(
+        feed.links
+            .iter()
+            .any(|l| l.rel.as_deref() == Some("self") && l.href == format!("{BASE_URL}/feed.xml")),
+        "no absolute self link: {:?}",
+        feed.links
+    );
+
+    assert_eq!(feed.entries.len(), 4, "{xml}");
+    let newest_first: Vec<&str> = RELEASES.iter().rev().map(|r| r.0).collect();
+    let mut ids = BTreeSet::new();
+    for (entry, effective) in feed.entries.iter().zip(&newest_first) {
+        let title = entry.title.as_ref().map_or("", |t| t.content.as_str());
+        assert!(
+            title.contains(effective),
+            "entry {title:?} is not the release of {effective} (entries must be newest first)"
+        );
+        assert!(ids.insert(entry.id.clone()), "duplicate id {}", entry.id);
+        let expected = format!("{BASE_URL}/versions/{effective}.html");
+        assert!(
+            entry.links.iter().any(|l| l.href == expected),
+            "entry {effective} does not link {expected}: {:?}",
+            entry.links
+        );
+        for link in &entry.links {
+            let rel = link
+                .href
+                .strip_prefix(&format!("{BASE_URL}/"))
+                .unwrap_or_else(|| panic!("link {} is not under {BASE_URL}/", link.href));
+            assert!(
+                site.dir.join(rel).is_file(),
+                "feed links {} but the site has no {rel}",
+                link.href
+            );
+        }
+        assert!(
+            entry
+                .summary
+                .as_ref()
+                .is_some_and(|s| !s.content.is_empty()),
+            "entry {effective} has no summary"
+        );
+        assert!(entry.updated.is_some(), "entry {effective} has no updated");
+    }
+    let updated: Vec<_> = feed.entries.iter().map(|e| e.updated).collect();
+    assert!(
+        updated.windows(2).all(|w| w[0] > w[1]),
+        "entries are not newest first by date: {updated:?}"
+    );
+    assert_eq!(
+        feed.updated, updated[0],
+        "feed updated is not the newest entry's"
+    );
+    let major = &feed.entries[1];
+    assert!(
+        major
+            .summary
+            .as_ref()
+            .is_some_and(|s| s.content.starts_with("Major change")),
+        "{:?}",
+        major.summary
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Pages as text
+// ---------------------------------------------------------------------------
+
+#[test]
+fn site_has_the_index_a_page_per_version_a_redline_per_pair_and_the_feed() {
+    let site = english_site();
+    let mut expected: Vec<String> = vec!["feed.xml".into(), "index.html".into()];
+    for (n, r) in RELEASES.iter().enumerate() {
+        expected.push(format!("versions/{}.html", r.0));
+        if n > 0 {
+            expected.push(format!("redline/{}_{}.html", RELEASES[n - 1].0, r.0));
+        }
+    }
+    expected.sort();
+    assert_eq!(files_under(&site.dir), expected);
+
+    let index = site.read("index.html");
+    let ids: Vec<&str> = re(r#"<li id="([^"]+)""#)
+        .captures_iter(&index)
+        .map(|c| c.get(1).expect("id").as_str())
+        .collect();
+    let newest_first: Vec<&str> = RELEASES.iter().rev().map(|r| r.0).collect();
+    assert_eq!(ids, newest_first, "releases are not listed newest first");
+    let badges: Vec<&str> = re(r#"<span class="badge (\w+)">"#)
+        .captures_iter(&index)
+        .map(|c| c.get(1).expect("class").as_str())
+        .collect();
+    let classes: Vec<&str> = RELEASES.iter().rev().map(|r| r.3).collect();
+    assert_eq!(badges, classes, "badges");
+
+    // Each item links its version and, but for the first, its redline.
+    let items: Vec<&str> = index.split("<li id=").skip(1).collect();
+    for (n, item) in items.iter().enumerate() {
+        let i = RELEASES.len() - 1 - n;
+        let effective = RELEASES[i].0;
+        let version = format!("class=\"version-link\" href=\"versions/{effective}.html\"");
+        assert!(item.contains(&version), "item {effective} lacks {version}");
+        if i == 0 {
+            assert!(!item.contains("redline-link"), "the first has a redline");
+        } else {
+            let redline = format!(
+                "class=\"redline-link\" href=\"redline/{}_{effective}.html\"",
+                RELEASES[i - 1].0
+            );
+            assert!(item.contains(&redline), "item {effective} lacks {redline}");
+        }
+    }
+
+    // The redline of the major change: verdict, change cards, del and ins.
+    let major = site.read(&format!("redline/{}_{}.html", RELEASES[1].0, RELEASES[2].0));
+    assert!(
+        major.contains("<section class=\"verdict major\""),
+        "no major verdict"
+    );
+    assert!(
+        major.contains("<section class=\"change "),
+        "no change cards"
+    );
+    assert!(
+        major.matches("<del>").count() > 1 && major.matches("<ins>").count() > 1,
+        "no del/ins beyond the legend"
+    );
+    // Every link inside the site resolves.
+    for page in html_files(&site) {
+        let html = site.read(&page);
+        let base = Path::new(&page).parent().unwrap_or(Path::new(""));
+        for (name, value) in url_attributes(&html) {
+            if name != "href" || value.starts_with('#') || value.is_empty() {
+                continue;
+            }
+            let target = site.dir.join(base).join(&value);
+            assert!(
+                target.is_file(),
+                "{page}: broken link {value} ({})",
+                target.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn pages_are_self_contained_in_english_and_policy_markup_never_runs() {
+    let site = english_site();
+    assert_self_contained(&site, "en");
+
+    let version = format!("versions/{PROBE}.html");
+    let redline = format!("redline/{}_{PROBE}.html", RELEASES[2].0);
+    // The injected <script> is escaped or left out, everywhere.
+    for page in html_files(&site) {
+        let html = site.read(&page);
+        for (at, _) in html.match_indices("window.__pwned") {
+            assert!(
+                html[..at].ends_with("&lt;script&gt;"),
+                "{page}: window.__pwned outside an escaped <script>: {:?}",
+                &html[at.saturating_sub(60)..(at + 60).min(html.len())]
+            );
+        }
+    }
+    let redline_html = site.read(&redline);
+    assert!(
+        redline_html.contains("&lt;script&gt;window.__pwned = 1; alert(1)&lt;/script&gt;"),
+        "the redline does not show the added <script> line as text"
+    );
+    // The javascript: link keeps its text but not its URL.
+    let version_html = site.read(&version);
+    let click = re(r#"<a\b[^>]*>click</a>"#);
+    let anchor = click
+        .find(&version_html)
+        .unwrap_or_else(|| panic!("{version}: the link text 'click' is gone"))
+        .as_str();
+    assert!(
+        !anchor.to_ascii_lowercase().contains("javascript"),
+        "{anchor}"
+    );
+    // {{ 7*7 }} is shown as written, never evaluated.
+    for page in [&version, &redline] {
+        let html = site.read(page);
+        assert!(
+            html.contains(TEMPLATE_LINE),
+            "{page} does not show {TEMPLATE_LINE:?} literally"
+        );
+    }
+    for file in files_under(&site.dir) {
+        let text = site.read(&file);
+        assert!(
+            !text.contains("Template probe: 49"),
+            "{file}: the template was evaluated"
+        );
+    }
+}
+
+#[test]
+fn chinese_archive_marks_every_page_zh_cn() {
+    let site = chinese_site();
+    assert_self_contained(&site, "zh-CN");
+    for page in html_files(&site) {
+        let html = site.read(&page);
+        assert!(!html.contains("lang=\"en\""), "{page} says lang=en");
+    }
+    let index = site.read("index.html");
+    assert_eq!(index.matches("<li id=").count(), 2, "{index}");
+    assert!(index.contains("首版"), "no first-version badge in Chinese");
+    assert!(index.contains("生效日期"), "index is not in Chinese");
+    let redline = site.read("redline/2025-03-01_2025-09-01.html");
+    assert!(
+        redline.contains("<del>") && redline.contains("<ins>"),
+        "redline lacks del/ins"
+    );
+    let feed = feed_rs::parser::parse(site.read("feed.xml").as_bytes()).expect("feed parses");
+    assert_eq!(feed.language.as_deref(), Some("zh-CN"));
+    assert_eq!(feed.entries.len(), 2);
+    assert_eq!(
+        feed.entries[0].links[0].href,
+        "https://example.cn/privacy/versions/2025-09-01.html"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Headless Chromium
+// ---------------------------------------------------------------------------
+
+/// `target/test-artifacts`, where the screenshots go.
+fn artifact_dir() -> PathBuf {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    tmp.parent().unwrap_or(tmp).join("test-artifacts")
+}
+
+/// Why the browser check cannot run here, if it cannot.
+fn browser_prerequisites_missing(browser_dir: &Path) -> Option<String> {
+    let mut missing = Vec::new();
+    let node = std::process::Command::new("node").arg("--version").output();
+    if !node.is_ok_and(|o| o.status.success()) {
+        missing.push("`node` on PATH".to_owned());
+    }
+    let pw = browser_dir.join("node_modules/playwright-core/package.json");
+    if !pw.is_file() {
+        missing.push(format!("{} (npm package)", pw.display()));
+    }
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).is_file() {
+        missing.push(format!("a Chromium binary at {chromium} (env CHROMIUM)"));
+    }
+    (!missing.is_empty()).then(|| missing.join(", "))
+}
+
+#[test]
+fn site_works_in_headless_chromium() {
+    let browser_dir = support::manifest_path("tests/browser");
+    if let Some(missing) = browser_prerequisites_missing(&browser_dir) {
+        let msg = format!(
+            "SKIPPED: headless Chromium test needs {missing}; run `npm ci --prefix tests/browser` and install chromium (Debian: apt-get install chromium)"
+        );
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{msg} — a skip under CI=true is a failure");
+        }
+        // Straight to the process's stderr: the test harness captures
+        // eprintln! of passing tests, and this must be seen.
+        let bar = "!".repeat(78);
+        let _ = writeln!(std::io::stderr(), "\n{bar}\n{msg}\n{bar}\n");
+        return;
+    }
+    let site = english_site();
+    let artifacts = artifact_dir();
+    std::fs::create_dir_all(&artifacts).expect("create target/test-artifacts");
+    let expect = serde_json::json!({
+        "releases": RELEASES.len(),
+        "badges": ["Minor", "Major", "Minor", "First"],
+        "classes": RELEASES.iter().rev().map(|r| r.3).collect::<Vec<_>>(),
+        "probe": PROBE,
+        "template": "{{ 7*7 }}",
+        "lang": "en",
+    });
+    let started = std::time::Instant::now();
+    let out = assert_cmd::Command::new("node")
+        .current_dir(&browser_dir)
+        .arg("check-site.mjs")
+        .arg(&site.dir)
+        .arg(&artifacts)
+        .arg(expect.to_string())
+        .timeout(Duration::from_secs(180))
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let shown = banners(&[("stdout", &stdout), ("stderr", &stderr)]);
+    assert!(
+        out.status.success(),
+        "browser check failed ({}):\n{shown}",
+        out.status
+    );
+    let summary: serde_json::Value = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("browser check printed no JSON summary ({e}):\n{shown}"));
+    assert_eq!(summary["ok"], true, "{shown}");
+    let failed: Vec<_> = summary["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["ok"] != true)
+        .collect();
+    assert!(failed.is_empty(), "failed checks: {failed:?}\n{shown}");
+    for shot in ["site-redline.png", "site-index-phone.png"] {
+        let path = artifacts.join(shot);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 10_000,
+            "{} is not a real screenshot ({} bytes)",
+            path.display(),
+            bytes.len()
+        );
+    }
+    eprintln!(
+        "headless Chromium: {} checks passed in {:.1}s; screenshots in {}",
+        summary["checks"].as_array().map_or(0, Vec::len),
+        started.elapsed().as_secs_f64(),
+        artifacts.display()
+    );
+}
