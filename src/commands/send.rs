@@ -164,14 +164,23 @@ pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
     )?;
     let templates_dir = config.dir.join(&config.notice.templates);
     let templates = Templates::new(Some(templates_dir).filter(|d| d.is_dir()));
+    // Each locale's context becomes a template value once; a recipient only
+    // adds their fields on top.
+    let values: BTreeMap<&str, minijinja::Value> = contexts
+        .iter()
+        .map(|(l, c)| (*l, notice::context_value(c)))
+        .collect();
     let render = |r: &Recipient| -> std::result::Result<EmailContent, String> {
         let locale = r
             .locale()
             .filter(|l| notice::LOCALES.contains(l))
             .unwrap_or(&default_locale);
-        let mut c = contexts[locale].clone();
-        c.recipient = Some(r.fields.clone());
-        let part = |p: &str, ext: &str| templates.render(p, ext, &c).map_err(|e| e.to_string());
+        let value = notice::with_recipient(&values[locale], &r.fields);
+        let part = |p: &str, ext: &str| {
+            templates
+                .render_value(p, ext, locale, &value)
+                .map_err(|e| e.to_string())
+        };
         Ok(EmailContent {
             subject: part("email-subject", "txt")?
                 .lines()

@@ -93,6 +93,18 @@ pub fn message_id(envelope: &Envelope, address_key: &str) -> String {
     format!("<{}.policydiff@{}>", &h.to_hex()[..32], envelope.id_domain)
 }
 
+/// A part's body: ASCII as lettre chooses (7bit or quoted-printable), other
+/// text as base64, which is a third of quoted-printable's size for Chinese
+/// and faster to encode.
+fn body(text: &str) -> lettre::message::Body {
+    use lettre::message::header::ContentTransferEncoding;
+    if text.is_ascii() {
+        return lettre::message::Body::new(text.to_owned());
+    }
+    lettre::message::Body::new_with_encoding(text.to_owned(), ContentTransferEncoding::Base64)
+        .unwrap_or_else(|_| lettre::message::Body::new(text.to_owned()))
+}
+
 /// Build the message for one recipient.
 pub fn build_message(
     envelope: &Envelope,
@@ -124,8 +136,8 @@ pub fn build_message(
     }
     let mut message = builder
         .multipart(MultiPart::alternative_plain_html(
-            content.text.clone(),
-            content.html.clone(),
+            body(&content.text),
+            body(&content.html),
         ))
         .map_err(|e| format!("cannot build the message: {e}"))?;
     if let Some(dkim) = &envelope.dkim {

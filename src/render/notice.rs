@@ -573,12 +573,39 @@ impl Templates {
         ext: &str,
         ctx: &NoticeContext,
     ) -> Result<String, TemplateError> {
-        let name = format!("{part}.{}.{ext}.j2", ctx.locale);
+        self.render_value(part, ext, &ctx.locale, &context_value(ctx))
+    }
+
+    /// Render from a context already converted to a template value (see
+    /// [`context_value`], [`with_recipient`]): for many recipients, the
+    /// context is converted once.
+    pub fn render_value(
+        &self,
+        part: &str,
+        ext: &str,
+        locale: &str,
+        ctx: &minijinja::Value,
+    ) -> Result<String, TemplateError> {
+        let name = format!("{part}.{locale}.{ext}.j2");
         let tmpl = self
             .env
             .get_template(&name)
             .map_err(|e| TemplateError::from_minijinja(&e, self.dir.as_deref()))?;
-        tmpl.render(minijinja::value::Value::from(minijinja::value::Serde(ctx)))
+        tmpl.render(ctx)
             .map_err(|e| TemplateError::from_minijinja(&e, self.dir.as_deref()))
     }
+}
+
+/// A context as a template value.
+pub fn context_value(ctx: &NoticeContext) -> minijinja::Value {
+    minijinja::Value::from(minijinja::value::Serde(ctx))
+}
+
+/// A context value with one recipient's fields as `recipient` (the base is
+/// shared, not copied).
+pub fn with_recipient(
+    base: &minijinja::Value,
+    fields: &BTreeMap<String, String>,
+) -> minijinja::Value {
+    minijinja::context! { recipient => minijinja::Value::from(minijinja::value::Serde(fields)), ..base.clone() }
 }
