@@ -58,7 +58,7 @@ BUNDLED_OLD = ROOT / "policies" / "privacy-policy.md"
 BUNDLED_NEW = ROOT / "policies" / "drafts" / "privacy-policy-next.md"
 POLICY_PATH = "policies/privacy-policy.md"
 
-CASES = ("bundled", "1mb", "adversarial", "versions", "classify", "log", "site")
+CASES = ("bundled", "1mb", "adversarial", "versions", "classify", "log", "site", "send-smtp", "send-file", "send-memory")
 RATIO_TARGET = 2.0
 CLASSIFY_RATIO_TARGET = 1.25
 LOG_RATIO_TARGET = 1.5
@@ -802,6 +802,132 @@ def case_site(binary: Path, tmp: Path, args: argparse.Namespace) -> Result:
     return result
 
 
+SEND_COUNT = 10_000
+SEND_RATIO_TARGET = 2.0      # time ratio to smtp-source: throughput >= 50%
+SEND_FILE_TARGET = 5000.0    # messages per second, file transport
+SEND_RSS_TARGET_MIB = 64.0
+SEND_TOML = POLICYDIFF_TOML + """
+[email]
+from = "Privacy Team <privacy@example.com>"
+reply_to = "privacy@example.com"
+list_unsubscribe = "<mailto:unsubscribe@example.com>"
+"""
+
+
+def send_setup(tmp: Path, counts: list[int]) -> tuple[Path, dict[int, Path]]:
+    """A working directory with policydiff.toml ([email] set) and recipient
+    lists of the given sizes (a third of them zh-CN)."""
+    work = tmp / "send"
+    work.mkdir(exist_ok=True)
+    (work / "policydiff.toml").write_text(SEND_TOML)
+    lists = {}
+    for n in counts:
+        path = work / f"recipients-{n}.csv"
+        with path.open("w") as f:
+            f.write("email,name,locale\n")
+            for i in range(n):
+                f.write(f"user{i}@example.com,User {i},{'zh-CN' if i % 3 == 0 else 'en'}\n")
+        lists[n] = path
+    return work, lists
+
+
+def send_argv(binary: Path, recipients: Path, transport: str, journal: Path) -> list[str]:
+    """policydiff send of the bundled major change."""
+    return [str(binary), "send", str(BUNDLED_OLD), str(BUNDLED_NEW), "--recipients", str(recipients),
+            "--notice-date", "2025-12-01", "--transport", transport, "--insecure",
+            "--connections", "4", "--journal", str(journal)]
+
+
+class SmtpSink:
+    """Postfix's smtp-sink on a free loopback port, for the life of a `with`."""
+
+    def __enter__(self) -> "SmtpSink":
+        if not shutil.which("smtp-sink") or not shutil.which("smtp-source"):
+            raise BenchError("smtp-sink/smtp-source missing: apt-get install postfix")
+        import socket
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.proc = subprocess.Popen(["smtp-sink", "-u", "nobody", f"127.0.0.1:{self.port}", "256"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return self
+            time.sleep(0.05)
+        raise BenchError("smtp-sink did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+def message_size(binary: Path, work: Path, recipients: Path) -> int:
+    """Bytes of one rendered message (the file transport's .eml)."""
+    one = work / "one.csv"
+    one.write_text(recipients.read_text().splitlines()[0] + "\n" + recipients.read_text().splitlines()[2] + "\n")
+    out = work / "one-out"
+    Command(send_argv(binary, one, f"file:{out}", work / "one.jsonl"), work).run()
+    sizes = [f.stat().st_size for f in out.glob("*.eml")]
+    if not sizes:
+        raise BenchError("policydiff send wrote no message")
+    return sizes[0]
+
+
+def case_send_smtp(binary: Path, tmp: Path, args: argparse.Namespace) -> Result:
+    """SMTP throughput against smtp-sink, side by side with smtp-source at the
+    same concurrency (4) and message size."""
+    work, lists = send_setup(tmp, [SEND_COUNT])
+    size = message_size(binary, work, lists[SEND_COUNT])
+    tool_s: list[Sample] = []
+    anchor_s: list[Sample] = []
+    with SmtpSink() as sink:
+        for run in range(args.send_runs):
+            journal = work / f"smtp-{run}.jsonl"
+            tool_s.append(Command(send_argv(binary, lists[SEND_COUNT], f"smtp://127.0.0.1:{sink.port}", journal), work).run()[0])
+            anchor = ["smtp-source", "-s", "4", "-m", str(SEND_COUNT), "-l", str(size),
+                      "-f", "a@example.com", "-t", "b@example.com", f"127.0.0.1:{sink.port}"]
+            anchor_s.append(Command(anchor, work).run()[0])
+    result = Result("send-smtp", tool_s, anchor_s,
+                    f"throughput ≥ 50% of smtp-source ({SEND_COUNT} × {size // 1024} KiB, 4 connections, journal on)", [])
+    if result.ratio is not None and result.ratio > SEND_RATIO_TARGET:
+        result.failures.append(f"time ratio {result.ratio:.2f} > {SEND_RATIO_TARGET}: throughput "
+                               f"{1 / result.ratio:.0%} of smtp-source")
+    return result
+
+
+def case_send_file(binary: Path, tmp: Path, args: argparse.Namespace) -> Result:
+    """File transport throughput (messages per second)."""
+    work, lists = send_setup(tmp, [SEND_COUNT])
+    samples = []
+    for run in range(args.send_runs):
+        out = work / f"file-{run}"
+        samples.append(Command(send_argv(binary, lists[SEND_COUNT], f"file:{out}", work / f"file-{run}.jsonl"), work).run()[0])
+    result = Result("send-file", samples, [], f"≥ {SEND_FILE_TARGET:.0f} messages/s ({SEND_COUNT} messages)", [])
+    rate = SEND_COUNT / result.tool_median
+    result.target += f"; measured {rate:.0f}/s"
+    if rate < SEND_FILE_TARGET:
+        result.failures.append(f"{rate:.0f} messages/s < {SEND_FILE_TARGET:.0f}")
+    return result
+
+
+def case_send_memory(binary: Path, tmp: Path, args: argparse.Namespace) -> Result:
+    """Peak memory of send over SMTP for growing lists: flat, ≤ 64 MiB."""
+    counts = [10_000, 100_000] + ([1_000_000] if args.send_million else [])
+    work, lists = send_setup(tmp, counts)
+    samples = []
+    with SmtpSink() as sink:
+        for n in counts:
+            sample = Command(send_argv(binary, lists[n], f"smtp://127.0.0.1:{sink.port}", work / f"mem-{n}.jsonl"), work).run()[0]
+            print(f"  send {n} recipients: {sample.seconds:.1f} s, peak RSS {sample.rss_mib:.1f} MiB", file=sys.stderr)
+            samples.append(sample)
+    rss = ", ".join(f"{n // 1000}k: {s.rss_mib:.1f}" for n, s in zip(counts, samples))
+    result = Result("send-memory", samples, [], f"peak RSS ≤ {SEND_RSS_TARGET_MIB:g} MiB ({rss} MiB)", [])
+    if max(s.rss_mib for s in samples) > SEND_RSS_TARGET_MIB:
+        result.failures.append(f"peak RSS {max(s.rss_mib for s in samples):.1f} MiB > {SEND_RSS_TARGET_MIB:g}")
+    return result
+
+
 CASE_FUNCS: dict[str, Callable[[Path, Path, argparse.Namespace], Result]] = {
     "bundled": case_bundled,
     "1mb": case_1mb,
@@ -810,6 +936,9 @@ CASE_FUNCS: dict[str, Callable[[Path, Path, argparse.Namespace], Result]] = {
     "classify": case_classify,
     "log": case_log,
     "site": case_site,
+    "send-smtp": case_send_smtp,
+    "send-file": case_send_file,
+    "send-memory": case_send_memory,
 }
 
 
@@ -891,6 +1020,10 @@ def parse_args() -> argparse.Namespace:
                    help="interleaved runs for the classify case (default 31)")
     p.add_argument("--log-runs", type=int, default=5,
                    help="interleaved runs for the log case (default 5)")
+    p.add_argument("--send-runs", type=int, default=3,
+                   help="interleaved runs of the send cases (default 3)")
+    p.add_argument("--send-million", action="store_true",
+                   help="send-memory also sends 1,000,000 recipients (several minutes)")
     p.add_argument("--only", choices=CASES, help="run a single case")
     p.add_argument("--seed", type=int, default=20250709, help="generator seed")
     args = p.parse_args()
