@@ -544,20 +544,19 @@ fn notice(ctx: &Context, args: NoticeArgs) -> Result<()> {
                 ));
             };
             let policy = args.policy.policy.as_deref();
-            let old = ctx.version(old_spec, policy)?;
-            let new = ctx.version(new_spec, policy)?;
-            let how = ctx.comparison(DiffOptions::default(), &args.facts)?;
-            let name = ctx.policy_name(&[old_spec, new_spec], policy);
-            let report = compare(&old, &new, name.as_deref(), &how);
-            let effective = args
-                .effective
-                .as_deref()
-                .map(|d| parse_date(d, "--effective"))
-                .transpose()?;
-            let notice_date = match &args.notice_date {
-                Some(d) => parse_date(d, "--notice-date")?,
-                None => today(),
-            };
+            let NoticeInput {
+                report,
+                effective,
+                notice_date,
+                ..
+            } = notice_input(
+                ctx,
+                (old_spec, new_spec),
+                policy,
+                &args.facts,
+                args.effective.as_deref(),
+                args.notice_date.as_deref(),
+            )?;
             let locale = args.locale.clone().unwrap_or_else(|| {
                 config
                     .and_then(|c| c.policy(policy).ok())
@@ -632,6 +631,51 @@ fn notice(ctx: &Context, args: NoticeArgs) -> Result<()> {
             write_stdout(out.as_bytes())
         }
     }
+}
+
+/// What a notice is about: the two versions, their report, and its dates.
+pub(crate) struct NoticeInput {
+    /// The old version.
+    pub old: Version,
+    /// The new version.
+    pub new: Version,
+    /// Their comparison, classified.
+    pub report: Report,
+    /// `--effective`, validated.
+    pub effective: Option<String>,
+    /// `--notice-date`, validated, or today.
+    pub notice_date: String,
+}
+
+/// Load and compare the versions of a notice and check its dates (shared by
+/// `notice` and `send`).
+pub(crate) fn notice_input(
+    ctx: &Context,
+    (old_spec, new_spec): (&str, &str),
+    policy: Option<&str>,
+    facts: &FactsArgs,
+    effective: Option<&str>,
+    notice_date: Option<&str>,
+) -> Result<NoticeInput> {
+    let old = ctx.version(old_spec, policy)?;
+    let new = ctx.version(new_spec, policy)?;
+    let how = ctx.comparison(DiffOptions::default(), facts)?;
+    let name = ctx.policy_name(&[old_spec, new_spec], policy);
+    let report = compare(&old, &new, name.as_deref(), &how);
+    let effective = effective
+        .map(|d| parse_date(d, "--effective"))
+        .transpose()?;
+    let notice_date = match notice_date {
+        Some(d) => parse_date(d, "--notice-date")?,
+        None => today(),
+    };
+    Ok(NoticeInput {
+        old,
+        new,
+        report,
+        effective,
+        notice_date,
+    })
 }
 
 /// `KEY=VALUE` pairs into a recipient's fields.

@@ -7,14 +7,13 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use super::{Context, compare, parse_date, today, write_stdout};
+use super::{Context, write_stdout};
 use crate::cli::{ReceiptFormat, ReceiptsArgs, SendArgs};
 use crate::config::ConfigError;
 use crate::deliver::{
     self, EmailContent, Envelope, Event, InvalidRow, Options, Progress, Recipient, SmtpSettings,
     TlsMode, Transport, TransportSpec, journal,
 };
-use crate::diff::DiffOptions;
 use crate::error::{Error, Result};
 use crate::render::notice::{self, ContextOptions, NoticeContext, NoticeKind, Templates};
 
@@ -119,20 +118,20 @@ pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
 
     // The notice: versions, classification, notice period, template contexts.
     let policy = args.policy.policy.as_deref();
-    let old = ctx.version(&args.old, policy)?;
-    let new = ctx.version(&args.new, policy)?;
-    let how = ctx.comparison(DiffOptions::default(), &args.facts)?;
-    let name = ctx.policy_name(&[&args.old, &args.new], policy);
-    let report = compare(&old, &new, name.as_deref(), &how);
-    let effective = args
-        .effective
-        .as_deref()
-        .map(|d| parse_date(d, "--effective"))
-        .transpose()?;
-    let notice_date = match &args.notice_date {
-        Some(d) => parse_date(d, "--notice-date")?,
-        None => today(),
-    };
+    let super::NoticeInput {
+        old,
+        new,
+        report,
+        effective,
+        notice_date,
+    } = super::notice_input(
+        ctx,
+        (&args.old, &args.new),
+        policy,
+        &args.facts,
+        args.effective.as_deref(),
+        args.notice_date.as_deref(),
+    )?;
     let policy_cfg = config.policy(policy)?;
     let default_locale = args.locale.clone().unwrap_or_else(|| {
         if policy_cfg.locale.starts_with("zh") {
