@@ -1972,3 +1972,324 @@ fn history_writes_one_row_per_release_newest_first() {
     );
     run_err(bare.cmd().args(["history"]), &["no releases"]);
 }
+
+// ---------------------------------------------------------------------------
+// send with the file transport (SMTP: tests/smtp.rs)
+// ---------------------------------------------------------------------------
+
+const EMAIL_CONFIG: &str = "\n[email]\nfrom = \"Privacy Team <privacy@example.com>\"\nreply_to = \"privacy@example.com\"\nlist_unsubscribe = \"<mailto:unsubscribe@example.com>\"\n";
+
+/// A released repo whose working tree holds the draft (a major change), with [email] set.
+fn send_repo() -> TestRepo {
+    let repo = released_repo();
+    repo.write("policydiff.toml", format!("{DEFAULT_CONFIG}{EMAIL_CONFIG}"));
+    repo.write(POLICY, draft_text());
+    repo
+}
+
+fn send_args(extra: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = [
+        "send",
+        "privacy-policy/2025-07-09",
+        POLICY,
+        "--notice-date",
+        "2025-12-01",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    if !extra.contains(&"--transport") {
+        v.extend(["--transport".to_string(), "file:out".to_string()]);
+    }
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
+fn eml_files(repo: &TestRepo, dir: &str) -> Vec<String> {
+    if !repo.join(dir).is_dir() {
+        return Vec::new();
+    }
+    repo.list(dir)
+        .into_iter()
+        .filter(|f| f.ends_with(".eml"))
+        .map(|f| String::from_utf8(repo.read(&format!("{dir}/{f}"))).expect("utf-8"))
+        .collect()
+}
+
+#[test]
+fn send_writes_one_message_per_valid_unique_recipient_and_reports_the_rest() {
+    let repo = send_repo();
+    repo.write(
+        "r.csv",
+        "email,name,locale\nana@example.com,Ana,en\nANA@example.com,Ana twice,en\nli@example.com,李雷,zh-CN\nnot-an-address,X,en\n\"bob@example.com\",\"Bob\r\nBcc: x@y\",en\n,nobody,en\n",
+    );
+    let out = repo
+        .cmd()
+        .args(send_args(&[
+            "--recipients",
+            "r.csv",
+            "--journal",
+            "j.jsonl",
+        ]))
+        .output()
+        .expect("run");
+    let (stdout, stderr) = (support::stdout(&out), support::stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "invalid rows are undelivered: {stderr}"
+    );
+    assert!(
+        stdout.contains("sent 2")
+            && stdout.contains("invalid 3")
+            && stdout.contains("duplicates 1"),
+        "{stdout}"
+    );
+    for line in [
+        "r.csv line 5: invalid email address",
+        "r.csv line 6: field `name` contains a line break",
+        "line 8: no email address",
+    ] {
+        assert!(stderr.contains(line), "{line}\n{stderr}");
+    }
+    assert!(
+        !stderr.contains("not-an-address"),
+        "addresses are not logged: {stderr}"
+    );
+    let mails = eml_files(&repo, "out");
+    assert_eq!(mails.len(), 2);
+    assert!(
+        mails
+            .iter()
+            .all(|m| !m.contains("x@y") && !m.contains("\nBcc:")),
+        "no injected header"
+    );
+    let zh = mails
+        .iter()
+        .find(|m| m.contains("li@example.com"))
+        .expect("zh mail");
+    assert!(
+        !zh.contains("ana@example.com"),
+        "no other recipient's address in a message"
+    );
+    for header in [
+        "Message-ID: <",
+        "Reply-To: privacy@example.com",
+        "List-Unsubscribe: <mailto:unsubscribe@example.com>",
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+        "Date: ",
+    ] {
+        assert!(zh.contains(header), "{header} missing:\n{zh}");
+    }
+    // The journal holds hashes, never addresses.
+    let journal = String::from_utf8(repo.read("j.jsonl")).expect("utf-8");
+    assert!(!journal.contains("@example.com\""), "{journal}");
+    // A rerun resumes: nothing is sent twice.
+    let again = repo
+        .cmd()
+        .args(send_args(&[
+            "--recipients",
+            "r.csv",
+            "--journal",
+            "j.jsonl",
+        ]))
+        .output()
+        .expect("run");
+    assert!(
+        support::stdout(&again).contains("sent 0, already sent 2"),
+        "{}",
+        support::stdout(&again)
+    );
+    assert_eq!(eml_files(&repo, "out").len(), 2);
+    // Receipts join the addresses back in, with the Message-IDs of the files.
+    let receipts = run_ok(repo.cmd().args([
+        "receipts",
+        "--journal",
+        "j.jsonl",
+        "--recipients",
+        "r.csv",
+        "--format",
+        "json",
+    ]));
+    let rows = json(&receipts);
+    let ana = rows
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|r| r["email"] == "ana@example.com")
+        .expect("ana");
+    assert_eq!(ana["status"], "sent");
+    let id = ana["message_id"].as_str().expect("id");
+    assert!(
+        mails.iter().any(|m| m.contains(id)),
+        "the receipt's Message-ID is the message's"
+    );
+}
+
+#[test]
+fn send_strict_and_dry_run_send_nothing() {
+    let repo = send_repo();
+    repo.write("r.csv", "email,name\nana@example.com,Ana\nbad,Bad\n");
+    // The invalid rows are listed first, then the refusal.
+    let out = repo
+        .cmd()
+        .args(send_args(&["--recipients", "r.csv", "--strict"]))
+        .output()
+        .expect("run");
+    let err = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("r.csv line 3: invalid email address"), "{err}");
+    assert!(
+        err.contains("policydiff: error:") && err.contains("--strict: nothing was sent"),
+        "{err}"
+    );
+    assert!(eml_files(&repo, "out").is_empty());
+    let out = run_ok(repo.cmd().args(send_args(&[
+        "--recipients",
+        "r.csv",
+        "--dry-run",
+        "--journal",
+        "dry.jsonl",
+    ])));
+    assert!(
+        out.contains("would send 1") && out.contains("invalid 1"),
+        "{out}"
+    );
+    assert!(eml_files(&repo, "out").is_empty());
+    assert!(
+        !repo.join("dry.jsonl").exists(),
+        "a dry run writes no journal"
+    );
+}
+
+#[test]
+fn send_shards_partition_the_list_and_receipts_merge_their_journals() {
+    let repo = send_repo();
+    let mut csv = String::from("email,name\n");
+    for i in 0..30 {
+        csv.push_str(&format!("user{i}@example.com,User {i}\n"));
+    }
+    repo.write("r.csv", &csv);
+    let mut journals = Vec::new();
+    for k in 1..=3 {
+        let journal = format!("j{k}.jsonl");
+        let shard = format!("{k}/3");
+        run_ok(repo.cmd().args(send_args(&[
+            "--recipients",
+            "r.csv",
+            "--shard",
+            &shard,
+            "--journal",
+            &journal,
+        ])));
+        journals.push(journal);
+    }
+    assert_eq!(
+        eml_files(&repo, "out").len(),
+        30,
+        "every recipient once across shards"
+    );
+    let mut args = vec!["receipts".to_string()];
+    for j in &journals {
+        args.push("--journal".into());
+        args.push(j.clone());
+    }
+    args.extend([
+        "--recipients".into(),
+        "r.csv".into(),
+        "--format".into(),
+        "json".into(),
+    ]);
+    let rows = json(&run_ok(repo.cmd().args(&args)));
+    assert_eq!(
+        rows.as_array()
+            .expect("list")
+            .iter()
+            .filter(|r| r["status"] == "sent")
+            .count(),
+        30
+    );
+    run_err(
+        repo.cmd()
+            .args(send_args(&["--recipients", "r.csv", "--shard", "4/3"])),
+        &["--shard"],
+    );
+}
+
+#[test]
+fn send_bad_journals_and_settings_are_clear_errors() {
+    let repo = send_repo();
+    repo.write("r.csv", "email\nana@example.com\n");
+    // A journal of another notice.
+    run_ok(repo.cmd().args(send_args(&[
+        "--recipients",
+        "r.csv",
+        "--journal",
+        "j.jsonl",
+    ])));
+    repo.write(
+        POLICY,
+        draft_text().replace("privacy@example-corp.com", "dpo@example.com"),
+    );
+    run_err(
+        repo.cmd().args(send_args(&[
+            "--recipients",
+            "r.csv",
+            "--journal",
+            "j.jsonl",
+        ])),
+        &["j.jsonl", "notice"],
+    );
+    // A damaged journal.
+    repo.write("bad.jsonl", "{\"journal\":1,\"notice\":\"x\"}\n");
+    run_err(
+        repo.cmd().args(send_args(&[
+            "--recipients",
+            "r.csv",
+            "--journal",
+            "bad.jsonl",
+        ])),
+        &["bad.jsonl", "line 1"],
+    );
+    std::fs::create_dir_all(repo.join("dir.jsonl")).expect("mkdir");
+    run_err(
+        repo.cmd().args(send_args(&[
+            "--recipients",
+            "r.csv",
+            "--journal",
+            "dir.jsonl",
+        ])),
+        &["dir.jsonl"],
+    );
+    // No [email] table; a password in the URL; a missing list.
+    repo.write("policydiff.toml", DEFAULT_CONFIG);
+    run_err(
+        repo.cmd().args(send_args(&["--recipients", "r.csv"])),
+        &["[email]", "from"],
+    );
+    repo.write("policydiff.toml", format!("{DEFAULT_CONFIG}{EMAIL_CONFIG}"));
+    let err = run_err(
+        repo.cmd().args(send_args(&[
+            "--recipients",
+            "r.csv",
+            "--transport",
+            "smtp://u:hunter2@127.0.0.1:1",
+        ])),
+        &["password in the URL"],
+    );
+    assert!(
+        !err.contains("hunter2"),
+        "the password is never printed: {err}"
+    );
+    run_err(
+        repo.cmd().args(send_args(&["--recipients", "nope.csv"])),
+        &["nope.csv"],
+    );
+    repo.write("nocol.csv", "mail\nana@example.com\n");
+    run_err(
+        repo.cmd().args(send_args(&["--recipients", "nocol.csv"])),
+        &["nocol.csv", "email"],
+    );
+}
