@@ -386,9 +386,9 @@ fn plain_summary(id: &str, wording: &str, words: &[String], zh: bool) -> String 
     let with = |en: &str, cn: &str| -> String {
         match (zh, list.is_empty()) {
             (false, true) => format!("{en}."),
-            (false, false) => format!("{en}: {list}."),
+            (false, false) => format!("{en} ({list})."),
             (true, true) => format!("{cn}。"),
-            (true, false) => format!("{cn}：{list}。"),
+            (true, false) => format!("{cn}（{list}）。"),
         }
     };
     match id {
