@@ -299,6 +299,11 @@ pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
         journal_path.display()
     );
     write_stdout(line.as_bytes())?;
+    if let Some(why) = &summary.stopped {
+        return Err(Error::Usage(format!(
+            "the SMTP server refused the account ({why}): the run stopped and nobody was marked failed; fix the credentials and run the same command again"
+        )));
+    }
     if summary.undelivered() > 0 {
         let mut advice = Vec::new();
         if summary.deferred > 0 {
@@ -465,7 +470,7 @@ fn dry_run(
     for row in deliver::recipients::open(&args.recipients).map_err(send_error)? {
         match row {
             Err(bad) => {
-                invalid += 1;
+                invalid += bad.lines as usize;
                 on_invalid(&bad);
             }
             Ok(r) => {

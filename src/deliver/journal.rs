@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -152,10 +152,10 @@ pub fn now() -> String {
     t.format(&format).unwrap_or_default()
 }
 
-/// Read a journal: its header and the state of every recipient. A final line
-/// cut short by a crash is ignored (and reported as `truncated_at`); any
+/// Read a journal: its header, the state of every recipient, and how it
+/// ends. A final line cut short by a crash is ignored (see [`Tail`]); any
 /// other damage is an error naming the line.
-pub fn read(path: &Path) -> Result<(Header, State, Option<u64>)> {
+pub fn read(path: &Path) -> Result<(Header, State, Tail)> {
     let shown = path.display().to_string();
     let io = |source| JournalError::Io {
         path: shown.clone(),
@@ -182,7 +182,7 @@ pub fn read(path: &Path) -> Result<(Header, State, Option<u64>)> {
     let mut state = State::default();
     let mut offset = header_line.len() as u64;
     let mut line_no = 1u64;
-    let mut truncated_at = None;
+    let mut tail = Tail::Clean;
     let mut buf = Vec::new();
     loop {
         buf.clear();
@@ -196,7 +196,11 @@ pub fn read(path: &Path) -> Result<(Header, State, Option<u64>)> {
             .ok()
             .and_then(|s| serde_json::from_str(s.trim_end()).ok());
         match (record, complete) {
-            (Some(r), _) => {
+            (Some(r), complete) => {
+                if !complete {
+                    // A whole record whose newline was not written yet.
+                    tail = Tail::NeedsNewline;
+                }
                 let in_doubt_start = r.e == Event::Start;
                 match state.last.get(&r.r) {
                     // A start after an outcome is a new attempt (a resumed
@@ -208,7 +212,7 @@ pub fn read(path: &Path) -> Result<(Header, State, Option<u64>)> {
                 }
             }
             (None, false) => {
-                truncated_at = Some(offset);
+                tail = Tail::CutAt(offset);
                 break;
             }
             (None, true) => {
@@ -220,7 +224,38 @@ pub fn read(path: &Path) -> Result<(Header, State, Option<u64>)> {
         }
         offset += n as u64;
     }
-    Ok((header, state, truncated_at))
+    Ok((header, state, tail))
+}
+
+/// How a journal ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tail {
+    /// On a newline.
+    Clean,
+    /// With a half-written line starting at this offset (dropped on resume).
+    CutAt(u64),
+    /// With a whole record missing its newline (added on resume).
+    NeedsNewline,
+}
+
+/// Hold an exclusive lock on the journal for the life of the run: two runs
+/// on one journal would each send to everyone. The lock goes with the
+/// process, so a killed run leaves nothing stale behind.
+fn lock(file: &File, path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: flock only takes the descriptor of a file we hold open.
+        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        if rc != 0 {
+            return Err(JournalError::Corrupt {
+                path: path.display().to_string(),
+                reason: "is in use by another `policydiff send` (locked): wait for it to finish"
+                    .into(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Appends records, fsyncing in batches.
@@ -252,7 +287,7 @@ impl Writer {
             source,
         };
         if path.exists() {
-            let (header, state, truncated_at) = read(path)?;
+            let (header, state, tail) = read(path)?;
             if header.notice != notice {
                 return Err(JournalError::OtherNotice {
                     path: shown,
@@ -260,17 +295,30 @@ impl Writer {
                     expected: notice.to_owned(),
                 });
             }
+            if header.shard.as_deref() != shard {
+                return Err(JournalError::Corrupt {
+                    path: shown,
+                    reason: format!(
+                        "this journal is of shard {}, not {}: give each shard its own journal",
+                        header.shard.as_deref().unwrap_or("(none)"),
+                        shard.unwrap_or("(none)")
+                    ),
+                });
+            }
             let key = parse_key(&header.key).unwrap_or([0; 32]);
+            // Appends always go to the end, whoever else writes (O_APPEND).
             let mut file = OpenOptions::new()
                 .read(true)
-                .write(true)
+                .append(true)
                 .open(path)
                 .map_err(io)?;
-            // Drop a half-written last line, so appends start on a line.
-            if let Some(at) = truncated_at {
-                file.set_len(at).map_err(io)?;
+            lock(&file, path)?;
+            match tail {
+                // Drop a half-written last line, so appends start on a line.
+                Tail::CutAt(at) => file.set_len(at).map_err(io)?,
+                Tail::NeedsNewline => file.write_all(b"\n").map_err(io)?,
+                Tail::Clean => {}
             }
-            file.seek(SeekFrom::End(0)).map_err(io)?;
             let w = Writer {
                 file: BufWriter::new(file),
                 path: path.to_path_buf(),
@@ -296,9 +344,10 @@ impl Writer {
         };
         let file = OpenOptions::new()
             .create_new(true)
-            .write(true)
+            .append(true)
             .open(path)
             .map_err(io)?;
+        lock(&file, path)?;
         let mut w = Writer {
             file: BufWriter::new(file),
             path: path.to_path_buf(),
@@ -389,7 +438,7 @@ mod tests {
         w.append(&rec("c", Event::Sent)).unwrap();
         w.sync().unwrap();
         let (_, state, torn) = read(&p).unwrap();
-        assert_eq!(torn, None);
+        assert_eq!(torn, Tail::Clean);
         assert_eq!(state.get("c").unwrap().e, Event::Sent);
     }
 

@@ -186,6 +186,9 @@ pub struct Summary {
     pub other_shards: usize,
     /// Recipients whose earlier attempt had no outcome, sent again.
     pub resent_in_doubt: usize,
+    /// Why the run stopped early (the server refused the account), if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
 }
 
 impl Summary {
@@ -219,7 +222,7 @@ pub fn strict_check(
     for row in recipients::open(path)? {
         if let Err(bad) = row {
             report(&bad);
-            invalid += 1;
+            invalid += bad.lines as usize;
         }
     }
     if invalid > 0 {
@@ -256,6 +259,12 @@ pub fn run(
 ) -> Result<Summary, DeliverError> {
     let journal = Mutex::new(journal);
     let journal_error: Mutex<Option<JournalError>> = Mutex::new(None);
+    // Set when the server refuses the account itself: stop, do not fail everyone.
+    let abort: Mutex<Option<String>> = Mutex::new(None);
+    let stopping = || {
+        journal_error.lock().map(|e| e.is_some()).unwrap_or(true)
+            || abort.lock().map(|a| a.is_some()).unwrap_or(true)
+    };
     let counts = [
         AtomicUsize::new(0), // sent
         AtomicUsize::new(0), // deferred
@@ -287,20 +296,23 @@ pub fn run(
                 loop {
                     let job = rx.lock().map(|r| r.recv());
                     let Ok(Ok(job)) = job else { break };
+                    // After a fatal error, drain the queue so the reader
+                    // never blocks on a full channel.
+                    if stopping() {
+                        continue;
+                    }
                     if job.in_doubt {
                         counts[3].fetch_add(1, Ordering::Relaxed);
                     }
-                    let outcome =
-                        deliver_one(&job, envelope, render, transport, opts, &next_slot, &record);
+                    let outcome = deliver_one(
+                        &job, envelope, render, transport, opts, &next_slot, &record, &abort,
+                    );
                     match outcome {
                         Event::Sent => counts[0].fetch_add(1, Ordering::Relaxed),
                         Event::Deferred => counts[1].fetch_add(1, Ordering::Relaxed),
                         _ => counts[2].fetch_add(1, Ordering::Relaxed),
                     };
                     progress.tick();
-                    if journal_error.lock().map(|e| e.is_some()).unwrap_or(true) {
-                        break; // without a journal there is no proof: stop
-                    }
                 }
             });
         }
@@ -311,7 +323,7 @@ pub fn run(
             let recipient = match row {
                 Ok(r) => r,
                 Err(bad) => {
-                    summary.invalid += 1;
+                    summary.invalid += bad.lines as usize;
                     on_invalid(&bad);
                     progress.tick();
                     continue;
@@ -353,7 +365,7 @@ pub fn run(
                 Some(Event::Start) => true,
                 _ => false,
             };
-            if journal_error.lock().map(|e| e.is_some()).unwrap_or(true) {
+            if stopping() {
                 break;
             }
             let job = Job {
@@ -382,10 +394,14 @@ pub fn run(
     summary.deferred += counts[1].load(Ordering::Relaxed);
     summary.failed += counts[2].load(Ordering::Relaxed);
     summary.resent_in_doubt = counts[3].load(Ordering::Relaxed);
+    summary.stopped = abort
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     Ok(summary)
 }
 
 /// Send one recipient's message with retries; journal every step.
+#[allow(clippy::too_many_arguments)]
 fn deliver_one(
     job: &Job,
     envelope: &Envelope,
@@ -394,6 +410,7 @@ fn deliver_one(
     opts: &Options,
     next_slot: &Mutex<Instant>,
     record: &dyn Fn(Record) -> bool,
+    abort: &Mutex<Option<String>>,
 ) -> Event {
     let rec = |e: Event, n: Option<u32>, id: Option<String>, reply: Option<String>| Record {
         r: job.hash.clone(),
@@ -424,6 +441,14 @@ fn deliver_one(
             Ok(reply) => {
                 record(rec(Event::Sent, None, Some(id), Some(reply)));
                 return Event::Sent;
+            }
+            Err(f) if f.fatal => {
+                record(rec(Event::Deferred, None, Some(id), Some(f.reply.clone())));
+                abort
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .get_or_insert(f.reply);
+                return Event::Deferred;
             }
             Err(f) if !f.transient => {
                 record(rec(Event::Failed, None, Some(id), Some(f.reply)));

@@ -39,6 +39,9 @@ impl Recipient {
 pub struct InvalidRow {
     /// Line in the file.
     pub line: u64,
+    /// How many lines of the file the row covers (more than one when a
+    /// stray quote made one field of several lines).
+    pub lines: u64,
     /// What is wrong (never the address itself: it is personal data).
     pub reason: String,
 }
@@ -107,6 +110,7 @@ fn has_control(s: &str) -> bool {
 fn validate(line: u64, fields: BTreeMap<String, String>) -> Result<Recipient, InvalidRow> {
     let bad = |reason: &str| InvalidRow {
         line,
+        lines: 1,
         reason: reason.to_owned(),
     };
     if let Some((k, _)) = fields.iter().find(|(_, v)| has_control(v)) {
@@ -160,6 +164,7 @@ fn csv_rows(reader: impl Read + 'static, shown: &str) -> Result<Rows, Recipients
             let line = e.position().map_or(0, |p| p.line());
             Err(InvalidRow {
                 line,
+                lines: 1,
                 reason: match e.kind() {
                     csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".into(),
                     _ => "malformed CSV".into(),
@@ -168,9 +173,27 @@ fn csv_rows(reader: impl Read + 'static, shown: &str) -> Result<Rows, Recipients
         }
         Ok(r) => {
             let line = r.position().map_or(0, |p| p.line());
+            // A quoted field over several lines is almost always a stray
+            // quote that swallowed the rows after it: say so, and count them.
+            let spanned = r.iter().map(|f| f.matches('\n').count() as u64).sum::<u64>();
+            // Lines inside a field that hold a column separator are rows
+            // swallowed by a stray quote; a line break in a name alone is
+            // just an invalid field (reported below).
+            let swallowed = r.iter().any(|f| f.lines().skip(1).any(|l| l.contains(',')));
+            if spanned > 0 && swallowed {
+                return Err(InvalidRow {
+                    line,
+                    lines: spanned + 1,
+                    reason: format!(
+                        "a quoted field runs over {} lines (a stray quote?): those lines were not read as recipients",
+                        spanned + 1
+                    ),
+                });
+            }
             if r.len() != width {
                 return Err(InvalidRow {
                     line,
+                    lines: 1,
                     reason: format!("{} columns, the header has {width}", r.len()),
                 });
             }
@@ -191,6 +214,7 @@ fn jsonl(reader: impl BufRead + 'static) -> impl Iterator<Item = Result<Recipien
         let bad = |reason: &str| {
             Some(Err(InvalidRow {
                 line: line_no,
+                lines: 1,
                 reason: reason.to_owned(),
             }))
         };
@@ -198,9 +222,12 @@ fn jsonl(reader: impl BufRead + 'static) -> impl Iterator<Item = Result<Recipien
             Ok(b) => b,
             Err(_) => return bad("unreadable line"),
         };
-        let Ok(text) = String::from_utf8(bytes) else {
+        let Ok(mut text) = String::from_utf8(bytes) else {
             return bad("not valid UTF-8");
         };
+        if line_no == 1 && text.starts_with('\u{FEFF}') {
+            text.drain(..3); // a byte-order mark is not part of the row
+        }
         if text.trim().is_empty() {
             return None;
         }

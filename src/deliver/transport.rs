@@ -154,6 +154,10 @@ pub enum Transport {
 pub struct SendFailure {
     /// Worth retrying (4xx, connection or TLS trouble, timeouts).
     pub transient: bool,
+    /// Not about this recipient but about the account or the server's
+    /// terms (authentication refused): every recipient would fail the same,
+    /// so the run stops instead of marking them all failed.
+    pub fatal: bool,
     /// The server's reply, or what went wrong.
     pub reply: String,
 }
@@ -210,6 +214,7 @@ impl Transport {
                 .map(|id| format!("written {}/{id}.eml", dir.display()))
                 .map_err(|e| SendFailure {
                     transient: true,
+                    fatal: false,
                     reply: format!("file transport: {e}"),
                 }),
             Transport::Smtp(t, sends) => {
@@ -247,8 +252,12 @@ fn smtp_outcome(
                 Some(code) => format!("{code} {e}"),
                 None => e.to_string(),
             };
+            // 530/534/535/538: authentication required or refused.
+            let code = e.status().map(|c| c.to_string()).unwrap_or_default();
+            let fatal = ["530", "534", "535", "538"].contains(&code.as_str());
             Err(SendFailure {
                 transient: !e.is_permanent(),
+                fatal,
                 reply: reply.replace(['\r', '\n'], " "),
             })
         }

@@ -1,0 +1,1699 @@
+//! `policydiff send` against a real SMTP server: tests/smtp/server.py
+//! (aiosmtpd, with a trustme CA for TLS) runs as a child process per test on
+//! 127.0.0.1, stores what it accepts in a mailbox directory (each message,
+//! its decoded headers and parts as JSON, and an index line with the SMTP
+//! envelope) and fails on purpose for some recipients (`tempfail-N-*`,
+//! `reject-*`, `dropdata-*`).
+//!
+//! Without python3 and its aiosmtpd/trustme modules each test prints a loud
+//! SKIPPED and returns, except under CI=true, where that is a failure:
+//! `python3 -m pip install -r tests/smtp/requirements.txt`.
+
+#[path = "cli/support.rs"]
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Stdio};
+use std::sync::OnceLock;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::{
+    DEFAULT_CONFIG, POLICY, TestRepo, banners, bundled_draft, bundled_policy, policy_text, run_ok,
+};
+
+/// The password the servers accept; distinctive, so a leak is found.
+const PASSWORD: &str = "Tr0ub4dor&3-not-in-any-output";
+const USER: &str = "mailer";
+const PASSWORD_ENV: &str = "POLICYDIFF_SMTP_PASSWORD";
+const FROM: &str = "Privacy Team <privacy@example.com>";
+const REPLY_TO: &str = "Privacy Office <privacy-office@example.com>";
+const LIST_UNSUBSCRIBE: &str =
+    "<mailto:unsubscribe@example.com?subject=unsubscribe>, <https://example.com/unsubscribe>";
+const JOURNAL: &str = "journal.jsonl";
+
+// ---------------------------------------------------------------------------
+// The server
+// ---------------------------------------------------------------------------
+
+fn python() -> String {
+    std::env::var("POLICYDIFF_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+fn server_script() -> PathBuf {
+    support::manifest_path("tests/smtp/server.py")
+}
+
+/// Whether the test server can run here. Otherwise: a loud SKIPPED on
+/// stderr and false, or a panic under CI=true.
+fn server_available(test: &str) -> bool {
+    static CHECK: OnceLock<Result<(), String>> = OnceLock::new();
+    let check = CHECK.get_or_init(|| {
+        match std::process::Command::new(python())
+            .args(["-c", "import aiosmtpd, trustme"])
+            .stdin(Stdio::null())
+            .output()
+        {
+            Err(e) => Err(format!("cannot run {}: {e}", python())),
+            Ok(o) if !o.status.success() => Err(format!(
+                "{} cannot import aiosmtpd and trustme ({})",
+                python(),
+                String::from_utf8_lossy(&o.stderr)
+                    .lines()
+                    .rfind(|l| !l.trim().is_empty())
+                    .unwrap_or("")
+                    .trim()
+            )),
+            Ok(_) => Ok(()),
+        }
+    });
+    match check {
+        Ok(()) => true,
+        Err(why) => {
+            let fix = "install them with: python3 -m pip install -r tests/smtp/requirements.txt";
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("{why}\nCI=true, so the SMTP tests must run: {fix}");
+            }
+            // Straight to stderr: the test harness captures eprintln!.
+            let bar = "!".repeat(78);
+            let _ = writeln!(
+                std::io::stderr(),
+                "\n{bar}\n!! SKIPPED: {test}: {why}\n!! {fix}\n{bar}"
+            );
+            false
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tls {
+    Starttls,
+    Implicit,
+    None,
+}
+
+struct ServerOpts {
+    tls: Tls,
+    auth: bool,
+    /// Store each message (eml + decoded JSON); else only index lines.
+    store: bool,
+    /// 0: the server picks one.
+    port: u16,
+    /// Do not listen until this file exists.
+    down_until: Option<PathBuf>,
+}
+
+impl Default for ServerOpts {
+    fn default() -> Self {
+        ServerOpts {
+            tls: Tls::None,
+            auth: false,
+            store: true,
+            port: 0,
+            down_until: None,
+        }
+    }
+}
+
+/// A running tests/smtp/server.py; killed on drop.
+struct Server {
+    child: Child,
+    _stdin: Option<ChildStdin>,
+    ready: Receiver<u16>,
+    port: u16,
+    mailbox: PathBuf,
+    ca: PathBuf,
+    log: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Start a server in `dir` and wait until it listens.
+    fn start(dir: &Path, opts: ServerOpts) -> Server {
+        let mut s = Server::spawn(dir, opts);
+        s.wait_ready();
+        s
+    }
+
+    /// Start a server process without waiting for it to listen.
+    fn spawn(dir: &Path, opts: ServerOpts) -> Server {
+        std::fs::create_dir_all(dir).expect("server dir");
+        let mailbox = dir.join("mailbox");
+        let ca = dir.join("ca.pem");
+        let log = dir.join("server.log");
+        let mut cmd = std::process::Command::new(python());
+        cmd.arg(server_script())
+            .args(["--port", &opts.port.to_string()])
+            .args([
+                "--tls",
+                match opts.tls {
+                    Tls::Starttls => "starttls",
+                    Tls::Implicit => "implicit",
+                    Tls::None => "none",
+                },
+            ])
+            .arg("--mailbox")
+            .arg(&mailbox)
+            .args(["--watch-stdin", "--max-seconds", "300"]);
+        if opts.tls != Tls::None {
+            cmd.arg("--ca-out").arg(&ca);
+        }
+        if opts.auth {
+            cmd.args(["--auth", &format!("{USER}:{PASSWORD}")]);
+        }
+        if !opts.store {
+            cmd.arg("--no-store");
+        }
+        if let Some(flag) = &opts.down_until {
+            cmd.arg("--down-until-file").arg(flag);
+        }
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).expect("server log"))
+            .env("PYTHONUNBUFFERED", "1")
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {}: {e}", python()));
+        let stdout = child.stdout.take().expect("server stdout");
+        let (tx, ready) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(port) = line.strip_prefix("READY ") {
+                    let _ = tx.send(port.trim().parse().unwrap_or(0));
+                }
+            }
+        });
+        Server {
+            _stdin: child.stdin.take(),
+            child,
+            ready,
+            port: opts.port,
+            mailbox,
+            ca,
+            log,
+        }
+    }
+
+    /// Wait for `READY <port>`.
+    fn wait_ready(&mut self) {
+        match self.ready.recv_timeout(Duration::from_secs(30)) {
+            Ok(port) if port > 0 => self.port = port,
+            _ => {
+                let status = self.child.try_wait().ok().flatten();
+                panic!(
+                    "the SMTP test server did not get ready (exit: {status:?}){}",
+                    banners(&[("server log", &self.log_text())])
+                );
+            }
+        }
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn url(&self, scheme: &str, user: Option<&str>) -> String {
+        match user {
+            Some(u) => format!("{scheme}://{u}@127.0.0.1:{}", self.port),
+            None => format!("{scheme}://127.0.0.1:{}", self.port),
+        }
+    }
+
+    fn lines(&self, file: &str) -> Vec<Value> {
+        let text = std::fs::read_to_string(self.mailbox.join(file)).unwrap_or_default();
+        text.split_inclusive('\n')
+            .filter(|l| l.ends_with('\n'))
+            .map(|l| serde_json::from_str(l).expect("mailbox line is JSON"))
+            .collect()
+    }
+
+    /// Index lines of the accepted messages, in order.
+    fn messages(&self) -> Vec<Value> {
+        self.lines("index.jsonl")
+    }
+
+    /// How many messages were accepted (cheap: counts index lines).
+    fn count(&self) -> usize {
+        std::fs::read(self.mailbox.join("index.jsonl"))
+            .map(|b| b.iter().filter(|&&c| c == b'\n').count())
+            .unwrap_or(0)
+    }
+
+    /// RCPT/AUTH/drop events.
+    fn events(&self) -> Vec<Value> {
+        self.lines("events.jsonl")
+    }
+
+    /// How many messages each envelope recipient got (lower-cased).
+    fn received(&self) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for m in self.messages() {
+            for r in m["rcpt_tos"].as_array().expect("rcpt_tos") {
+                let r = r.as_str().expect("address").to_lowercase();
+                *counts.entry(r).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+
+    /// The decoded message of an index line (headers, parts).
+    fn decoded(&self, entry: &Value) -> Value {
+        let file = entry["file"].as_str().expect("stored message");
+        let json = self.mailbox.join(file.replace(".eml", ".json"));
+        serde_json::from_str(&std::fs::read_to_string(json).expect("message JSON"))
+            .expect("message JSON parses")
+    }
+
+    /// The message as received.
+    fn raw(&self, entry: &Value) -> String {
+        let file = entry["file"].as_str().expect("stored message");
+        String::from_utf8_lossy(&std::fs::read(self.mailbox.join(file)).expect("eml")).into_owned()
+    }
+
+    /// RCPT commands the server saw for `address`.
+    fn rcpt_attempts(&self, address: &str) -> usize {
+        self.events()
+            .iter()
+            .filter(|e| e["event"] == "rcpt" && e["rcpt"].as_str() == Some(address))
+            .count()
+    }
+}
+
+/// Where a test's server keeps its files: beside the repository's work tree.
+fn server_dir(repo: &TestRepo, name: &str) -> PathBuf {
+    repo.path().parent().expect("temp root").join(name)
+}
+
+/// A free port on 127.0.0.1 (bound, then released).
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+// ---------------------------------------------------------------------------
+// Repositories and commands
+// ---------------------------------------------------------------------------
+
+fn config_with_email() -> String {
+    format!(
+        "{DEFAULT_CONFIG}\n[email]\nfrom = {FROM:?}\nreply_to = {REPLY_TO:?}\nlist_unsubscribe = {LIST_UNSUBSCRIBE:?}\n"
+    )
+}
+
+/// The bundled policy released as privacy-policy/2025-07-09, then the
+/// bundled draft (effective 2026-01-15, a major change) committed over it.
+fn notice_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write("policydiff.toml", config_with_email());
+    let old = std::fs::read_to_string(bundled_policy()).expect("bundled policy");
+    repo.commit(&[(POLICY, &old)], "Current policy", "2025-06-01T10:00:00Z");
+    run_ok(repo.cmd().args(["release", "--effective", "2025-07-09"]));
+    let new = std::fs::read_to_string(bundled_draft()).expect("bundled draft");
+    repo.commit(&[(POLICY, &new)], "Next policy", "2025-11-01T10:00:00Z");
+    repo
+}
+
+/// Like [`notice_repo`] with two short texts, so that 10,000 messages render
+/// and travel within the test's time budget (the bundled pair makes 23–29 kB
+/// messages; these are about 12 kB).
+fn small_notice_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write("policydiff.toml", config_with_email());
+    repo.commit(
+        &[(POLICY, &policy_text(1))],
+        "Current policy",
+        "2025-06-01T10:00:00Z",
+    );
+    run_ok(repo.cmd().args(["release", "--effective", "2025-07-09"]));
+    repo.commit(
+        &[(POLICY, &policy_text(3))],
+        "Next policy",
+        "2025-11-01T10:00:00Z",
+    );
+    repo
+}
+
+/// The send arguments shared by every test.
+fn send_args<'a>(recipients: &'a str, transport: &'a str) -> Vec<&'a str> {
+    vec![
+        "send",
+        "privacy-policy/2025-07-09",
+        POLICY,
+        "--recipients",
+        recipients,
+        "--transport",
+        transport,
+        "--notice-date",
+        "2025-12-01",
+        "--retry-delay-ms",
+        "10",
+    ]
+}
+
+/// `policydiff send …` with no password in the environment, the journal at
+/// `journal.jsonl` unless `extra` names one.
+fn send(repo: &TestRepo, recipients: &str, transport: &str, extra: &[&str]) -> assert_cmd::Command {
+    let mut cmd = repo.cmd();
+    cmd.env_remove(PASSWORD_ENV)
+        .args(send_args(recipients, transport))
+        .args(extra);
+    if !extra.contains(&"--journal") {
+        cmd.args(["--journal", JOURNAL]);
+    }
+    cmd
+}
+
+/// What a run printed.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn shown(&self) -> String {
+        banners(&[("stdout", &self.stdout), ("stderr", &self.stderr)])
+    }
+
+    #[track_caller]
+    fn assert_code(&self, code: i32) -> &Run {
+        assert_eq!(self.code, Some(code), "exit code{}", self.shown());
+        self
+    }
+
+    #[track_caller]
+    fn assert_stdout(&self, needles: &[&str]) -> &Run {
+        for n in needles {
+            assert!(
+                self.stdout.contains(n),
+                "stdout lacks {n:?}{}",
+                self.shown()
+            );
+        }
+        self
+    }
+
+    #[track_caller]
+    fn assert_stderr(&self, needles: &[&str]) -> &Run {
+        for n in needles {
+            assert!(
+                self.stderr.contains(n),
+                "stderr lacks {n:?}{}",
+                self.shown()
+            );
+        }
+        self
+    }
+
+    /// Neither output holds `secret`.
+    #[track_caller]
+    fn assert_hides(&self, secret: &str) -> &Run {
+        assert!(
+            !self.stdout.contains(secret) && !self.stderr.contains(secret),
+            "the password appears in the output{}",
+            self.shown()
+        );
+        self
+    }
+}
+
+/// Run; never a panic.
+#[track_caller]
+fn run(cmd: &mut assert_cmd::Command) -> Run {
+    let out = cmd.output().expect("run policydiff");
+    let r = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(!r.stderr.contains("panicked"), "panic{}", r.shown());
+    r
+}
+
+/// `receipts --journal journal.jsonl [--recipients FILE] --format json`.
+#[track_caller]
+fn receipts(repo: &TestRepo, recipients: Option<&str>) -> Vec<Value> {
+    let mut cmd = repo.cmd();
+    cmd.args(["receipts", "--journal", JOURNAL, "--format", "json"]);
+    if let Some(r) = recipients {
+        cmd.args(["--recipients", r]);
+    }
+    let out = run_ok(&mut cmd);
+    support::json(&out)
+        .as_array()
+        .expect("receipts are a list")
+        .clone()
+}
+
+/// Receipts by email address.
+fn receipts_by_email(rows: &[Value]) -> BTreeMap<String, Value> {
+    rows.iter()
+        .map(|r| (r["email"].as_str().expect("email").to_owned(), r.clone()))
+        .collect()
+}
+
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+fn header<'a>(decoded: &'a Value, name: &str) -> &'a str {
+    decoded["headers"][name]
+        .as_str()
+        .unwrap_or_else(|| panic!("no single {name} header in {decoded:#}"))
+}
+
+/// Every line of the journal is a JSON object with a newline after it.
+#[track_caller]
+fn assert_journal_parses(repo: &TestRepo) -> usize {
+    let text = String::from_utf8(repo.read(JOURNAL)).expect("journal is UTF-8");
+    assert!(text.ends_with('\n'), "journal does not end with a newline");
+    for (i, line) in text.lines().enumerate() {
+        let v: Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("journal line {} is not JSON ({e}): {line}", i + 1));
+        assert!(v.is_object(), "journal line {}: {line}", i + 1);
+    }
+    text.lines().count()
+}
+
+// ---------------------------------------------------------------------------
+// STARTTLS, AUTH, headers, locales, receipts
+// ---------------------------------------------------------------------------
+
+/// Recipients: English and Chinese rows, a name with a comma, a row with no
+/// locale, and a repeated address in other case.
+const LOCALISED: &str = "email,name,locale\n\
+ana@example.com,Ana García,en\n\
+wang@example.net,王小明,zh-CN\n\
+bob@example.org,\"Bob, Jr.\",en\n\
+li.lei@example.com,李雷,zh-CN\n\
+nolocale@example.com,Nora,\n\
+ANA@Example.COM,Ana again,en\n";
+
+fn localised_expectations() -> Vec<(&'static str, &'static str, bool)> {
+    vec![
+        ("ana@example.com", "Ana García", false),
+        ("wang@example.net", "王小明", true),
+        ("bob@example.org", "Bob, Jr.", false),
+        ("li.lei@example.com", "李雷", true),
+        ("nolocale@example.com", "Nora", false),
+    ]
+}
+
+#[test]
+fn starttls_with_auth_delivers_one_localised_message_to_each_recipient() {
+    if !server_available("starttls_with_auth_delivers_one_localised_message_to_each_recipient") {
+        return;
+    }
+    let repo = notice_repo();
+    repo.write("recipients.csv", LOCALISED);
+    let server = Server::start(
+        &server_dir(&repo, "smtp"),
+        ServerOpts {
+            tls: Tls::Starttls,
+            auth: true,
+            ..ServerOpts::default()
+        },
+    );
+    let ca = server.ca.display().to_string();
+    let url = server.url("smtp", Some(USER));
+    let r =
+        run(send(&repo, "recipients.csv", &url, &["--tls-ca", &ca]).env(PASSWORD_ENV, PASSWORD));
+    r.assert_code(0)
+        .assert_stdout(&["sent 5,", "deferred 0", "failed 0", "duplicates 1"])
+        .assert_hides(PASSWORD);
+
+    // Exactly one message per recipient, the repeated address included.
+    let expected = localised_expectations();
+    let addresses: Vec<&str> = expected.iter().map(|e| e.0).collect();
+    let received = server.received();
+    assert_eq!(
+        received,
+        addresses
+            .iter()
+            .map(|a| (a.to_string(), 1))
+            .collect::<BTreeMap<_, _>>(),
+        "{}",
+        server.log_text()
+    );
+    // Every session authenticated as the user, over TLS (the server offers
+    // AUTH only after STARTTLS).
+    let auths: Vec<Value> = server
+        .events()
+        .into_iter()
+        .filter(|e| e["event"] == "auth")
+        .collect();
+    assert!(!auths.is_empty());
+    assert!(
+        auths.iter().all(|a| a["ok"] == true && a["user"] == USER),
+        "{auths:?}"
+    );
+
+    let receipts = receipts_by_email(&receipts(&repo, Some("recipients.csv")));
+    for m in server.messages() {
+        let to = m["rcpt_tos"][0].as_str().unwrap().to_lowercase();
+        let (_, name, chinese) = *expected.iter().find(|e| e.0 == to).unwrap();
+        assert_eq!(m["rcpt_tos"].as_array().unwrap().len(), 1, "{m}");
+        assert_eq!(m["mail_from"], "privacy@example.com", "{m}");
+        let d = server.decoded(&m);
+        let shown = format!("{to}: {:#}", d["headers"]);
+
+        // Headers.
+        assert_eq!(header(&d, "from"), FROM, "{shown}");
+        assert_eq!(header(&d, "reply-to"), REPLY_TO, "{shown}");
+        assert_eq!(header(&d, "list-unsubscribe"), LIST_UNSUBSCRIBE, "{shown}");
+        assert!(!header(&d, "date").is_empty(), "{shown}");
+        let message_id = header(&d, "message-id");
+        assert!(
+            message_id.starts_with('<') && message_id.ends_with("@example.com>"),
+            "{shown}"
+        );
+        for single in ["from", "to", "subject", "message-id", "date", "reply-to"] {
+            assert_eq!(d["header_count"][single], 1, "{single}: {shown}");
+        }
+        assert!(d["headers"].get("cc").is_none() && d["headers"].get("bcc").is_none());
+        // To: this recipient only, with the name from the list.
+        let to_header = header(&d, "to");
+        assert!(
+            to_header.to_lowercase().contains(&to) && to_header.contains(name),
+            "{shown}"
+        );
+        assert_eq!(to_header.matches('@').count(), 1, "{shown}");
+        // No other recipient's address anywhere in the message.
+        let raw = server.raw(&m).to_lowercase();
+        for other in addresses.iter().filter(|a| **a != to) {
+            assert!(!raw.contains(other), "the message to {to} mentions {other}");
+        }
+
+        // Structure: multipart/alternative, text then HTML.
+        assert_eq!(d["content_type"], "multipart/alternative", "{shown}");
+        let parts = d["parts"].as_array().unwrap();
+        let types: Vec<&str> = parts.iter().map(|p| p["type"].as_str().unwrap()).collect();
+        assert_eq!(types, ["text/plain", "text/html"], "{shown}");
+        let text = parts[0]["content"].as_str().unwrap();
+        let html = parts[1]["content"].as_str().unwrap();
+
+        // Locale: Chinese subject and body for zh-CN, none for English.
+        let subject = header(&d, "subject");
+        assert!(subject.contains("Privacy Policy"), "{shown}");
+        assert_eq!(has_cjk(subject), chinese, "subject of {to}: {subject}");
+        assert_eq!(has_cjk(text), chinese, "text of {to}:\n{text}");
+        assert_eq!(has_cjk(html), chinese, "html of {to}");
+        assert!(
+            text.contains(name),
+            "the text to {to} does not greet {name}"
+        );
+        assert!(html.to_lowercase().contains("<html"), "{to}: {html}");
+
+        // The receipt names the same Message-ID.
+        let receipt = &receipts[&to];
+        assert_eq!(receipt["status"], "sent", "{receipt}");
+        assert_eq!(receipt["message_id"], message_id, "{receipt}");
+        assert!(
+            receipt["reply"].as_str().unwrap().starts_with("250"),
+            "{receipt}"
+        );
+    }
+    assert_eq!(receipts.len(), 5, "{receipts:?}");
+
+    // The journal holds no address and no password.
+    let journal = String::from_utf8(repo.read(JOURNAL)).unwrap();
+    for a in &addresses {
+        assert!(!journal.contains(a), "the journal holds {a}");
+    }
+    assert!(!journal.contains(PASSWORD));
+
+    // Run again: nobody twice.
+    let again =
+        run(send(&repo, "recipients.csv", &url, &["--tls-ca", &ca]).env(PASSWORD_ENV, PASSWORD));
+    again
+        .assert_code(0)
+        .assert_stdout(&["sent 0,", "already sent 5"])
+        .assert_hides(PASSWORD);
+    assert_eq!(server.messages().len(), 5);
+}
+
+#[test]
+fn a_wrong_or_missing_password_delivers_nothing_and_is_never_printed() {
+    if !server_available("a_wrong_or_missing_password_delivers_nothing_and_is_never_printed") {
+        return;
+    }
+    let repo = notice_repo();
+    repo.write("recipients.csv", LOCALISED);
+    let server = Server::start(
+        &server_dir(&repo, "smtp"),
+        ServerOpts {
+            tls: Tls::Starttls,
+            auth: true,
+            ..ServerOpts::default()
+        },
+    );
+    let ca = server.ca.display().to_string();
+    let url = server.url("smtp", Some(USER));
+
+    // A user and no password: refused before connecting, naming both ways.
+    for env in [None, Some("")] {
+        let mut cmd = send(&repo, "recipients.csv", &url, &["--tls-ca", &ca]);
+        if let Some(v) = env {
+            cmd.env(PASSWORD_ENV, v);
+        }
+        run(&mut cmd).assert_code(2).assert_stderr(&[
+            "policydiff: error:",
+            "password",
+            PASSWORD_ENV,
+            "--password-file",
+        ]);
+    }
+    assert!(server.events().is_empty(), "{:?}", server.events());
+    assert!(!repo.join(JOURNAL).exists(), "a journal was started");
+
+    // The password in the URL is refused, and not repeated.
+    let in_url = format!("smtp://{USER}:{PASSWORD}@127.0.0.1:{}", server.port);
+    run(&mut send(&repo, "recipients.csv", &in_url, &[]))
+        .assert_code(2)
+        .assert_stderr(&["password in the URL"])
+        .assert_hides(PASSWORD);
+
+    // A wrong password: exit 2, nothing delivered, the reply (535) recorded.
+    let wrong = "wrong-Pa55-also-secret";
+    let r = run(send(&repo, "recipients.csv", &url, &["--tls-ca", &ca]).env(PASSWORD_ENV, wrong));
+    r.assert_code(2).assert_hides(wrong).assert_hides(PASSWORD);
+    assert!(r.stdout.contains("sent 0,"), "{}", r.shown());
+    assert!(server.messages().is_empty());
+    let auths: Vec<Value> = server
+        .events()
+        .into_iter()
+        .filter(|e| e["event"] == "auth")
+        .collect();
+    assert!(!auths.is_empty() && auths.iter().all(|a| a["ok"] == false));
+    // The run stops at the refusal (no lockout by retrying every recipient):
+    // the recipients tried carry the 535, the rest were not tried; none failed.
+    let rows = receipts(&repo, Some("recipients.csv"));
+    assert!(
+        rows.iter()
+            .any(|r| r["reply"].as_str().unwrap().contains("535")),
+        "{rows:?}"
+    );
+    for row in &rows {
+        assert!(
+            row["status"] == "deferred" || row["status"] == "not-sent",
+            "{row}"
+        );
+    }
+    assert!(r.stderr.contains("refused the account"), "{}", r.shown());
+    let journal = String::from_utf8(repo.read(JOURNAL)).unwrap();
+    assert!(!journal.contains(wrong) && !journal.contains(PASSWORD));
+
+    // No --tls-ca: the self-signed chain is not trusted; nothing is sent in
+    // clear, nothing delivered.
+    let r = run(
+        send(&repo, "recipients.csv", &url, &["--journal", "no-ca.jsonl"])
+            .env(PASSWORD_ENV, PASSWORD),
+    );
+    r.assert_code(2)
+        .assert_stdout(&["sent 0,"])
+        .assert_hides(PASSWORD);
+    assert!(server.messages().is_empty());
+}
+
+/// A wrong password is a mistake of the sender, not a refusal of the
+/// recipient: after fixing it, the same command must deliver to everyone.
+#[test]
+
+fn a_rerun_with_the_right_password_delivers_after_a_wrong_one() {
+    if !server_available("a_rerun_with_the_right_password_delivers_after_a_wrong_one") {
+        return;
+    }
+    let repo = notice_repo();
+    repo.write("recipients.csv", LOCALISED);
+    let server = Server::start(
+        &server_dir(&repo, "smtp"),
+        ServerOpts {
+            tls: Tls::Starttls,
+            auth: true,
+            ..ServerOpts::default()
+        },
+    );
+    let ca = server.ca.display().to_string();
+    let url = server.url("smtp", Some(USER));
+    run(send(&repo, "recipients.csv", &url, &["--tls-ca", &ca]).env(PASSWORD_ENV, "wrong"))
+        .assert_code(2);
+    assert!(server.messages().is_empty());
+    let r =
+        run(send(&repo, "recipients.csv", &url, &["--tls-ca", &ca]).env(PASSWORD_ENV, PASSWORD));
+    r.assert_code(0).assert_stdout(&["sent 5,"]);
+    assert_eq!(server.received().len(), 5);
+}
+
+// ---------------------------------------------------------------------------
+// Implicit TLS; plain SMTP only with --insecure
+// ---------------------------------------------------------------------------
+
+#[test]
+fn implicit_tls_works_and_plain_smtp_needs_insecure() {
+    if !server_available("implicit_tls_works_and_plain_smtp_needs_insecure") {
+        return;
+    }
+    let repo = notice_repo();
+    repo.write("recipients.csv", LOCALISED);
+
+    // smtps:// with AUTH; the password from a file (trailing newline ignored).
+    let tls = Server::start(
+        &server_dir(&repo, "smtps"),
+        ServerOpts {
+            tls: Tls::Implicit,
+            auth: true,
+            ..ServerOpts::default()
+        },
+    );
+    repo.write("password.txt", format!("{PASSWORD}\n"));
+    let ca = tls.ca.display().to_string();
+    let r = run(&mut send(
+        &repo,
+        "recipients.csv",
+        &tls.url("smtps", Some(USER)),
+        &["--tls-ca", &ca, "--password-file", "password.txt"],
+    ));
+    r.assert_code(0)
+        .assert_stdout(&["sent 5,"])
+        .assert_hides(PASSWORD);
+    assert_eq!(tls.received().values().copied().collect::<Vec<_>>(), [1; 5]);
+    assert!(
+        tls.events()
+            .iter()
+            .any(|e| e["event"] == "auth" && e["ok"] == true)
+    );
+
+    // A server with no STARTTLS: smtp:// requires it, so nothing goes in
+    // clear and everyone is deferred …
+    let plain = Server::start(&server_dir(&repo, "plain"), ServerOpts::default());
+    let url = plain.url("smtp", None);
+    let r = run(&mut send(
+        &repo,
+        "recipients.csv",
+        &url,
+        &["--journal", "plain.jsonl"],
+    ));
+    r.assert_code(2)
+        .assert_stdout(&["sent 0,", "deferred 5"])
+        .assert_stderr(&["run the same command again"]);
+    assert!(plain.messages().is_empty());
+    assert!(
+        plain.events().is_empty(),
+        "a RCPT was sent in clear: {:?}",
+        plain.events()
+    );
+    let rows = run_ok(repo.cmd().args([
+        "receipts",
+        "--journal",
+        "plain.jsonl",
+        "--recipients",
+        "recipients.csv",
+        "--format",
+        "json",
+    ]));
+    for row in support::json(&rows).as_array().unwrap() {
+        assert_eq!(row["status"], "deferred", "{row}");
+        assert!(
+            row["reply"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("tls"),
+            "{row}"
+        );
+    }
+    // … until --insecure (localhost): then delivered, each once.
+    let r = run(&mut send(
+        &repo,
+        "recipients.csv",
+        &url,
+        &["--journal", "plain.jsonl", "--insecure"],
+    ));
+    r.assert_code(0).assert_stdout(&["sent 5,"]);
+    assert_eq!(
+        plain.received().values().copied().collect::<Vec<_>>(),
+        [1; 5]
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Faults: temporary failures, refusals, cut connections, a server down
+// ---------------------------------------------------------------------------
+
+#[test]
+fn temporary_failures_are_retried_refusals_are_not_and_cut_connections_are_resent() {
+    if !server_available(
+        "temporary_failures_are_retried_refusals_are_not_and_cut_connections_are_resent",
+    ) {
+        return;
+    }
+    let repo = notice_repo();
+    repo.write(
+        "recipients.csv",
+        "email,name,locale\n\
+         tempfail-2-ana@example.com,Ana,en\n\
+         ok-1@example.com,One,en\n\
+         reject-bob@example.com,Bob,en\n\
+         ok-2@example.com,Two,zh-CN\n\
+         dropdata-cai@example.com,蔡,zh-CN\n\
+         ok-3@example.com,Three,en\n",
+    );
+    let server = Server::start(&server_dir(&repo, "smtp"), ServerOpts::default());
+    let url = server.url("smtp", None);
+    // One connection: each fault is followed by a message on the same
+    // (or a fresh) connection.
+    let args = ["--insecure", "--connections", "1"];
+    let r = run(&mut send(&repo, "recipients.csv", &url, &args));
+    r.assert_code(2)
+        .assert_stdout(&["sent 5,", "deferred 0", "failed 1"])
+        .assert_stderr(&["1 recipient(s) not delivered", "policydiff receipts"]);
+    let delivered = [
+        "tempfail-2-ana@example.com",
+        "ok-1@example.com",
+        "ok-2@example.com",
+        "dropdata-cai@example.com",
+        "ok-3@example.com",
+    ];
+    let received = server.received();
+    assert_eq!(
+        received,
+        delivered
+            .iter()
+            .map(|a| (a.to_string(), 1))
+            .collect::<BTreeMap<_, _>>(),
+        "{:#?}",
+        server.events()
+    );
+    // 451, 451, then accepted; refused once and never again; cut once.
+    assert_eq!(server.rcpt_attempts("tempfail-2-ana@example.com"), 3);
+    assert_eq!(server.rcpt_attempts("reject-bob@example.com"), 1);
+    assert_eq!(server.rcpt_attempts("dropdata-cai@example.com"), 2);
+    assert!(server.events().iter().any(|e| e["event"] == "drop"));
+
+    let rows = receipts_by_email(&receipts(&repo, Some("recipients.csv")));
+    let refused = &rows["reject-bob@example.com"];
+    assert_eq!(refused["status"], "failed", "{refused}");
+    assert!(
+        refused["reply"].as_str().unwrap().contains("550"),
+        "{refused}"
+    );
+    for a in delivered {
+        assert_eq!(rows[a]["status"], "sent", "{a}: {}", rows[a]);
+    }
+    // The journal: one `failed`, attempts numbered.
+    let journal = String::from_utf8(repo.read(JOURNAL)).unwrap();
+    assert_eq!(journal.matches("\"e\":\"failed\"").count(), 1, "{journal}");
+    assert!(journal.contains("\"n\":3"), "{journal}");
+
+    // Again: the refusal stands (not retried), nobody gets a second message.
+    let r = run(&mut send(&repo, "recipients.csv", &url, &args));
+    r.assert_code(2)
+        .assert_stdout(&["sent 0,", "already sent 5", "failed 1"]);
+    assert_eq!(server.rcpt_attempts("reject-bob@example.com"), 1);
+    assert_eq!(server.received(), received);
+}
+
+#[test]
+fn a_server_down_at_start_defers_everyone_and_a_rerun_delivers_each_once() {
+    if !server_available("a_server_down_at_start_defers_everyone_and_a_rerun_delivers_each_once") {
+        return;
+    }
+    let repo = notice_repo();
+    repo.write("recipients.csv", LOCALISED);
+    let dir = server_dir(&repo, "smtp");
+    let up = dir.join("up");
+    let mut server = Server::spawn(
+        &dir,
+        ServerOpts {
+            port: free_port(),
+            down_until: Some(up.clone()),
+            ..ServerOpts::default()
+        },
+    );
+    let url = server.url("smtp", None);
+    let r = run(&mut send(&repo, "recipients.csv", &url, &["--insecure"]));
+    r.assert_code(2)
+        .assert_stdout(&["sent 0,", "deferred 5"])
+        .assert_stderr(&["5 recipient(s) not delivered", "run the same command again"]);
+    for row in receipts(&repo, Some("recipients.csv")) {
+        assert_eq!(row["status"], "deferred", "{row}");
+    }
+
+    std::fs::write(&up, "").unwrap();
+    server.wait_ready();
+    let r = run(&mut send(&repo, "recipients.csv", &url, &["--insecure"]));
+    r.assert_code(0).assert_stdout(&["sent 5,", "deferred 0"]);
+    let expected: BTreeMap<String, usize> = localised_expectations()
+        .iter()
+        .map(|e| (e.0.to_owned(), 1))
+        .collect();
+    assert_eq!(server.received(), expected);
+    for row in receipts(&repo, Some("recipients.csv")) {
+        assert_eq!(row["status"], "sent", "{row}");
+    }
+    // Once more: nothing to do.
+    run(&mut send(&repo, "recipients.csv", &url, &["--insecure"]))
+        .assert_code(0)
+        .assert_stdout(&["sent 0,", "already sent 5"]);
+    assert_eq!(server.received(), expected);
+}
+
+#[test]
+fn shards_dry_run_and_rate() {
+    if !server_available("shards_dry_run_and_rate") {
+        return;
+    }
+    let repo = notice_repo();
+    let mut list = String::from("email,name,locale\n");
+    let addresses: Vec<String> = (0..12).map(|i| format!("s{i}@example.com")).collect();
+    for (i, a) in addresses.iter().enumerate() {
+        list.push_str(&format!(
+            "{a},S {i},{}\n",
+            if i % 2 == 0 { "en" } else { "zh-CN" }
+        ));
+    }
+    repo.write("recipients.csv", &list);
+    let server = Server::start(&server_dir(&repo, "smtp"), ServerOpts::default());
+    let url = server.url("smtp", None);
+
+    // --dry-run: nothing sent, no journal.
+    run(&mut send(
+        &repo,
+        "recipients.csv",
+        &url,
+        &["--insecure", "--dry-run"],
+    ))
+    .assert_code(0)
+    .assert_stdout(&["would send 12", "nothing sent"]);
+    assert_eq!(server.count(), 0);
+    assert!(!repo.join(JOURNAL).exists());
+
+    // Two shards, two journals: together everyone once; at 20/s.
+    let t = Instant::now();
+    let mut sent = 0;
+    for (k, journal) in [("1/2", "shard1.jsonl"), ("2/2", "shard2.jsonl")] {
+        let r = run(&mut send(
+            &repo,
+            "recipients.csv",
+            &url,
+            &[
+                "--insecure",
+                "--shard",
+                k,
+                "--journal",
+                journal,
+                "--rate",
+                "20/s",
+            ],
+        ));
+        r.assert_code(0).assert_stdout(&["other shards"]);
+        let n: usize = r.stdout["sent ".len()..]
+            .split(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        sent += n;
+    }
+    let elapsed = t.elapsed();
+    assert_eq!(sent, 12);
+    assert_eq!(
+        server.received(),
+        addresses
+            .iter()
+            .map(|a| (a.clone(), 1))
+            .collect::<BTreeMap<_, _>>()
+    );
+    // 12 messages at 20/s, in two runs: at least 10 intervals of 50 ms.
+    assert!(elapsed >= Duration::from_millis(450), "{elapsed:?}");
+    let out = run_ok(repo.cmd().args([
+        "receipts",
+        "--journal",
+        "shard1.jsonl",
+        "--journal",
+        "shard2.jsonl",
+        "--recipients",
+        "recipients.csv",
+        "--format",
+        "json",
+    ]));
+    let rows = support::json(&out);
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 12);
+    assert!(rows.iter().all(|r| r["status"] == "sent"), "{out}");
+}
+
+// ---------------------------------------------------------------------------
+// Hostile and broken input
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_header_injection_row_is_reported_with_its_line_and_skipped() {
+    if !server_available("a_header_injection_row_is_reported_with_its_line_and_skipped") {
+        return;
+    }
+    let repo = notice_repo();
+    repo.write(
+        "recipients.csv",
+        "email,name,locale\n\
+         ana@example.com,Ana,en\n\
+         bob@example.com,\"Bob\r\nBcc: x@y\",en\n\
+         \"eve@example.com\r\nBcc: x@y\",Eve,en\n\
+         carol@example.com,Carol,zh-CN\n",
+    );
+    let server = Server::start(&server_dir(&repo, "smtp"), ServerOpts::default());
+    let url = server.url("smtp", None);
+    let r = run(&mut send(&repo, "recipients.csv", &url, &["--insecure"]));
+    r.assert_code(2)
+        .assert_stdout(&["sent 2,", "invalid 2"])
+        .assert_stderr(&[
+            "recipients.csv line 3:",
+            "recipients.csv line 5:",
+            "line break",
+            "(skipped)",
+            "fix the invalid rows",
+        ]);
+    // The report names lines, not addresses (personal data).
+    assert!(!r.stderr.contains("bob@example.com") && !r.stderr.contains("eve@example.com"));
+    assert_eq!(
+        server.received(),
+        BTreeMap::from([
+            ("ana@example.com".to_owned(), 1),
+            ("carol@example.com".to_owned(), 1)
+        ]),
+        "{:#?}",
+        server.events()
+    );
+    assert!(
+        !server
+            .events()
+            .iter()
+            .any(|e| e["rcpt"].as_str().is_some_and(|r| r.contains("x@y"))),
+        "{:?}",
+        server.events()
+    );
+    for m in server.messages() {
+        let raw = server.raw(&m).to_lowercase();
+        assert!(!raw.contains("bcc") && !raw.contains("x@y"), "{raw}");
+    }
+
+    // --strict refuses the whole list.
+    let r = run(&mut send(
+        &repo,
+        "recipients.csv",
+        &url,
+        &["--insecure", "--strict", "--journal", "strict.jsonl"],
+    ));
+    r.assert_code(2)
+        .assert_stderr(&["2 invalid row(s) and --strict: nothing was sent"]);
+    assert_eq!(server.messages().len(), 2);
+}
+
+#[test]
+fn empty_and_malformed_recipient_lists() {
+    if !server_available("empty_and_malformed_recipient_lists") {
+        return;
+    }
+    let repo = notice_repo();
+    let server = Server::start(&server_dir(&repo, "smtp"), ServerOpts::default());
+    let url = server.url("smtp", None);
+
+    // Header only: nothing to do, success.
+    repo.write("header-only.csv", "email,name,locale\n");
+    run(&mut send(
+        &repo,
+        "header-only.csv",
+        &url,
+        &["--insecure", "--journal", "empty.jsonl"],
+    ))
+    .assert_code(0)
+    .assert_stdout(&["sent 0,", "deferred 0", "failed 0", "invalid 0"]);
+
+    // An empty file and a list without an email column: refused, named.
+    repo.write("empty.csv", "");
+    repo.write("no-email.csv", "mail,name\nana@example.com,Ana\n");
+    for list in ["empty.csv", "no-email.csv"] {
+        run(&mut send(
+            &repo,
+            list,
+            &url,
+            &["--insecure", "--journal", "x.jsonl"],
+        ))
+        .assert_code(2)
+        .assert_stderr(&["policydiff: error:", list, "no `email` column"]);
+    }
+    // A list that is not there, or a directory.
+    std::fs::create_dir_all(repo.join("a-dir")).unwrap();
+    for list in ["missing.csv", "a-dir"] {
+        run(&mut send(&repo, list, &url, &["--insecure"]))
+            .assert_code(2)
+            .assert_stderr(&["policydiff: error:", list]);
+    }
+    assert!(server.messages().is_empty());
+
+    // Malformed rows: reported with their lines; the good rows still go.
+    let mut bytes = b"email,name,locale\n\
+        ana@example.com,Ana,en\n\
+        only-two@example.com,Two\n\
+        not-an-address,Nobody,en\n\
+        ,No Mail,en\n\
+        four@example.com,Four,en,extra\n"
+        .to_vec();
+    bytes.extend_from_slice(b"latin1@example.com,Jos\xe9,en\n");
+    bytes
+        .extend_from_slice(b"carol@example.com,Carol,zh-CN\n\"unterminated@example.com,Quote,en\n");
+    repo.write("malformed.csv", &bytes);
+    let r = run(&mut send(
+        &repo,
+        "malformed.csv",
+        &url,
+        &["--insecure", "--journal", "malformed.jsonl"],
+    ));
+    r.assert_code(2).assert_stderr(&[
+        "malformed.csv line 3: 2 columns, the header has 3 (skipped)",
+        "malformed.csv line 4: invalid email address (skipped)",
+        "malformed.csv line 5: no email address (skipped)",
+        "malformed.csv line 6: 4 columns, the header has 3 (skipped)",
+        "malformed.csv line 7: not valid UTF-8 (skipped)",
+    ]);
+    assert_eq!(
+        server.received(),
+        BTreeMap::from([
+            ("ana@example.com".to_owned(), 1),
+            ("carol@example.com".to_owned(), 1)
+        ]),
+        "{}",
+        r.shown()
+    );
+}
+
+/// One stray quote makes the CSV reader take the rest of the file as one
+/// field: every later row is neither sent nor reported, yet the run says
+/// only one recipient was not delivered.
+#[test]
+
+fn a_stray_quote_does_not_hide_the_rows_after_it() {
+    if !server_available("a_stray_quote_does_not_hide_the_rows_after_it") {
+        return;
+    }
+    let repo = notice_repo();
+    let mut list =
+        String::from("email,name,locale\na@example.com,A,en\n\"q@example.com,Quote,en\n");
+    for i in 0..100 {
+        list.push_str(&format!("v{i}@example.com,V {i},en\n"));
+    }
+    repo.write("recipients.csv", &list);
+    let server = Server::start(&server_dir(&repo, "smtp"), ServerOpts::default());
+    let url = server.url("smtp", None);
+    let r = run(&mut send(&repo, "recipients.csv", &url, &["--insecure"]));
+    r.assert_code(2);
+    // Either the later rows are read, or the report says what happened to
+    // them: the quote, or all 101 rows not delivered.
+    assert!(
+        server.count() == 101
+            || r.stderr.to_lowercase().contains("quote")
+            || r.stderr.contains("101 recipient(s) not delivered"),
+        "the 100 rows after a stray quote vanished from the report{}",
+        r.shown()
+    );
+}
+
+#[test]
+fn a_journal_cut_mid_line_resumes_and_resends_only_the_recipient_in_doubt() {
+    if !server_available("a_journal_cut_mid_line_resumes_and_resends_only_the_recipient_in_doubt") {
+        return;
+    }
+    let repo = notice_repo();
+    let server = Server::start(&server_dir(&repo, "smtp"), ServerOpts::default());
+    let url = server.url("smtp", None);
+    repo.write(
+        "first.csv",
+        "email,name\na@example.com,A\nb@example.com,B\nc@example.com,C\n",
+    );
+    let one = ["--insecure", "--connections", "1"];
+    run(&mut send(&repo, "first.csv", &url, &one))
+        .assert_code(0)
+        .assert_stdout(&["sent 3,"]);
+
+    // A crash mid-write: the last line (c's `sent`) cut in half.
+    let text = String::from_utf8(repo.read(JOURNAL)).unwrap();
+    let body = text.strip_suffix('\n').unwrap();
+    let last_start = body.rfind('\n').unwrap() + 1;
+    let last = &body[last_start..];
+    assert!(last.contains("\"e\":\"sent\""), "{last}");
+    let cut = format!("{}{}", &text[..last_start], &last[..last.len() / 2]);
+    repo.write(JOURNAL, &cut);
+
+    repo.write(
+        "all.csv",
+        "email,name\na@example.com,A\nb@example.com,B\nc@example.com,C\nd@example.com,D\n",
+    );
+    let r = run(&mut send(&repo, "all.csv", &url, &one));
+    r.assert_code(0)
+        .assert_stdout(&["sent 2,", "already sent 2", "resent in doubt 1"]);
+    // At least once: c again (its outcome was lost), nobody else twice.
+    let received = server.received();
+    assert_eq!(
+        received,
+        BTreeMap::from([
+            ("a@example.com".to_owned(), 1),
+            ("b@example.com".to_owned(), 1),
+            ("c@example.com".to_owned(), 2),
+            ("d@example.com".to_owned(), 1),
+        ])
+    );
+    assert_journal_parses(&repo);
+    for row in receipts(&repo, Some("all.csv")) {
+        assert_eq!(row["status"], "sent", "{row}");
+    }
+}
+
+/// A crash can leave a complete record without its newline: the journal
+/// writer writes a record and its `\n` in two calls to a BufWriter, which
+/// flushes in between when the buffer fills exactly at the record's end.
+/// The resume must not glue its next record onto that line.
+#[test]
+
+fn a_journal_whose_last_record_lost_its_newline_resumes() {
+    if !server_available("a_journal_whose_last_record_lost_its_newline_resumes") {
+        return;
+    }
+    let repo = notice_repo();
+    let server = Server::start(&server_dir(&repo, "smtp"), ServerOpts::default());
+    let url = server.url("smtp", None);
+    repo.write(
+        "first.csv",
+        "email,name\na@example.com,A\nb@example.com,B\n",
+    );
+    let one = ["--insecure", "--connections", "1"];
+    run(&mut send(&repo, "first.csv", &url, &one)).assert_code(0);
+    let text = String::from_utf8(repo.read(JOURNAL)).unwrap();
+    repo.write(JOURNAL, text.strip_suffix('\n').unwrap());
+
+    repo.write(
+        "all.csv",
+        "email,name\na@example.com,A\nb@example.com,B\nc@example.com,C\n",
+    );
+    run(&mut send(&repo, "all.csv", &url, &one))
+        .assert_code(0)
+        .assert_stdout(&["sent 1,", "already sent 2"]);
+    assert_journal_parses(&repo);
+    for row in receipts(&repo, Some("all.csv")) {
+        assert_eq!(row["status"], "sent", "{row}");
+    }
+    run(&mut send(&repo, "all.csv", &url, &one))
+        .assert_code(0)
+        .assert_stdout(&["already sent 3"]);
+}
+
+#[test]
+fn journals_of_another_notice_damaged_or_unreadable_are_refused() {
+    if !server_available("journals_of_another_notice_damaged_or_unreadable_are_refused") {
+        return;
+    }
+    let repo = notice_repo();
+    let server = Server::start(&server_dir(&repo, "smtp"), ServerOpts::default());
+    let url = server.url("smtp", None);
+    repo.write("list.csv", "email,name\na@example.com,A\n");
+
+    // The journal of another notice (another effective date).
+    run(&mut send(
+        &repo,
+        "list.csv",
+        &url,
+        &[
+            "--insecure",
+            "--effective",
+            "2026-02-01",
+            "--journal",
+            "other.jsonl",
+        ],
+    ))
+    .assert_code(0);
+    assert_eq!(server.messages().len(), 1);
+    run(&mut send(
+        &repo,
+        "list.csv",
+        &url,
+        &["--insecure", "--journal", "other.jsonl"],
+    ))
+    .assert_code(2)
+    .assert_stderr(&["policydiff: error:", "other.jsonl", "journal of notice"]);
+
+    // A directory where the journal should be.
+    std::fs::create_dir_all(repo.join("dir.jsonl")).unwrap();
+    run(&mut send(
+        &repo,
+        "list.csv",
+        &url,
+        &["--insecure", "--journal", "dir.jsonl"],
+    ))
+    .assert_code(2)
+    .assert_stderr(&["policydiff: error:", "dir.jsonl"]);
+
+    // Not a journal, and damage in the middle (not a torn last line).
+    repo.write("junk.jsonl", "hello\n");
+    run(&mut send(
+        &repo,
+        "list.csv",
+        &url,
+        &["--insecure", "--journal", "junk.jsonl"],
+    ))
+    .assert_code(2)
+    .assert_stderr(&["junk.jsonl", "line 1"]);
+    let other = String::from_utf8(repo.read("other.jsonl")).unwrap();
+    let mut lines: Vec<&str> = other.lines().collect();
+    lines.insert(1, "{garbage");
+    repo.write("damaged.jsonl", lines.join("\n") + "\n");
+    run(&mut send(
+        &repo,
+        "list.csv",
+        &url,
+        &[
+            "--insecure",
+            "--effective",
+            "2026-02-01",
+            "--journal",
+            "damaged.jsonl",
+        ],
+    ))
+    .assert_code(2)
+    .assert_stderr(&["damaged.jsonl", "line 2"]);
+    // receipts refuses them too, and journals of two notices together.
+    for j in ["dir.jsonl", "junk.jsonl", "damaged.jsonl"] {
+        run(repo.cmd().args(["receipts", "--journal", j]))
+            .assert_code(2)
+            .assert_stderr(&[j]);
+    }
+    run(&mut send(&repo, "list.csv", &url, &["--insecure"])).assert_code(0);
+    run(repo
+        .cmd()
+        .args(["receipts", "--journal", JOURNAL, "--journal", "other.jsonl"]))
+    .assert_code(2)
+    .assert_stderr(&["other.jsonl", "journals of one notice only"]);
+    // Nothing was sent on a refused journal.
+    assert_eq!(server.messages().len(), 2);
+}
+
+/// The journal cannot be written (disk full; here a file size limit):
+/// the workers stop, and the thread reading the list must stop too.
+#[test]
+
+fn a_journal_write_error_stops_the_run_with_exit_2() {
+    if !server_available("a_journal_write_error_stops_the_run_with_exit_2") {
+        return;
+    }
+    let repo = small_notice_repo();
+    let mut list = String::from("email,name\n");
+    for i in 0..500 {
+        list.push_str(&format!("w{i}@example.com,W {i}\n"));
+    }
+    repo.write("recipients.csv", &list);
+    let server = Server::start(
+        &server_dir(&repo, "smtp"),
+        ServerOpts {
+            store: false,
+            ..ServerOpts::default()
+        },
+    );
+    let url = server.url("smtp", None);
+    let mut args = send_args("recipients.csv", &url);
+    args.extend([
+        "--journal",
+        JOURNAL,
+        "--insecure",
+        "--effective",
+        "2026-01-15",
+    ]);
+    // Writes past 16 KiB fail with EFBIG (SIGXFSZ ignored) like a full disk.
+    let script = "trap '' XFSZ; ulimit -f 16; exec \"$0\" \"$@\"";
+    let logs = server_dir(&repo, "runs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let mut cmd = std::process::Command::new("bash");
+    cmd.current_dir(repo.path())
+        .args(["-c", script, env!("CARGO_BIN_EXE_policydiff")])
+        .args(&args)
+        .env("HOME", repo.home())
+        .env("XDG_CONFIG_HOME", repo.home().join(".config"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("NO_COLOR", "1")
+        .env_remove(PASSWORD_ENV)
+        .env_remove("POLICYDIFF_CONFIG")
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(logs.join("run.out")).unwrap())
+        .stderr(std::fs::File::create(logs.join("run.err")).unwrap());
+    let mut child = cmd.spawn().expect("bash");
+    let status = wait_for(
+        &mut child,
+        Duration::from_secs(30),
+        "send with a failing journal",
+    );
+    let err = std::fs::read_to_string(logs.join("run.err")).unwrap_or_default();
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(err.contains(JOURNAL), "{err}");
+    assert!(server.count() < 500);
+}
+
+/// Two runs of the same command at once (a cron overlap, a second
+/// terminal) share the journal: each must not send what the other sends,
+/// nor overwrite its records.
+#[test]
+
+fn two_concurrent_runs_on_one_journal_send_each_message_once() {
+    if !server_available("two_concurrent_runs_on_one_journal_send_each_message_once") {
+        return;
+    }
+    let repo = small_notice_repo();
+    let mut list = String::from("email,name\n");
+    for i in 0..200 {
+        list.push_str(&format!("c{i}@example.com,C {i}\n"));
+    }
+    repo.write("recipients.csv", &list);
+    let server = Server::start(
+        &server_dir(&repo, "smtp"),
+        ServerOpts {
+            store: false,
+            ..ServerOpts::default()
+        },
+    );
+    let url = server.url("smtp", None);
+    let mut args = send_args("recipients.csv", &url);
+    args.extend([
+        "--journal",
+        JOURNAL,
+        "--insecure",
+        "--effective",
+        "2026-01-15",
+    ]);
+    let logs = server_dir(&repo, "runs");
+    std::fs::create_dir_all(&logs).unwrap();
+    // The journal exists (a first run with an empty list), so neither run
+    // can fail to create it; each run takes about a second (--rate), so
+    // they overlap.
+    repo.write("empty.csv", "email,name\n");
+    let mut empty = args.clone();
+    empty[4] = "empty.csv";
+    let mut first = spawn_send(&repo, &empty, &logs.join("empty"));
+    assert!(wait_for(&mut first, Duration::from_secs(60), "empty run").success());
+    args.extend(["--rate", "200/s"]);
+    let mut a = spawn_send(&repo, &args, &logs.join("a"));
+    let mut b = spawn_send(&repo, &args, &logs.join("b"));
+    wait_for(&mut a, Duration::from_secs(60), "run a");
+    wait_for(&mut b, Duration::from_secs(60), "run b");
+    let said: String = ["a", "b"]
+        .iter()
+        .map(|n| {
+            let out = std::fs::read_to_string(logs.join(format!("{n}.out")));
+            format!("run {n}: {}", out.unwrap_or_default())
+        })
+        .collect();
+    // Whatever the two runs said, a third completes the list …
+    args.truncate(args.len() - 2);
+    let mut c = spawn_send(&repo, &args, &logs.join("c"));
+    wait_for(&mut c, Duration::from_secs(60), "run c");
+    // … and nobody got two messages, and the journal proves all 200.
+    let received = server.received();
+    assert_eq!(received.len(), 200);
+    let twice = received.values().filter(|&&n| n > 1).count();
+    assert_eq!(twice, 0, "{twice} recipients got two messages\n{said}");
+    let journal = String::from_utf8(repo.read(JOURNAL)).unwrap();
+    assert_eq!(
+        journal.matches("\"e\":\"sent\"").count(),
+        200,
+        "sent records"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// SIGKILL mid-run, 10,000 recipients
+// ---------------------------------------------------------------------------
+
+/// `policydiff send` as a plain process, so it can be killed with SIGKILL.
+fn spawn_send(repo: &TestRepo, args: &[&str], log: &Path) -> Child {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_policydiff"));
+    cmd.current_dir(repo.path())
+        .args(args)
+        .env("HOME", repo.home())
+        .env("XDG_CONFIG_HOME", repo.home().join(".config"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("NO_COLOR", "1")
+        .env("RUST_BACKTRACE", "0");
+    for var in [
+        PASSWORD_ENV,
+        "POLICYDIFF_CONFIG",
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_CONFIG",
+        "GIT_CONFIG_PARAMETERS",
+        "GIT_CONFIG_COUNT",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.stdin(Stdio::null())
+        .stdout(std::fs::File::create(log.with_extension("out")).unwrap())
+        .stderr(std::fs::File::create(log.with_extension("err")).unwrap())
+        .spawn()
+        .expect("spawn policydiff")
+}
+
+/// Wait for a child at most `limit`; kill it and panic past that.
+fn wait_for(child: &mut Child, limit: Duration, what: &str) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} took more than {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn sigkill_mid_run_then_rerun_delivers_everyone_with_few_duplicates() {
+    if !server_available("sigkill_mid_run_then_rerun_delivers_everyone_with_few_duplicates") {
+        return;
+    }
+    const N: usize = 10_000;
+    let started = Instant::now();
+    let repo = small_notice_repo();
+    let mut list = String::with_capacity(N * 40);
+    list.push_str("email,name,locale\n");
+    for i in 0..N {
+        let locale = if i % 3 == 0 { "zh-CN" } else { "en" };
+        list.push_str(&format!("user{i:05}@example.com,User {i},{locale}\n"));
+    }
+    repo.write("recipients.csv", &list);
+    let server = Server::start(
+        &server_dir(&repo, "smtp"),
+        ServerOpts {
+            store: false,
+            ..ServerOpts::default()
+        },
+    );
+    let url = server.url("smtp", None);
+    let mut args = send_args("recipients.csv", &url);
+    args.extend([
+        "--journal",
+        JOURNAL,
+        "--insecure",
+        "--connections",
+        "4",
+        "--effective",
+        "2026-01-15",
+    ]);
+    let logs = server_dir(&repo, "runs");
+    std::fs::create_dir_all(&logs).unwrap();
+
+    // Two kills: one in the first half, one in the second, at random points.
+    let kill_at = [
+        fastrand::usize(N / 5..N / 2),
+        fastrand::usize(N / 2 + N / 10..N * 4 / 5),
+    ];
+    let mut report = Vec::new();
+    for (i, &at) in kill_at.iter().enumerate() {
+        let mut child = spawn_send(&repo, &args, &logs.join(format!("run{i}")));
+        let t = Instant::now();
+        loop {
+            let got = server.count();
+            if got >= at {
+                child.kill().expect("SIGKILL policydiff");
+                child.wait().expect("reap policydiff");
+                report.push(format!("killed run {i} at {got} messages received"));
+                break;
+            }
+            if let Some(status) = child.try_wait().expect("wait") {
+                panic!(
+                    "run {i} ended ({status}) before the kill point {at} ({got} received): {}",
+                    std::fs::read_to_string(logs.join(format!("run{i}.err"))).unwrap_or_default()
+                );
+            }
+            assert!(
+                t.elapsed() < Duration::from_secs(90),
+                "run {i}: only {got} of {at} messages after 90 s"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    // The rerun to completion.
+    let mut child = spawn_send(&repo, &args, &logs.join("final"));
+    let status = wait_for(&mut child, Duration::from_secs(120), "the final run");
+    let out = std::fs::read_to_string(logs.join("final.out")).unwrap_or_default();
+    let err = std::fs::read_to_string(logs.join("final.err")).unwrap_or_default();
+    assert!(
+        status.success(),
+        "final run: {status}{}",
+        banners(&[("stdout", &out), ("stderr", &err)])
+    );
+    report.push(format!("final run: {}", out.trim()));
+
+    // Everyone at least once; duplicates bounded by what was in flight.
+    let received = server.received();
+    let missing: Vec<String> = (0..N)
+        .map(|i| format!("user{i:05}@example.com"))
+        .filter(|a| !received.contains_key(a))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} never received: {:?}",
+        missing.len(),
+        &missing[..missing.len().min(10)]
+    );
+    assert_eq!(received.len(), N, "unexpected recipients");
+    let total: usize = received.values().sum();
+    let duplicates = total - N;
+    let most = received.values().copied().max().unwrap_or(0);
+    report.push(format!(
+        "{total} messages for {N} recipients: {duplicates} duplicates (at most {most} to one address)"
+    ));
+
+    // The journal parses; receipts shows all sent.
+    let lines = assert_journal_parses(&repo);
+    let rows = receipts(&repo, Some("recipients.csv"));
+    assert_eq!(rows.len(), N);
+    let statuses: BTreeSet<&str> = rows.iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, BTreeSet::from(["sent"]), "statuses: {statuses:?}");
+    report.push(format!(
+        "journal: {lines} lines; elapsed {:.1} s",
+        started.elapsed().as_secs_f64()
+    ));
+    eprintln!("sigkill test: {}", report.join("; "));
+    assert!(
+        duplicates <= 300,
+        "{duplicates} duplicates after two kills: {}",
+        report.join("; ")
+    );
+}
