@@ -260,6 +260,7 @@ pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
         backoff_max: Duration::from_secs(60),
         resend_in_doubt: !args.no_resend_in_doubt,
         shard,
+        expected_rows: total,
     };
     let rows = deliver::recipients::open(&args.recipients).map_err(send_error)?;
     let summary = deliver::run(
