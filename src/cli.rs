@@ -207,15 +207,9 @@ pub struct SendArgs {
     /// Language for recipients without a `locale` (default: the policy's).
     #[arg(long, value_parser = ["en", "zh-CN"])]
     pub locale: Option<String>,
-    /// Date the new version takes effect (default: its front matter).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub effective: Option<String>,
-    /// Date the notice goes out (default: today).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub notice_date: Option<String>,
-    /// Accept an effective date sooner than the notice period, for this reason.
-    #[arg(long, value_name = "REASON")]
-    pub allow_short_notice: Option<String>,
+    /// Effective date, notice date and notice period.
+    #[command(flatten)]
+    pub period: PeriodArgs,
     /// Facts known outside the text.
     #[command(flatten)]
     pub facts: FactsArgs,
@@ -270,6 +264,20 @@ pub struct HistoryArgs {
     pub stdout: bool,
 }
 
+/// When a notice goes out and when the new version takes effect.
+#[derive(Debug, Args)]
+pub struct PeriodArgs {
+    /// Date the new version takes effect (default: its front matter `effective`).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub effective: Option<String>,
+    /// Date the notice goes out (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub notice_date: Option<String>,
+    /// Accept an effective date sooner than the notice period, for this reason.
+    #[arg(long, value_name = "REASON")]
+    pub allow_short_notice: Option<String>,
+}
+
 /// Which notices to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum KindArg {
@@ -303,15 +311,9 @@ pub struct NoticeArgs {
     /// Language of the notice (default: the policy's locale).
     #[arg(long, value_parser = ["en", "zh-CN"])]
     pub locale: Option<String>,
-    /// Date the new version takes effect (default: its front matter `effective`).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub effective: Option<String>,
-    /// Date the notice goes out (default: today).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub notice_date: Option<String>,
-    /// Accept an effective date sooner than the notice period, for this reason.
-    #[arg(long, value_name = "REASON")]
-    pub allow_short_notice: Option<String>,
+    /// Effective date, notice date and notice period.
+    #[command(flatten)]
+    pub period: PeriodArgs,
     /// Write each notice into DIR (`email.en.html` …) instead of standard output.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

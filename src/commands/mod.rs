@@ -554,8 +554,8 @@ fn notice(ctx: &Context, args: NoticeArgs) -> Result<()> {
                 (old_spec, new_spec),
                 policy,
                 &args.facts,
-                args.effective.as_deref(),
-                args.notice_date.as_deref(),
+                args.period.effective.as_deref(),
+                args.period.notice_date.as_deref(),
             )?;
             let locale = args.locale.clone().unwrap_or_else(|| {
                 config
@@ -584,7 +584,7 @@ fn notice(ctx: &Context, args: NoticeArgs) -> Result<()> {
                 let min_days = config
                     .map(|c| c.notice.min_days.clone())
                     .unwrap_or_default();
-                check_notice_period(first, &min_days, args.allow_short_notice.as_deref())?;
+                check_notice_period(first, &min_days, args.period.allow_short_notice.as_deref())?;
             }
             contexts
         }

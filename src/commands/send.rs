@@ -129,8 +129,8 @@ pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
         (&args.old, &args.new),
         policy,
         &args.facts,
-        args.effective.as_deref(),
-        args.notice_date.as_deref(),
+        args.period.effective.as_deref(),
+        args.period.notice_date.as_deref(),
     )?;
     let policy_cfg = config.policy(policy)?;
     let default_locale = args.locale.clone().unwrap_or_else(|| {
@@ -159,7 +159,7 @@ pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
     super::check_notice_period(
         &contexts[default_locale.as_str()],
         &config.notice.min_days,
-        args.allow_short_notice.as_deref(),
+        args.period.allow_short_notice.as_deref(),
     )?;
     let templates_dir = config.dir.join(&config.notice.templates);
     let templates = Templates::new(Some(templates_dir).filter(|d| d.is_dir()));
@@ -228,7 +228,7 @@ pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
         return dry_run(&args, &render, shard, &mut on_invalid);
     }
 
-    let transport = transport(&args, &email, config.dir.as_path())?;
+    let transport = transport(&args, &email)?;
     let journal_path = args.journal.clone().unwrap_or_else(|| {
         let suffix = shard
             .map(|(k, n)| format!("-{k}-of-{n}"))
@@ -392,11 +392,7 @@ fn envelope(
 
 /// The transport of `--transport`, with the password from the environment
 /// or a file (never from the command line; never printed).
-fn transport(
-    args: &SendArgs,
-    email: &crate::config::EmailConfig,
-    config_dir: &Path,
-) -> Result<Transport> {
+fn transport(args: &SendArgs, email: &crate::config::EmailConfig) -> Result<Transport> {
     let spec = TransportSpec::parse(&args.transport).map_err(|e| Error::Usage(e.to_string()))?;
     match spec {
         TransportSpec::File(dir) => Transport::file(dir).map_err(|e| Error::Usage(e.to_string())),
@@ -441,7 +437,6 @@ fn transport(
                     "SMTP user given but no password: set {PASSWORD_ENV} or use --password-file"
                 )));
             }
-            let _ = config_dir;
             let settings = SmtpSettings {
                 host,
                 port,
