@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::render::RedlineFormat;
 
-/// Archive, redline and classify privacy-policy versions kept in git.
+/// Archive, redline, classify and announce privacy-policy versions kept in git.
 #[derive(Debug, Parser)]
 #[command(name = "policydiff", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {

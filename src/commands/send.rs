@@ -52,23 +52,29 @@ impl Progress for SendProgress {
     }
 }
 
-/// Lines of a file, for the progress total (header excluded for CSV).
+/// Rows of a list, for the progress total (header excluded for CSV),
+/// counted in 64 KiB chunks: the list itself is never held in memory.
 fn count_rows(path: &Path) -> usize {
-    let Ok(bytes) = std::fs::read(path) else {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
         return 0;
     };
-    let lines = bytecount(&bytes);
-    let jsonl = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    if jsonl {
+    let mut buf = vec![0u8; 1 << 16];
+    let (mut lines, mut last, mut first) = (0usize, b'\n', None);
+    while let Ok(n) = file.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        first = first.or_else(|| buf[..n].iter().copied().find(|b| !b.is_ascii_whitespace()));
+        lines += buf[..n].iter().filter(|&&b| b == b'\n').count();
+        last = buf[n - 1];
+    }
+    lines += usize::from(last != b'\n');
+    if first == Some(b'{') {
         lines
     } else {
         lines.saturating_sub(1)
     }
-}
-
-fn bytecount(bytes: &[u8]) -> usize {
-    let n = bytes.iter().filter(|&&b| b == b'\n').count();
-    n + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))
 }
 
 /// `K/N` with 1 ≤ K ≤ N.
