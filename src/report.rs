@@ -450,9 +450,4 @@ impl Report {
     pub fn fired_ids(&self) -> Vec<&str> {
         self.triggers.iter().map(|t| t.id.as_str()).collect()
     }
-
-    /// True when nothing but editorial changes (or nothing at all) differs.
-    pub fn is_editorial_only(&self) -> bool {
-        self.changes.iter().all(|c| c.kind == ChangeKind::Editorial)
-    }
 }

@@ -467,7 +467,7 @@ fn dry_run(
     on_invalid: &mut dyn FnMut(&InvalidRow),
 ) -> Result<()> {
     let (mut valid, mut invalid, mut dups, mut other) = (0usize, 0usize, 0usize, 0usize);
-    let mut seen = std::collections::HashSet::new();
+    let mut selector = deliver::Selector::new(shard, 0);
     let mut rendered_locales = std::collections::BTreeSet::new();
     for row in deliver::recipients::open(&args.recipients).map_err(send_error)? {
         match row {
@@ -475,22 +475,17 @@ fn dry_run(
                 invalid += bad.lines as usize;
                 on_invalid(&bad);
             }
-            Ok(r) => {
-                if !seen.insert(blake3::hash(r.key().as_bytes())) {
-                    dups += 1;
-                    continue;
+            Ok(r) => match selector.admit(&r.key()) {
+                deliver::Admit::Duplicate => dups += 1,
+                deliver::Admit::OtherShard => other += 1,
+                deliver::Admit::New => {
+                    // Render once per locale: template errors show before a real run.
+                    if rendered_locales.insert(r.locale().unwrap_or("").to_owned()) {
+                        render(&r).map_err(Error::Usage)?;
+                    }
+                    valid += 1;
                 }
-                if let Some((k, n)) = shard
-                    && deliver::shard_of(&r.key(), n) != k
-                {
-                    other += 1;
-                    continue;
-                }
-                if rendered_locales.insert(r.locale().unwrap_or("").to_owned()) {
-                    render(&r).map_err(Error::Usage)?;
-                }
-                valid += 1;
-            }
+            },
         }
     }
     write_stdout(

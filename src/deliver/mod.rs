@@ -215,12 +215,53 @@ pub fn shard_of(address_key: &str, n: u64) -> u64 {
     u64::from_le_bytes(first) % n + 1
 }
 
+/// What to do with an address read from the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admit {
+    /// First time seen, in this run's shard: send.
+    New,
+    /// Seen before in the list: sent once only.
+    Duplicate,
+    /// Another shard's.
+    OtherShard,
+}
+
+/// Picks the addresses a run sends to: each once, and only its shard's.
+pub struct Selector {
+    /// 64-bit hashes of the addresses seen: 8 bytes each (a collision among
+    /// a million addresses has odds of about 1 in 30 million).
+    seen: HashSet<u64, std::hash::BuildHasherDefault<rustc_hash::FxHasher>>,
+    shard: Option<(u64, u64)>,
+}
+
+impl Selector {
+    /// For shard `k` of `n` (or all), sized for about `expected` rows so the
+    /// set never grows by doubling in the middle of a large run.
+    pub fn new(shard: Option<(u64, u64)>, expected: usize) -> Selector {
+        Selector {
+            seen: HashSet::with_capacity_and_hasher(expected, Default::default()),
+            shard,
+        }
+    }
+
+    /// Decide about one address key ([`Recipient::key`]).
+    pub fn admit(&mut self, address_key: &str) -> Admit {
+        let digest = blake3::hash(address_key.as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest.as_bytes()[..8]);
+        if !self.seen.insert(u64::from_le_bytes(first)) {
+            return Admit::Duplicate;
+        }
+        match self.shard {
+            Some((k, n)) if shard_of(address_key, n) != k => Admit::OtherShard,
+            _ => Admit::New,
+        }
+    }
+}
+
 /// Check every row first (`--strict`): refuse to send anything when any row
 /// is invalid.
-pub fn strict_check(
-    path: &Path,
-    report: &mut dyn FnMut(&InvalidRow),
-) -> Result<usize, DeliverError> {
+pub fn strict_check(path: &Path, report: &mut dyn FnMut(&InvalidRow)) -> Result<(), DeliverError> {
     let mut invalid = 0;
     for row in recipients::open(path)? {
         if let Err(bad) = row {
@@ -234,7 +275,7 @@ pub fn strict_check(
             path.display()
         )));
     }
-    Ok(invalid)
+    Ok(())
 }
 
 /// A job for a worker.
@@ -320,10 +361,7 @@ pub fn run(
             });
         }
         // Read the list on this thread: validate, dedupe, shard, skip the sent.
-        // 8 bytes per address: a 64-bit hash (a collision among a million
-        // addresses has odds of about 1 in 30 million).
-        let mut seen: HashSet<u64, std::hash::BuildHasherDefault<rustc_hash::FxHasher>> =
-            HashSet::with_capacity_and_hasher(opts.expected_rows, Default::default());
+        let mut selector = Selector::new(opts.shard, opts.expected_rows);
         for row in rows {
             summary.rows += 1;
             let recipient = match row {
@@ -336,19 +374,17 @@ pub fn run(
                 }
             };
             let key_text = recipient.key();
-            let digest = blake3::hash(key_text.as_bytes());
-            let mut first = [0u8; 8];
-            first.copy_from_slice(&digest.as_bytes()[..8]);
-            if !seen.insert(u64::from_le_bytes(first)) {
-                summary.duplicates += 1;
-                progress.tick();
-                continue;
-            }
-            if let Some((k, n)) = opts.shard
-                && shard_of(&key_text, n) != k
-            {
-                summary.other_shards += 1;
-                continue;
+            match selector.admit(&key_text) {
+                Admit::Duplicate => {
+                    summary.duplicates += 1;
+                    progress.tick();
+                    continue;
+                }
+                Admit::OtherShard => {
+                    summary.other_shards += 1;
+                    continue;
+                }
+                Admit::New => {}
             }
             let hash = journal::address_hash(&key, &key_text);
             let in_doubt = match state.get(&hash).map(|r| r.e) {
