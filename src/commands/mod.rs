@@ -881,28 +881,11 @@ fn history_cmd(ctx: &Context, args: HistoryArgs) -> Result<()> {
     let (policy, path) = ctx.policy(args.policy.policy.as_deref(), &archive)?;
     let config = ctx.require_config()?;
     let releases = released(ctx, &archive, policy, &path)?;
-    let z = policy.locale.starts_with("zh");
-    let mut md = if z {
-        format!(
-            "# {} 变更历史\n\n由 `policydiff history` 根据发布记录生成，请勿手工编辑。\n\n| 生效日期 | 发布标签 | 类别 | 摘要 |\n|---|---|---|---|\n",
-            policy.title.as_deref().unwrap_or(&policy.name)
-        )
-    } else {
-        format!(
-            "# {} change history\n\nGenerated from the releases by `policydiff history`; do not edit by hand.\n\n| Effective | Release | Class | Summary |\n|---|---|---|---|\n",
-            policy.title.as_deref().unwrap_or(&policy.name)
-        )
-    };
-    for r in releases.iter().rev() {
-        let (class, line) = render::site::one_line(r, &policy.locale);
-        md.push_str(&format!(
-            "| {} | `{}` | {} | {} |\n",
-            r.effective,
-            r.tag,
-            class,
-            line.replace('|', "\\|")
-        ));
-    }
+    let md = render::site::history(
+        policy.title.as_deref().unwrap_or(&policy.name),
+        &policy.locale,
+        &releases,
+    );
     if args.stdout {
         return write_stdout(md.as_bytes());
     }

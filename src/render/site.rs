@@ -92,31 +92,47 @@ pub fn one_line(release: &SiteRelease, lang: &str) -> (String, String) {
             let class = r.classification.map_or("none", |c| c.as_str()).to_owned();
             let fired = r.fired_ids();
             let s = &r.stats;
+            let n = s.added + s.removed + s.modified + s.moved;
+            let clauses = if n == 1 {
+                "1 clause changed".to_owned()
+            } else {
+                format!("{n} clauses changed")
+            };
             let line = match (z, fired.is_empty()) {
-                (false, false) => format!(
-                    "Major change ({}); {} clauses changed.",
-                    fired.join(", "),
-                    s.added + s.removed + s.modified + s.moved
-                ),
-                (false, true) if class == "minor" => format!(
-                    "Minor change; {} clauses changed.",
-                    s.added + s.removed + s.modified + s.moved
-                ),
+                (false, false) => format!("Major change ({}); {clauses}.", fired.join(", ")),
+                (false, true) if class == "minor" => format!("Minor change; {clauses}."),
                 (false, true) => "Editorial changes only.".into(),
-                (true, false) => format!(
-                    "重大变化（{}）；{} 处条款变化。",
-                    fired.join("、"),
-                    s.added + s.removed + s.modified + s.moved
-                ),
-                (true, true) if class == "minor" => format!(
-                    "一般变化；{} 处条款变化。",
-                    s.added + s.removed + s.modified + s.moved
-                ),
+                (true, false) => format!("重大变化（{}）；{n} 处条款变化。", fired.join("、")),
+                (true, true) if class == "minor" => format!("一般变化；{n} 处条款变化。"),
                 (true, true) => "仅文字编辑调整。".into(),
             };
             (class, line)
         }
     }
+}
+
+/// The change history file (`<policy>.history.md`): one table row per
+/// release, newest first.
+pub fn history(title: &str, lang: &str, releases: &[SiteRelease]) -> String {
+    let mut md = if zh(lang) {
+        format!(
+            "# {title} 变更历史\n\n由 `policydiff history` 根据发布记录生成，请勿手工编辑。\n\n| 生效日期 | 发布标签 | 类别 | 摘要 |\n|---|---|---|---|\n"
+        )
+    } else {
+        format!(
+            "# {title} change history\n\nGenerated from the releases by `policydiff history`; do not edit by hand.\n\n| Effective | Release | Class | Summary |\n|---|---|---|---|\n"
+        )
+    };
+    for r in releases.iter().rev() {
+        let (class, line) = one_line(r, lang);
+        md.push_str(&format!(
+            "| {} | `{}` | {class} | {} |\n",
+            r.effective,
+            r.tag,
+            line.replace('|', "\\|")
+        ));
+    }
+    md
 }
 
 /// Render the whole site: `(relative path, contents)` for every file.
