@@ -1,11 +1,16 @@
 //! The commands: each turns parsed arguments into pipeline calls and output.
 
+mod output;
 mod send;
 
+pub use output::write_atomic;
+pub(crate) use output::{emit, write_stdout};
+
 use std::cell::OnceCell;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use clap::CommandFactory;
@@ -464,6 +469,11 @@ fn triggers(ctx: &Context, args: TriggersArgs) -> Result<()> {
         None => {
             let config = ctx.require_config()?;
             let p = config.policy(policy)?;
+            // Inside a repository, the policy file must be in it, as for every
+            // other command.
+            if let Ok(archive) = ctx.archive() {
+                ctx.policy(policy, &archive)?;
+            }
             let file = config.policy_file(p);
             Version {
                 spec: p.path.clone(),
@@ -817,7 +827,15 @@ fn site(ctx: &Context, args: SiteArgs) -> Result<()> {
         name: &policy.name,
     };
     let files = render::site::build(&info, &releases);
-    write_tree(&args.out, &files)?;
+    let protected = output::Protected {
+        dirs: vec![archive.workdir()?.to_path_buf(), config.dir.clone()],
+        files: config
+            .policies
+            .iter()
+            .map(|p| config.policy_file(p))
+            .collect(),
+    };
+    output::write_tree(&args.out, &files, &protected)?;
     write_stdout(
         format!(
             "wrote {} files for {} releases to {}\n",
@@ -827,53 +845,6 @@ fn site(ctx: &Context, args: SiteArgs) -> Result<()> {
         )
         .as_bytes(),
     )
-}
-
-/// Write a tree of files all or nothing: into a fresh directory beside the
-/// target, then swapped into place (the old one removed only after).
-fn write_tree(dir: &Path, files: &[(String, String)]) -> Result<()> {
-    let io = |path: &Path| {
-        let path = path.display().to_string();
-        move |source| Error::Io { path, source }
-    };
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    if dir.exists() && !dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "{} exists and is not a directory",
-            dir.display()
-        )));
-    }
-    let staging = tempfile::Builder::new()
-        .prefix(".policydiff-site-")
-        .tempdir_in(&parent)
-        .map_err(io(&parent))?;
-    for (rel, contents) in files {
-        let path = staging.path().join(rel);
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p).map_err(io(p))?;
-        }
-        std::fs::write(&path, contents).map_err(io(&path))?;
-    }
-    let staged = staging.keep();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // tempdir makes 0700: a site is for publishing.
-        let _ = std::fs::set_permissions(&staged, std::fs::Permissions::from_mode(0o755));
-    }
-    if dir.exists() {
-        let old = parent.join(format!(".policydiff-old-{}", std::process::id()));
-        std::fs::rename(dir, &old).map_err(io(dir))?;
-        std::fs::rename(&staged, dir).map_err(io(dir))?;
-        let _ = std::fs::remove_dir_all(&old);
-    } else {
-        std::fs::rename(&staged, dir).map_err(io(dir))?;
-    }
-    Ok(())
 }
 
 fn history_cmd(ctx: &Context, args: HistoryArgs) -> Result<()> {
@@ -971,7 +942,15 @@ fn check(ctx: &Context, args: CheckArgs) -> Result<()> {
     Ok(())
 }
 
-/// One step of `log`.
+/// `log`: every change in the policy's history, newest first.
+///
+/// A pipeline in output order: this thread reads and parses the versions from
+/// the newest back (each reuses the parsed blocks of the one before); two
+/// workers compare the pairs; a printer writes each result as soon as the
+/// ones before it are out. Every queue is bounded, so memory stays flat
+/// however long the history. A version that cannot be read (an empty or
+/// binary capture) is shown in its place and skipped: the version after it is
+/// compared with the last readable one before it.
 fn log(ctx: &Context, args: LogArgs) -> Result<()> {
     let since = args
         .since
@@ -986,128 +965,184 @@ fn log(ctx: &Context, args: LogArgs) -> Result<()> {
         ..Comparison::default()
     };
     let entries = archive::history(&archive, &path, &policy_name)?;
-    // Oldest first; each version is compared with the one before it. The
-    // first step kept is the first whose new side is on or after --since.
-    let mut chrono: Vec<&archive::HistoryEntry> = entries.iter().rev().collect();
+    // Entries [0, shown) get a line (newest first); older ones serve only as
+    // the base of the oldest shown change. Oldest first, the first change
+    // shown is the first whose new side is on or after --since.
+    let n = entries.len();
     let first_kept = match &since {
-        Some(d) => chrono
-            .iter()
-            .position(|e| e.date.as_str() >= d.as_str())
-            .unwrap_or(chrono.len()),
+        Some(d) => (0..n)
+            .rev()
+            .position(|i| entries[i].date.as_str() >= d.as_str())
+            .unwrap_or(n),
         None => 0,
     };
-    chrono.drain(..first_kept.saturating_sub(1));
+    let shown = n - first_kept;
+    let json = args.format == ListFormat::Json;
+    let tags = archive.tags_by_commit()?;
 
-    // Steps are rendered as they are made (a JSON report or a text line each)
-    // and only the rendered steps are kept, so memory stays small however
-    // long the history; they are printed newest first at the end.
     let step_line = |r: &Report, e: &archive::HistoryEntry| -> String {
         let fired = r.fired_ids().join(", ");
-        format!(
-            "{}  {}  {:<5}  {}{}{}\n",
-            &e.date[..e.date.len().min(10)],
-            &e.commit[..10],
-            r.classification
-                .map_or("-", classify::Classification::as_str),
-            e.subject,
-            if fired.is_empty() {
-                String::new()
-            } else {
-                format!("  [{fired}]")
-            },
-            e.tag
-                .as_deref()
-                .map(|t| format!("  ({t})"))
-                .unwrap_or_default(),
-        )
+        let class = r
+            .classification
+            .map_or("-", classify::Classification::as_str);
+        history_line(e, class, &fired)
     };
-    let tags = archive.tags_by_commit()?;
     let render_step = |k: usize, old: &(Version, Document), new: &(Version, Document)| -> String {
         let report = compare_docs((&old.0, &old.1), (&new.0, &new.1), Some(&policy_name), &how);
-        match args.format {
-            ListFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default(),
-            ListFormat::Text => step_line(&report, chrono[k]),
+        if json {
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        } else {
+            step_line(&report, &entries[k])
         }
     };
-    // A pipeline: this thread reads and parses the versions in order (each
-    // reuses the parsed blocks of the one before); two workers compare the
-    // pairs as they arrive. Queues are bounded, so memory stays flat.
-    let mut rendered: Vec<Option<String>> = vec![None; chrono.len()];
-    let mut cache = BlockCache::default();
-    let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<(
-        usize,
-        Arc<(Version, Document)>,
-        Arc<(Version, Document)>,
-    )>(16);
+
+    type Pair = Arc<(Version, Document)>;
+    let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<(usize, Pair, Pair)>(16);
     let job_rx = std::sync::Mutex::new(job_rx);
-    let (done_tx, done_rx) = std::sync::mpsc::channel::<(usize, String)>();
-    std::thread::scope(|s| -> Result<()> {
+    let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(usize, Option<String>)>(16);
+    let mut unreadable = 0usize;
+    // Set when standard output is gone (`| head`): everyone stops.
+    let closed = std::sync::atomic::AtomicBool::new(false);
+    let printed = std::thread::scope(|s| -> Result<()> {
         for _ in 0..2 {
             let done_tx = done_tx.clone();
-            let (job_rx, render_step) = (&job_rx, &render_step);
+            let (job_rx, render_step, closed) = (&job_rx, &render_step, &closed);
             s.spawn(move || {
                 loop {
                     let job = job_rx.lock().map(|rx| rx.recv());
                     let Ok(Ok((k, old, new))) = job else { break };
-                    if done_tx.send((k, render_step(k, &old, &new))).is_err() {
-                        break;
+                    if closed.load(Ordering::Relaxed) {
+                        continue; // drain, so the reader is never stuck on a full queue
                     }
+                    let _ = done_tx.send((k, Some(render_step(k, &old, &new))));
                 }
             });
         }
-        drop(done_tx);
-        let mut previous: Option<Arc<(Version, Document)>> = None;
+        // The printer: results in index order, each as soon as it can go.
+        let closed = &closed;
+        let printer = s.spawn(move || -> Result<()> {
+            use std::io::Write;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let mut waiting = std::collections::BTreeMap::new();
+            let (mut next, mut count) = (0usize, 0usize);
+            let mut written = Ok(());
+            for (k, text) in done_rx.iter() {
+                waiting.insert(k, text);
+                while let Some(text) = waiting.remove(&next) {
+                    next += 1;
+                    let Some(text) = text else { continue };
+                    if json {
+                        let sep: &[u8] = if count == 0 { b"[\n" } else { b",\n" };
+                        written = written.and_then(|()| out.write_all(sep));
+                    }
+                    count += 1;
+                    written = written.and_then(|()| out.write_all(text.as_bytes()));
+                }
+                if written.is_err() {
+                    closed.store(true, Ordering::Relaxed);
+                    break;
+                }
+            }
+            if json {
+                let end: &[u8] = if count == 0 { b"[]\n" } else { b"\n]\n" };
+                written = written.and_then(|()| out.write_all(end));
+            }
+            match written.and_then(|()| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.map_err(|source| Error::Io {
+                    path: "<stdout>".into(),
+                    source,
+                }),
+            }
+        });
+        // The newer side of the next change, waiting for its older side.
+        let mut pending: Option<(usize, Pair)> = None;
+        let mut cache = BlockCache::default();
         let produced = (|| -> Result<()> {
-            for (k, e) in chrono.iter().enumerate() {
-                let version = archive.read_entry(e, &path, &tags)?;
+            for (k, e) in entries.iter().enumerate() {
+                if closed.load(Ordering::Relaxed) {
+                    break;
+                }
+                let version = match archive.read_entry(e, &path, &tags) {
+                    Ok(v) => v,
+                    Err(ArchiveError::BadInput { reason, .. }) => {
+                        if k < shown {
+                            unreadable += 1;
+                            let why = reason.split(':').next().unwrap_or(&reason).to_owned();
+                            let line =
+                                (!json).then(|| history_line(e, &format!("unreadable: {why}"), ""));
+                            if done_tx.send((k, line)).is_err() {
+                                break;
+                            }
+                        }
+                        continue;
+                    }
+                    Err(e) => return Err(e.into()),
+                };
                 let doc = Document::parse_cached(
                     &version.text,
                     Format::from_path(&version.path),
                     &mut cache,
                 );
                 let current = Arc::new((version, doc));
-                if let Some(old) = previous.replace(Arc::clone(&current)) {
-                    // A send fails only if every worker is gone; their results tell why.
-                    if job_tx.send((k, old, current)).is_err() {
-                        break;
-                    }
+                if let Some((j, newer)) = pending.take()
+                    && job_tx.send((j, Arc::clone(&current), newer)).is_err()
+                {
+                    // Every worker is gone: the printer says why.
+                    break;
                 }
+                if k >= shown {
+                    break; // the base of the oldest change shown
+                }
+                pending = Some((k, current));
+            }
+            // The oldest readable version, with nothing before it.
+            if let Some((j, _)) = pending.take() {
+                let line =
+                    (first_kept == 0 && !json).then(|| history_line(&entries[j], "first", ""));
+                let _ = done_tx.send((j, line));
             }
             Ok(())
         })();
         drop(job_tx);
-        for (k, text) in done_rx.iter() {
-            rendered[k] = Some(text);
+        drop(done_tx);
+        let printed = printer
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        produced.and(printed)
+    });
+    printed?;
+    if unreadable > 0 {
+        let message = format!(
+            "{unreadable} version(s) of {path} could not be read (empty or not text) and were skipped; each change after one is compared with the last readable version"
+        );
+        if args.strict {
+            return Err(Error::Usage(message));
         }
-        produced
-    })?;
-    let rendered: Vec<String> = rendered.into_iter().flatten().collect();
-    // Newest first, written straight out (the JSON of a long history is megabytes).
-    let mut parts: Vec<&str> = Vec::with_capacity(rendered.len() * 2 + 2);
-    match args.format {
-        ListFormat::Json => {
-            parts.push("[");
-            for (n, r) in rendered.iter().rev().enumerate() {
-                parts.push(if n == 0 { "\n" } else { ",\n" });
-                parts.push(r);
-            }
-            parts.push(if rendered.is_empty() { "]\n" } else { "\n]\n" });
-        }
-        ListFormat::Text => parts.extend(rendered.iter().rev().map(String::as_str)),
+        eprintln!("policydiff: warning: {message} (--strict makes this an error)");
     }
-    let first = match chrono.first() {
-        Some(e) if first_kept == 0 && args.format == ListFormat::Text => {
-            format!(
-                "{}  {}  first  {}\n",
-                &e.date[..e.date.len().min(10)],
-                &e.commit[..10],
-                e.subject
-            )
-        }
-        _ => String::new(),
-    };
-    parts.push(&first);
-    write_stdout_parts(&parts)
+    Ok(())
+}
+
+/// One line of `log` text: date, commit, class, subject, fired triggers, tag.
+fn history_line(e: &archive::HistoryEntry, class: &str, fired: &str) -> String {
+    let line = format!(
+        "{}  {}  {:<5}  {}{}{}\n",
+        &e.date[..e.date.len().min(10)],
+        &e.commit[..10],
+        class,
+        e.subject,
+        if fired.is_empty() {
+            String::new()
+        } else {
+            format!("  [{fired}]")
+        },
+        e.tag
+            .as_deref()
+            .map(|t| format!("  ({t})"))
+            .unwrap_or_default(),
+    );
+    crate::terminal::visible_controls(&line).into_owned()
 }
 
 fn init(ctx: &Context, args: InitArgs) -> Result<()> {
@@ -1220,72 +1255,4 @@ pub(crate) fn parse_date(s: &str, flag: &str) -> Result<String> {
                 "{flag} {s:?} is not a date of the form YYYY-MM-DD ({e})"
             ))
         })
-}
-
-/// Write to a file or to standard output.
-fn emit(bytes: &[u8], path: Option<&Path>) -> Result<()> {
-    match path {
-        Some(p) => write_atomic(p, bytes),
-        None => write_stdout(bytes),
-    }
-}
-
-/// Write several pieces to standard output, buffered, as [`write_stdout`].
-fn write_stdout_parts(parts: &[&str]) -> Result<()> {
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let written = parts
-        .iter()
-        .try_for_each(|p| out.write_all(p.as_bytes()))
-        .and_then(|()| out.flush());
-    match written {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => r.map_err(|source| Error::Io {
-            path: "<stdout>".into(),
-            source,
-        }),
-    }
-}
-
-/// Write standard output; a closed pipe (`| head`) ends quietly.
-pub(crate) fn write_stdout(bytes: &[u8]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => r.map_err(|source| Error::Io {
-            path: "<stdout>".into(),
-            source,
-        }),
-    }
-}
-
-/// Write a file all or nothing: a temporary file in the same directory, synced,
-/// then renamed over the target.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let io = |source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(io)?;
-    // Mode 0666 before the umask, like any new file (tempfile's default is 0600);
-    // an existing file keeps its own mode.
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut tmp = builder.tempfile_in(&dir).map_err(io)?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        tmp.as_file()
-            .set_permissions(meta.permissions())
-            .map_err(io)?;
-    }
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
 }
