@@ -223,7 +223,7 @@ impl Config {
             message,
         };
         let mut config: Config =
-            toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_owned()))?;
+            toml::from_str(text).map_err(|e| invalid(toml_message(&e, text)))?;
         config.file = file.to_path_buf();
         config.dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
         if let Some(url) = &config.notice.base_url
@@ -293,8 +293,22 @@ impl Config {
                     p.path
                 )));
             }
-            if p.locale.trim().is_empty() {
-                return Err(invalid(format!("{key}.locale is empty")));
+            // The tag `<name>/<date>` must be a valid git reference name.
+            if !git2::Reference::is_valid_name(&format!("refs/tags/{}/2000-01-01", p.name))
+                || p.name.ends_with(".lock")
+                || p.name.ends_with('.')
+            {
+                return Err(invalid(format!(
+                    "{key}.name = {:?}: not usable in a git tag name (no '..', no trailing '.' or '.lock')",
+                    p.name
+                )));
+            }
+            if !crate::render::notice::LOCALES.contains(&p.locale.as_str()) {
+                return Err(invalid(format!(
+                    "{key}.locale = {:?}: notices exist for {} only",
+                    p.locale,
+                    crate::render::notice::LOCALES.join(", ")
+                )));
             }
             if config.policies[..i].iter().any(|q| q.name == p.name) {
                 return Err(invalid(format!("{key}.name = {:?} is used twice", p.name)));
@@ -359,6 +373,21 @@ impl Config {
     }
 }
 
+/// A TOML error on one line: `line L, column C: message` (toml's own Display
+/// draws a multi-line snippet).
+fn toml_message(e: &toml::de::Error, text: &str) -> String {
+    let message = e.message().trim().replace('\n', " ");
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
+    }
+}
+
 impl std::str::FromStr for Config {
     type Err = ConfigError;
     fn from_str(s: &str) -> Result<Config, ConfigError> {
@@ -395,6 +424,21 @@ mod tests {
         assert!(e.contains("policy[0].name"), "{e}");
         let e = "".parse::<Config>().unwrap_err().to_string();
         assert!(e.contains("no [[policy]]"), "{e}");
+        for (toml, key) in [
+            ("name = \"a..b\"\npath = \"x\"", "policy[0].name"),
+            ("name = \"x.lock\"\npath = \"x\"", "policy[0].name"),
+            (
+                "name = \"p\"\npath = \"x\"\nlocale = \"fr\"",
+                "policy[0].locale",
+            ),
+        ] {
+            let e = format!("[[policy]]\n{toml}\n")
+                .parse::<Config>()
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(key), "{e}");
+            assert!(!e.contains('\n'), "one line: {e}");
+        }
     }
 
     #[test]

@@ -151,26 +151,52 @@ fn memchr_nul(bytes: &[u8]) -> Option<usize> {
 }
 
 /// Read a policy file from disk.
+///
+/// Only a regular file is read (a device, FIFO or socket could be endless or
+/// block forever; `-` is the way to pipe a text in), and never more than the
+/// size limit plus one byte, whatever the file claims its size is.
 pub fn read_file(path: &Path) -> Result<String> {
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|source| ArchiveError::Io {
+    let io = |source| ArchiveError::Io {
         path: shown.clone(),
         source,
-    })?;
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    let bad = |reason: &str| ArchiveError::BadInput {
+        path: shown.clone(),
+        reason: reason.into(),
+    };
     if meta.is_dir() {
-        return Err(ArchiveError::BadInput {
-            path: shown,
-            reason: "is a directory, not a policy file".into(),
-        });
+        return Err(bad("is a directory, not a policy file"));
     }
-    if meta.len() as usize > MAX_POLICY_BYTES {
+    if !meta.is_file() {
+        return Err(bad(
+            "is not a regular file (a device, pipe or socket); save the text to a file, or pipe it in as - (standard input)",
+        ));
+    }
+    if meta.len() > MAX_POLICY_BYTES as u64 {
         return Err(too_large(&shown, meta.len()));
     }
-    let bytes = std::fs::read(path).map_err(|source| ArchiveError::Io {
-        path: shown.clone(),
-        source,
-    })?;
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_POLICY_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() > MAX_POLICY_BYTES {
+        return Err(more_than_limit(&shown));
+    }
     decode(bytes, &shown)
+}
+
+/// A text cut off at the limit: its real size is unknown, so say "more than".
+fn more_than_limit(path: &str) -> ArchiveError {
+    ArchiveError::BadInput {
+        path: path.into(),
+        reason: format!(
+            "more than the {} MiB limit for a policy text",
+            MAX_POLICY_BYTES / (1024 * 1024)
+        ),
+    }
 }
 
 /// Tag names by the commit they point at, sorted.
@@ -276,7 +302,7 @@ impl Archive {
         }
         let blob = self.repo.find_blob(entry.id())?;
         let text = decode(blob.content().to_vec(), &format!("{rev}:{path}"))?;
-        let tag = tags.get(&id).and_then(|v| v.last().cloned());
+        let tag = tags.get(&id).and_then(|v| pick_tag(v, Some(rev)));
         Ok(Version {
             spec: spec.to_owned(),
             path: path.to_owned(),
@@ -298,7 +324,7 @@ impl Archive {
         let tag = Oid::from_str(&entry.commit)
             .ok()
             .and_then(|id| tags.get(&id))
-            .and_then(|v| v.last().cloned());
+            .and_then(|v| pick_tag(v, None));
         Ok(Version {
             spec: spec.to_owned(),
             path: path.to_owned(),
@@ -327,6 +353,28 @@ impl Archive {
         }
         Ok(map)
     }
+}
+
+/// Which of the tags at one commit names a version: the one the user wrote
+/// (`rev`), else a release tag (`<policy>/<YYYY-MM-DD>`, the latest), else the
+/// last by name.
+fn pick_tag(names: &[String], rev: Option<&str>) -> Option<String> {
+    let rev = rev.map(|r| r.strip_prefix("refs/tags/").unwrap_or(r));
+    if let Some(r) = rev
+        && names.iter().any(|n| n == r)
+    {
+        return Some(r.to_owned());
+    }
+    let is_release = |n: &&String| {
+        n.rsplit_once('/')
+            .is_some_and(|(policy, _)| effective_of_tag(policy, n).is_some())
+    };
+    names
+        .iter()
+        .filter(is_release)
+        .max_by_key(|n| n.rsplit_once('/').map(|(_, d)| d.to_owned()))
+        .or_else(|| names.last())
+        .cloned()
 }
 
 /// Collapse `.` and `..` components without touching the file system.
@@ -369,14 +417,7 @@ pub fn read_stdin() -> Result<String> {
             source,
         })?;
     if bytes.len() > MAX_POLICY_BYTES {
-        // Only the limit was read: say "more than", not a size we do not know.
-        return Err(ArchiveError::BadInput {
-            path: "<stdin>".into(),
-            reason: format!(
-                "more than the {} MiB limit for a policy text",
-                MAX_POLICY_BYTES / (1024 * 1024)
-            ),
-        });
+        return Err(more_than_limit("<stdin>"));
     }
     decode(bytes, "<stdin>")
 }
@@ -421,5 +462,32 @@ impl Spec {
             };
         }
         Spec::Rev(spec.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pick_tag;
+
+    #[test]
+    fn the_named_tag_wins_then_release_tags() {
+        let names: Vec<String> = ["privacy-policy/2025-07-09", "v1", "zz"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            pick_tag(&names, Some("privacy-policy/2025-07-09")).as_deref(),
+            Some("privacy-policy/2025-07-09")
+        );
+        assert_eq!(pick_tag(&names, Some("v1")).as_deref(), Some("v1"));
+        assert_eq!(
+            pick_tag(&names, Some("HEAD")).as_deref(),
+            Some("privacy-policy/2025-07-09")
+        );
+        assert_eq!(
+            pick_tag(&names[1..], None).as_deref(),
+            Some("zz"),
+            "no release tag: the last by name"
+        );
     }
 }

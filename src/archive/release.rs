@@ -150,7 +150,12 @@ pub fn check_release(archive: &Archive, req: &ReleaseRequest<'_>) -> Result<Opti
 }
 
 /// Create the annotated release tag on HEAD. Call [`check_release`] first.
+///
+/// Check and tag happen under an exclusive lock on a file in the git
+/// directory, so two concurrent releases cannot both pass the check: the
+/// second one sees the first one's tag and is refused.
 pub fn create_release(archive: &Archive, req: &ReleaseRequest<'_>) -> Result<Release> {
+    let _lock = lock_releases(archive)?;
     check_release(archive, req)?;
     let repo = archive.repo();
     let head = archive.commit_id("HEAD")?;
@@ -164,4 +169,32 @@ pub fn create_release(archive: &Archive, req: &ReleaseRequest<'_>) -> Result<Rel
         commit: head,
         effective: req.effective.to_owned(),
     })
+}
+
+/// An exclusive advisory lock held while it lives (released on drop, or when
+/// the process dies).
+struct ReleaseLock(#[allow(dead_code)] std::fs::File);
+
+fn lock_releases(archive: &Archive) -> Result<ReleaseLock> {
+    let path = archive.repo().path().join("policydiff-release.lock");
+    let io = |source| ArchiveError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::io::AsRawFd;
+        // SAFETY: flock on a file descriptor we own; blocks until the other
+        // release is done.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+            return Err(io(std::io::Error::last_os_error()));
+        }
+    }
+    Ok(ReleaseLock(file))
 }
