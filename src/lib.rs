@@ -18,3 +18,4 @@ pub mod document;
 pub mod error;
 pub mod render;
 pub mod report;
+pub mod terminal;
