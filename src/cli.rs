@@ -380,6 +380,10 @@ pub struct LogArgs {
     /// Output format: one line per change, or a JSON list of Reports.
     #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
+    /// Fail (exit 2) when a version in the history cannot be read, instead of
+    /// showing it as unreadable and going on.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Arguments of `show`.

@@ -2293,3 +2293,335 @@ fn send_bad_journals_and_settings_are_clear_errors() {
         &["nocol.csv", "email"],
     );
 }
+
+// ---------------------------------------------------------------------------
+// Issue 8: regressions from the hostile run (one test per failure)
+// ---------------------------------------------------------------------------
+
+/// A repository with one committed, released version of the policy.
+fn released_v1_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.commit(
+        &[
+            ("policydiff.toml", DEFAULT_CONFIG),
+            (POLICY, &policy_text(1)),
+        ],
+        "Policy v1",
+        "2025-01-01T10:00:00Z",
+    );
+    repo.tag_annotated(
+        "privacy-policy/2025-01-01",
+        "HEAD",
+        "privacy-policy: effective 2025-01-01",
+    );
+    repo
+}
+
+/// Entries left beside `dir` by an interrupted write (`.policydiff-*`).
+fn leftovers(repo: &TestDir, rel: &str) -> Vec<String> {
+    repo.list(rel)
+        .into_iter()
+        .filter(|n| n.starts_with(".policydiff-"))
+        .collect()
+}
+
+#[test]
+fn site_refuses_a_non_empty_directory_it_did_not_write_and_keeps_its_files() {
+    let repo = released_v1_repo();
+    repo.write("d/important.txt", "keep");
+    let err = run_err(
+        repo.cmd().args(["site", "--out", "d"]),
+        &["d", "important.txt", "not written by `policydiff site`"],
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(repo.read("d/important.txt"), b"keep");
+    assert!(leftovers(&repo, ".").is_empty(), "{:?}", repo.list("."));
+
+    // Its own site is replaced; a file added to it afterwards blocks the next run.
+    run_ok(repo.cmd().args(["site", "--out", "site"]));
+    run_ok(repo.cmd().args(["site", "--out", "site"]));
+    assert!(repo.join("site/.policydiff-site").is_file());
+    repo.write("site/CNAME", "policy.example.com");
+    run_err(repo.cmd().args(["site", "--out", "site"]), &["CNAME"]);
+    assert_eq!(repo.read("site/CNAME"), b"policy.example.com");
+    assert!(leftovers(&repo, ".").is_empty(), "{:?}", repo.list("."));
+}
+
+#[test]
+fn site_never_replaces_the_repository_its_config_or_a_policy_file() {
+    let repo = released_v1_repo();
+    let before = repo.list(".");
+    for out in [".", "policies", "..", repo.path().to_str().unwrap()] {
+        run_err(repo.cmd().args(["site", "--out", out]), &["--out"]);
+        assert_eq!(repo.list("."), before, "--out {out} changed the repository");
+    }
+    assert!(repo.join(".git/HEAD").is_file());
+    assert_eq!(repo.read(POLICY), policy_text(1).as_bytes());
+    assert!(repo.join("policydiff.toml").is_file());
+    // An empty directory is fine, and nothing is left beside it.
+    std::fs::create_dir(repo.join("empty")).unwrap();
+    run_ok(repo.cmd().args(["site", "--out", "empty"]));
+    assert!(repo.join("empty/index.html").is_file());
+    assert!(leftovers(&repo, ".").is_empty(), "{:?}", repo.list("."));
+}
+
+#[cfg(unix)]
+#[test]
+fn output_onto_a_device_writes_through_and_never_replaces_the_node() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = TestDir::new();
+    let (old, new) = (bundled_policy(), bundled_draft());
+    // /dev/full: the write fails (ENOSPC), exit 2, and the device stays a device.
+    if std::fs::metadata("/dev/full").is_ok_and(|m| m.file_type().is_char_device()) {
+        run_err(
+            dir.cmd()
+                .args(["diff", old.to_str().unwrap(), new.to_str().unwrap()])
+                .args(["-o", "/dev/full"]),
+            &["/dev/full"],
+        );
+        assert!(
+            std::fs::metadata("/dev/full")
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
+    }
+    // A link to /dev/stdout: the output reaches the reader, the link stays.
+    std::os::unix::fs::symlink("/dev/stdout", dir.join("out.txt")).unwrap();
+    let out = run_ok(
+        dir.cmd()
+            .args(["diff", old.to_str().unwrap(), new.to_str().unwrap()])
+            .args(["-o", "out.txt"]),
+    );
+    assert!(out.contains("MAJOR"), "the reader got: {out:?}");
+    assert!(
+        std::fs::symlink_metadata(dir.join("out.txt"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    // A link to a regular file: the file is replaced, the link kept.
+    dir.write("real.txt", "old");
+    std::fs::remove_file(dir.join("out.txt")).unwrap();
+    std::os::unix::fs::symlink("real.txt", dir.join("out.txt")).unwrap();
+    run_ok(
+        dir.cmd()
+            .args(["diff", old.to_str().unwrap(), new.to_str().unwrap()])
+            .args(["-o", "out.txt"]),
+    );
+    assert!(String::from_utf8_lossy(&dir.read("real.txt")).contains("MAJOR"));
+    assert!(
+        std::fs::symlink_metadata(dir.join("out.txt"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_and_fifos_as_versions_are_refused_at_once() {
+    let dir = TestDir::new();
+    let fifo = dir.join("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    let mut inputs = vec!["/dev/zero".to_owned(), "/dev/urandom".to_owned()];
+    if made.is_ok_and(|s| s.success()) {
+        inputs.push(fifo.display().to_string());
+    }
+    let other = bundled_policy();
+    for input in &inputs {
+        let started = std::time::Instant::now();
+        run_err(
+            dir.cmd()
+                .args(["diff", input, other.to_str().unwrap()])
+                .timeout(std::time::Duration::from_secs(10)),
+            &[input, "not a regular file"],
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{input} took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[test]
+fn control_characters_in_an_error_message_are_shown_not_obeyed() {
+    let dir = TestDir::new();
+    let err = run_err(
+        dir.cmd().args(["diff", "\u{1b}]0;pwned\u{7}", "\u{1b}[2J"]),
+        &["\\x1b]0;pwned\\x07"],
+    );
+    assert!(!err.contains('\u{1b}'), "raw ESC on stderr: {err:?}");
+}
+
+#[test]
+fn usage_and_config_errors_are_one_line() {
+    let repo = TestRepo::new();
+    let err = run_err(repo.cmd().args(["diff", "--bogus"]), &["--bogus", "--help"]);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let err = run_err(repo.cmd().args(["diff"]), &["<OLD>", "<NEW>"]);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    repo.write(
+        "policydiff.toml",
+        "[[policy]]\nname = \"p\"\npath = \"x.md\"\nlocale = [1\n",
+    );
+    let err = run_err(
+        repo.cmd().args(["versions"]),
+        &["policydiff.toml", "line 4"],
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn config_refuses_locales_without_templates_and_names_git_cannot_tag() {
+    let repo = TestRepo::new();
+    for (toml, needle) in [
+        (
+            "name = \"p\"\npath = \"p.md\"\nlocale = \"fr\"",
+            "policy[0].locale",
+        ),
+        ("name = \"a..b\"\npath = \"p.md\"", "policy[0].name"),
+        ("name = \"x.lock\"\npath = \"p.md\"", "policy[0].name"),
+    ] {
+        repo.write("policydiff.toml", format!("[[policy]]\n{toml}\n"));
+        let err = run_err(repo.cmd().args(["versions"]), &["policydiff.toml", needle]);
+        assert!(!err.contains("libgit2"), "{err}");
+    }
+}
+
+#[test]
+fn triggers_refuses_a_policy_path_outside_the_repository() {
+    let repo = TestRepo::new();
+    let outside = TestDir::new();
+    outside.write("secret.md", &policy_text(1));
+    repo.write(
+        "policydiff.toml",
+        format!(
+            "[[policy]]\nname = \"p\"\npath = \"{}\"\n",
+            pathdiff(repo.path(), &outside.join("secret.md"))
+        ),
+    );
+    run_err(repo.cmd().args(["triggers"]), &["outside the repository"]);
+}
+
+/// `target` relative to `base` (both absolute), with `..` steps.
+fn pathdiff(base: &Path, target: &Path) -> String {
+    let b: Vec<_> = base.components().collect();
+    let t: Vec<_> = target.components().collect();
+    let common = b.iter().zip(&t).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".into(); b.len() - common];
+    parts.extend(
+        t[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+#[test]
+fn concurrent_releases_of_the_same_text_tag_it_once() {
+    let repo = released_v1_repo();
+    for trial in 0..20u32 {
+        repo.commit(
+            &[(POLICY, &policy_text(trial + 2))],
+            &format!("Policy v{}", trial + 2),
+            &format!("2025-02-01T10:{:02}:00Z", trial),
+        );
+        let tags_before = repo.tags().len();
+        let spawn = |date: &str| {
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_policydiff"));
+            cmd.current_dir(repo.path())
+                .env("HOME", repo.home())
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .env_remove("POLICYDIFF_CONFIG")
+                .args([
+                    "release",
+                    "--effective",
+                    date,
+                    "--allow-short-notice",
+                    "test",
+                ])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        let (mut a, mut b) = (
+            spawn(&format!("{}-01-01", 2030 + trial)),
+            spawn(&format!("{}-06-01", 2030 + trial)),
+        );
+        let (ra, rb) = (a.wait().unwrap(), b.wait().unwrap());
+        let made = repo.tags().len() - tags_before;
+        assert_eq!(made, 1, "trial {trial}: {:?}", repo.tags());
+        assert!(ra.success() != rb.success(), "one must fail: {ra} {rb}");
+    }
+}
+
+#[test]
+fn log_shows_an_unreadable_version_in_place_and_goes_on() {
+    let repo = TestRepo::new();
+    repo.commit(
+        &[
+            ("policydiff.toml", DEFAULT_CONFIG),
+            (POLICY, &policy_text(1)),
+        ],
+        "Policy v1",
+        "2025-01-01T10:00:00Z",
+    );
+    repo.commit(&[(POLICY, "")], "Empty capture", "2025-02-01T10:00:00Z");
+    repo.commit(
+        &[(POLICY, &policy_text(2))],
+        "Policy v2",
+        "2025-03-01T10:00:00Z",
+    );
+    let out = repo.cmd().arg("log").output().unwrap();
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].contains("Policy v2") && !lines[0].contains("unreadable"));
+    assert!(lines[1].contains("unreadable: empty") && lines[1].contains("Empty capture"));
+    assert!(lines[2].contains("first") && lines[2].contains("Policy v1"));
+    assert!(support::stderr(&out).contains("1 version(s)"));
+    // v2 is compared with v1, the last readable version.
+    let json_out = run_ok(repo.cmd().args(["log", "--format", "json"]));
+    let reports = json(&json_out);
+    assert_eq!(reports.as_array().unwrap().len(), 1, "{json_out}");
+    run_err(repo.cmd().args(["log", "--strict"]), &["could not be read"]);
+}
+
+#[test]
+fn the_tag_the_user_named_is_the_one_reported() {
+    let repo = released_v1_repo();
+    repo.tag("v1");
+    repo.commit(
+        &[(POLICY, &policy_text(2))],
+        "Policy v2",
+        "2025-02-01T10:00:00Z",
+    );
+    let report = json(&run_ok(repo.cmd().args([
+        "diff",
+        "privacy-policy/2025-01-01",
+        "HEAD",
+        "--format",
+        "json",
+    ])));
+    assert_eq!(
+        report["old"]["tag"], "privacy-policy/2025-01-01",
+        "{report}"
+    );
+    let report = json(&run_ok(
+        repo.cmd().args(["diff", "v1", "HEAD", "--format", "json"]),
+    ));
+    assert_eq!(report["old"]["tag"], "v1", "{report}");
+    // Named by commit: the release tag is preferred.
+    let report = json(&run_ok(
+        repo.cmd()
+            .args(["diff", "HEAD~1", "HEAD", "--format", "json"]),
+    ));
+    assert_eq!(
+        report["old"]["tag"], "privacy-policy/2025-01-01",
+        "{report}"
+    );
+}
