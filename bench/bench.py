@@ -603,6 +603,22 @@ class Result:
         return self.tool_median / anchor if anchor else None
 
     @property
+    def spread(self) -> str:
+        """Interquartile range of the per-run ratios (tool run i / anchor run i,
+        interleaved), or of the tool's times when there is no anchor: how far
+        one run may land from the median on this machine."""
+        if self.anchor and len(self.anchor) == len(self.tool):
+            values = [t.seconds / a.seconds for t, a in zip(self.tool, self.anchor) if a.seconds > 0]
+            fmt = lambda v: f"{v:.2f}"
+        else:
+            values = [s.seconds for s in self.tool]
+            fmt = fmt_time
+        if len(values) < 4:
+            return "—"
+        q = statistics.quantiles(values, n=4)
+        return f"{fmt(q[0])}–{fmt(q[2])}"
+
+    @property
     def peak_rss(self) -> float:
         """Peak RSS of policydiff over all runs, MiB."""
         return max(s.rss_mib for s in self.tool)
@@ -994,13 +1010,13 @@ def print_report(results: list[Result], binary: Path, floor: Sample,
     print(f"launcher floor (`true`): {fmt_time(floor.seconds)}, {floor.rss_mib:.1f} MiB "
           "(included in every time; peak RSS is never below it)")
     print()
-    print("| case | policydiff median | anchor median | ratio | peak RSS | target | result |")
-    print("|---|---|---|---|---|---|---|")
+    print("| case | policydiff median | anchor median | ratio | spread (IQR) | peak RSS | target | result |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else "—"
         anchor_rss = f" (anchor {max(s.rss_mib for s in r.anchor):.1f})" if r.anchor else ""
         verdict = "FAIL" if r.failures else "PASS"
-        print(f"| {r.case} | {fmt_time(r.tool_median)} | {fmt_time(r.anchor_median)} | {ratio} "
+        print(f"| {r.case} | {fmt_time(r.tool_median)} | {fmt_time(r.anchor_median)} | {ratio} | {r.spread} "
               f"| {r.peak_rss:.1f} MiB{anchor_rss} | {r.target} | {verdict} |")
     for r in results:
         for failure in r.failures:
