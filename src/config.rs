@@ -319,9 +319,16 @@ impl Config {
 
     /// Read a config file.
     pub fn load(file: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(file).map_err(|source| ConfigError::Io {
-            path: file.display().to_string(),
-            source,
+        // A config is a few KiB; 1 MiB stops a wrong --config early.
+        let text = crate::input::read_text_limited(file, 1 << 20).map_err(|e| match e {
+            crate::input::InputError::Io(source) => ConfigError::Io {
+                path: file.display().to_string(),
+                source,
+            },
+            e => ConfigError::Invalid {
+                path: file.display().to_string(),
+                message: e.to_string(),
+            },
         })?;
         Config::parse(&text, file)
     }
@@ -379,10 +386,22 @@ fn toml_message(e: &toml::de::Error, text: &str) -> String {
     let message = e.message().trim().replace('\n', " ");
     match e.span() {
         Some(span) => {
-            let before = &text[..span.start.min(text.len())];
+            let start = span.start.min(text.len());
+            let before = &text[..start];
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            format!("line {line}, column {column}: {message}")
+            // The line itself names the key (`name = 5`), which the message may not.
+            let line_text = text[before.rfind('\n').map_or(0, |i| i + 1)..]
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim();
+            let shown: String = line_text.chars().take(60).collect();
+            if shown.is_empty() {
+                format!("line {line}, column {column}: {message}")
+            } else {
+                format!("line {line}, column {column} (`{shown}`): {message}")
+            }
         }
         None => message,
     }

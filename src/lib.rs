@@ -16,6 +16,7 @@ pub mod deliver;
 pub mod diff;
 pub mod document;
 pub mod error;
+pub mod input;
 pub mod render;
 pub mod report;
 pub mod terminal;

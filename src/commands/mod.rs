@@ -330,7 +330,8 @@ fn versions(ctx: &Context, args: VersionsArgs) -> Result<()> {
                     release
                 ));
             }
-            s
+            // Subjects and authors are anyone's text: never raw to a terminal.
+            crate::terminal::visible_controls(&s).into_owned()
         }
     };
     write_stdout(out.as_bytes())
@@ -532,9 +533,12 @@ fn notice(ctx: &Context, args: NoticeArgs) -> Result<()> {
     // The contexts to render, one per kind.
     let contexts: Vec<NoticeContext> = match &args.from_context {
         Some(file) => {
-            let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
-                path: file.display().to_string(),
-                source,
+            let text = crate::input::read_text_limited(file, 16 << 20).map_err(|e| match e {
+                crate::input::InputError::Io(source) => Error::Io {
+                    path: file.display().to_string(),
+                    source,
+                },
+                e => Error::Usage(format!("{}: {e}", file.display())),
             })?;
             let base: NoticeContext = serde_json::from_str(&text).map_err(|e| {
                 Error::Usage(format!("{}: not a notice context: {e}", file.display()))
