@@ -34,6 +34,9 @@ const REPLY_TO: &str = "Privacy Office <privacy-office@example.com>";
 const LIST_UNSUBSCRIBE: &str =
     "<mailto:unsubscribe@example.com?subject=unsubscribe>, <https://example.com/unsubscribe>";
 const JOURNAL: &str = "journal.jsonl";
+const KEY_ENV: &str = "POLICYDIFF_JOURNAL_KEY";
+const KEY_FILE_ENV: &str = "POLICYDIFF_JOURNAL_KEY_FILE";
+const KEY_FILE: &str = "policydiff-journal.key";
 
 // ---------------------------------------------------------------------------
 // The server
@@ -104,6 +107,10 @@ struct ServerOpts {
     port: u16,
     /// Do not listen until this file exists.
     down_until: Option<PathBuf>,
+    /// Refuse every session with a 5xx at this stage (`--refuse`).
+    refuse: Option<&'static str>,
+    /// Never answer at this stage (`--hang`).
+    hang: Option<&'static str>,
 }
 
 impl Default for ServerOpts {
@@ -114,6 +121,8 @@ impl Default for ServerOpts {
             store: true,
             port: 0,
             down_until: None,
+            refuse: None,
+            hang: None,
         }
     }
 }
@@ -175,6 +184,12 @@ impl Server {
         }
         if let Some(flag) = &opts.down_until {
             cmd.arg("--down-until-file").arg(flag);
+        }
+        if let Some(stage) = opts.refuse {
+            cmd.args(["--refuse", stage]);
+        }
+        if let Some(stage) = opts.hang {
+            cmd.args(["--hang", stage]);
         }
         let mut child = cmd
             .stdin(Stdio::piped())
@@ -365,6 +380,8 @@ fn send_args<'a>(recipients: &'a str, transport: &'a str) -> Vec<&'a str> {
 fn send(repo: &TestRepo, recipients: &str, transport: &str, extra: &[&str]) -> assert_cmd::Command {
     let mut cmd = repo.cmd();
     cmd.env_remove(PASSWORD_ENV)
+        .env_remove(KEY_ENV)
+        .env_remove(KEY_FILE_ENV)
         .args(send_args(recipients, transport))
         .args(extra);
     if !extra.contains(&"--journal") {
@@ -444,6 +461,7 @@ fn run(cmd: &mut assert_cmd::Command) -> Run {
 #[track_caller]
 fn receipts(repo: &TestRepo, recipients: Option<&str>) -> Vec<Value> {
     let mut cmd = repo.cmd();
+    cmd.env_remove(KEY_ENV).env_remove(KEY_FILE_ENV);
     cmd.args(["receipts", "--journal", JOURNAL, "--format", "json"]);
     if let Some(r) = recipients {
         cmd.args(["--recipients", r]);
@@ -709,7 +727,11 @@ fn a_wrong_or_missing_password_delivers_nothing_and_is_never_printed() {
             "{row}"
         );
     }
-    assert!(r.stderr.contains("refused the account"), "{}", r.shown());
+    r.assert_stderr(&[
+        "the run stopped",
+        "refused AUTH: 535",
+        "nobody was marked failed",
+    ]);
     let journal = String::from_utf8(repo.read(JOURNAL)).unwrap();
     assert!(!journal.contains(wrong) && !journal.contains(PASSWORD));
 
@@ -720,8 +742,16 @@ fn a_wrong_or_missing_password_delivers_nothing_and_is_never_printed() {
             .env(PASSWORD_ENV, PASSWORD),
     );
     r.assert_code(2)
-        .assert_stdout(&["sent 0,"])
+        .assert_stdout(&["sent 0,", "failed 0"])
+        .assert_stderr(&["the run stopped", "certificate", "--tls-ca"])
         .assert_hides(PASSWORD);
+    // Running again would change nothing: it does not say to.
+    assert!(
+        !r.stderr.contains("run the same command again"),
+        "{}",
+        r.shown()
+    );
+    assert!(!r.stderr.contains("os error"), "{}", r.shown());
     assert!(server.messages().is_empty());
 }
 
@@ -794,7 +824,7 @@ fn implicit_tls_works_and_plain_smtp_needs_insecure() {
     );
 
     // A server with no STARTTLS: smtp:// requires it, so nothing goes in
-    // clear and everyone is deferred …
+    // clear; the run stops saying so, and nobody is marked failed …
     let plain = Server::start(&server_dir(&repo, "plain"), ServerOpts::default());
     let url = plain.url("smtp", None);
     let r = run(&mut send(
@@ -804,8 +834,13 @@ fn implicit_tls_works_and_plain_smtp_needs_insecure() {
         &["--journal", "plain.jsonl"],
     ));
     r.assert_code(2)
-        .assert_stdout(&["sent 0,", "deferred 5"])
-        .assert_stderr(&["run the same command again"]);
+        .assert_stdout(&["sent 0,", "failed 0"])
+        .assert_stderr(&[
+            "the run stopped",
+            "does not offer STARTTLS",
+            "smtps://",
+            "--insecure",
+        ]);
     assert!(plain.messages().is_empty());
     assert!(
         plain.events().is_empty(),
@@ -821,16 +856,17 @@ fn implicit_tls_works_and_plain_smtp_needs_insecure() {
         "--format",
         "json",
     ]));
-    for row in support::json(&rows).as_array().unwrap() {
-        assert_eq!(row["status"], "deferred", "{row}");
+    let rows = support::json(&rows);
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    for row in rows {
         assert!(
-            row["reply"]
-                .as_str()
-                .unwrap()
-                .to_lowercase()
-                .contains("tls"),
+            row["status"] == "deferred" || row["status"] == "not-sent",
             "{row}"
         );
+        if row["status"] == "deferred" {
+            assert!(row["reply"].as_str().unwrap().contains("STARTTLS"), "{row}");
+        }
     }
     // … until --insecure (localhost): then delivered, each once.
     let r = run(&mut send(
