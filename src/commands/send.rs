@@ -424,9 +424,11 @@ fn envelope(
                 .dkim_domain
                 .clone()
                 .unwrap_or_else(|| id_domain.clone());
-            Some(std::sync::Arc::new(
-                lettre::message::dkim::DkimConfig::default_config(selector.clone(), domain, key),
-            ))
+            Some(std::sync::Arc::new(dkim_config(
+                selector.clone(),
+                domain,
+                key,
+            )))
         }
         _ => None,
     };
@@ -438,6 +440,45 @@ fn envelope(
         notice: notice_id.to_owned(),
         dkim,
     })
+}
+
+/// DKIM settings: relaxed/relaxed canonicalisation over the headers a
+/// receiver judges a notice by, `List-Unsubscribe` among them (bulk-mail
+/// rules want it signed). lettre 0.11's default (simple header
+/// canonicalisation of From/Subject/To/Date) and a signed `Content-Type`
+/// both failed an independent verifier (dkimpy) on what the server
+/// received: lettre signs some header values as it holds them, not as it
+/// writes them (the multipart boundary parameter, for one).
+fn dkim_config(
+    selector: String,
+    domain: String,
+    key: lettre::message::dkim::DkimSigningKey,
+) -> lettre::message::dkim::DkimConfig {
+    use lettre::message::dkim::{DkimCanonicalization, DkimCanonicalizationType, DkimConfig};
+    use lettre::message::header::HeaderName;
+    let headers = [
+        "From",
+        "To",
+        "Subject",
+        "Date",
+        "Message-ID",
+        "Reply-To",
+        "List-Unsubscribe",
+        "MIME-Version",
+    ]
+    .into_iter()
+    .map(HeaderName::new_from_ascii_str)
+    .collect();
+    DkimConfig::new(
+        selector,
+        domain,
+        key,
+        headers,
+        DkimCanonicalization {
+            header: DkimCanonicalizationType::Relaxed,
+            body: DkimCanonicalizationType::Relaxed,
+        },
+    )
 }
 
 /// The transport of `--transport`, with the password from the environment
