@@ -328,9 +328,12 @@ impl Session<'_> {
                     // A kept connection the server has since closed (idle
                     // timeout): not this message's fault; once more on a
                     // fresh connection.
-                    Err((Stage::MailFrom, Step::Smtp(e))) if reused && e.status().is_none() => self
-                        .smtp_send(client, message)
-                        .map_err(|(stage, e)| failure(client, stage, &e)),
+                    Err((Stage::MailFrom, Step::Smtp(e)))
+                        if reused && e.status().is_none() && !timed_out(&e) =>
+                    {
+                        self.smtp_send(client, message)
+                            .map_err(|(stage, e)| failure(client, stage, &e))
+                    }
                     r => r.map_err(|(stage, e)| failure(client, stage, &e)),
                 }
             }
@@ -486,6 +489,28 @@ impl SmtpClient {
 
 const NO_STARTTLS: &str = "the server does not offer STARTTLS, which smtp:// requires";
 
+/// An I/O error somewhere in `e`, and its kind.
+fn io_kind(e: &SmtpError) -> Option<std::io::ErrorKind> {
+    use std::error::Error as _;
+    let mut source = e.source();
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        source = s.source();
+    }
+    None
+}
+
+/// A socket timeout: Linux reports an expired read timeout as WouldBlock
+/// (EAGAIN, "os error 11"), not TimedOut.
+fn timed_out(e: &SmtpError) -> bool {
+    matches!(
+        io_kind(e),
+        Some(std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock)
+    )
+}
+
 /// Classify a failed step and say what happened, in words.
 fn failure(client: &SmtpClient, stage: Stage, e: &Step) -> SendFailure {
     use std::error::Error as _;
@@ -507,18 +532,8 @@ fn failure(client: &SmtpClient, stage: Stage, e: &Step) -> SendFailure {
             };
         }
     };
-    let mut detail = String::new();
-    let mut source = e.source();
-    let mut io_kind = None;
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            io_kind.get_or_insert(io.kind());
-        }
-        if detail.is_empty() {
-            detail = s.to_string();
-        }
-        source = s.source();
-    }
+    let detail = e.source().map(ToString::to_string).unwrap_or_default();
+    let io_kind = io_kind(e);
     let at = stage.name();
     if let Some(code) = e.status() {
         let reply = format!("{code} {detail}").replace(['\r', '\n'], " ");
@@ -535,11 +550,7 @@ fn failure(client: &SmtpClient, stage: Stage, e: &Step) -> SendFailure {
         };
         return SendFailure { kind, reply };
     }
-    let timed_out = matches!(
-        io_kind,
-        Some(std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock)
-    );
-    if timed_out {
+    if timed_out(e) {
         return SendFailure {
             kind: FailureKind::Retry,
             reply: format!(
