@@ -198,9 +198,18 @@ pub struct SendArgs {
     /// Refuse to send anything when any row is invalid.
     #[arg(long)]
     pub strict: bool,
-    /// Do not resend recipients whose earlier attempt has no outcome (at-most-once).
-    #[arg(long)]
+    /// Do not resend recipients whose earlier attempt has no outcome
+    /// (at-most-once); they are reported as in doubt.
+    #[arg(long, overrides_with = "resend_in_doubt")]
     pub no_resend_in_doubt: bool,
+    /// Resend recipients whose earlier attempt has no outcome (the default;
+    /// the last of the two flags wins), e.g. after checking that the
+    /// in-doubt ones of a `--no-resend-in-doubt` run did not get it.
+    #[arg(long, overrides_with = "no_resend_in_doubt")]
+    pub resend_in_doubt: bool,
+    /// Seconds to wait for each SMTP reply.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
     /// First retry delay in milliseconds (doubled each attempt, with jitter).
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     pub retry_delay_ms: u64,
@@ -227,8 +236,9 @@ pub enum ReceiptFormat {
 /// Arguments of `receipts`.
 #[derive(Debug, Args)]
 pub struct ReceiptsArgs {
-    /// Journal(s) of a notice (several for shards).
-    #[arg(long, value_name = "FILE", required = true)]
+    /// Journal(s) of a notice (several for shards): `--journal a.jsonl
+    /// b.jsonl` or `--journal journals/*.jsonl`; a file given twice counts once.
+    #[arg(long, value_name = "FILE", required = true, num_args = 1..)]
     pub journal: Vec<PathBuf>,
     /// Join the addresses back in from this recipient list.
     #[arg(long, value_name = "FILE")]

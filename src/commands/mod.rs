@@ -51,7 +51,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Site(args) => site(&ctx, args),
         Command::History(args) => history_cmd(&ctx, args),
         Command::Send(args) => send::send(&ctx, args),
-        Command::Receipts(args) => send::receipts(args),
+        Command::Receipts(args) => send::receipts(&ctx, args),
         Command::Check(args) => check(&ctx, args),
         Command::Log(args) => log(&ctx, args),
         Command::Versions(args) => versions(&ctx, args),

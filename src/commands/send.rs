@@ -230,20 +230,53 @@ pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
     if args.strict {
         deliver::strict_check(&args.recipients, &mut on_invalid).map_err(send_error)?;
     }
-    if args.dry_run {
-        return dry_run(&args, &render, shard, &mut on_invalid);
-    }
-
-    let transport = transport(&args, &email)?;
     let journal_path = args.journal.clone().unwrap_or_else(|| {
         let suffix = shard
             .map(|(k, n)| format!("-{k}-of-{n}"))
             .unwrap_or_default();
         PathBuf::from("journals").join(format!("{}-{notice_id}{suffix}.jsonl", policy_cfg.name))
     });
-    let (writer, key, state) =
-        journal::Writer::open(&journal_path, &notice_id, args.shard.as_deref())
+    if args.dry_run {
+        // Everything a real run checks before its first message, creating
+        // and sending nothing.
+        transport(&args, &email, true)?;
+        let master = journal::load_key(Some(&config.dir), false).map_err(send_error)?;
+        if journal_path.exists() {
+            let (header, _, _) = journal::read(&journal_path).map_err(send_error)?;
+            let master = master.as_ref().map(|(m, _)| m);
+            if header.key.is_some() || master.is_some() {
+                journal::check(
+                    &header,
+                    &journal_path,
+                    &notice_id,
+                    args.shard.as_deref(),
+                    master,
+                )
+                .map_err(send_error)?;
+            }
+        }
+        return dry_run(&args, &render, shard, &mut on_invalid);
+    }
+
+    let transport = transport(&args, &email, false)?;
+    let (master, created) = journal::load_key(Some(&config.dir), true)
+        .map_err(send_error)?
+        .ok_or_else(|| send_error(journal::KeyError::Missing))?;
+    if created {
+        eprintln!(
+            "policydiff: created the journal key {} (mode 0600): keep it, and keep it out of git and apart from the journals; without it `receipts --recipients` cannot name anyone",
+            master.source
+        );
+    }
+    let (writer, key, state, legacy) =
+        journal::Writer::open(&journal_path, &notice_id, args.shard.as_deref(), &master)
             .map_err(send_error)?;
+    if legacy {
+        eprintln!(
+            "policydiff: warning: {} is an old journal that holds its hash key in its header: whoever has it can confirm a guessed address; it is resumed as it is",
+            journal_path.display()
+        );
+    }
     let total = count_rows(&args.recipients);
     let progress = SendProgress {
         bar: std::io::stderr().is_terminal().then(|| {
@@ -264,7 +297,7 @@ pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
         max_attempts: email.max_attempts,
         backoff: Duration::from_millis(args.retry_delay_ms),
         backoff_max: Duration::from_secs(60),
-        resend_in_doubt: !args.no_resend_in_doubt,
+        resend_in_doubt: !args.no_resend_in_doubt || args.resend_in_doubt,
         shard,
         expected_rows: total,
     };
@@ -286,13 +319,18 @@ pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
         bar.finish_and_clear();
     }
     let line = format!(
-        "sent {}, already sent {}, deferred {}, failed {}, invalid {}, duplicates {}{}{}; journal {}\n",
+        "sent {}, already sent {}, deferred {}, failed {}, invalid {}, duplicates {}{}{}{}; journal {}\n",
         summary.sent,
         summary.already_sent,
         summary.deferred,
         summary.failed,
         summary.invalid,
         summary.duplicates,
+        if summary.in_doubt > 0 {
+            format!(", in doubt (not resent) {}", summary.in_doubt)
+        } else {
+            String::new()
+        },
         if summary.resent_in_doubt > 0 {
             format!(", resent in doubt {}", summary.resent_in_doubt)
         } else {
@@ -308,13 +346,18 @@ pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
     write_stdout(line.as_bytes())?;
     if let Some(why) = &summary.stopped {
         return Err(Error::Usage(format!(
-            "the SMTP server refused the account ({why}): the run stopped and nobody was marked failed; fix the credentials and run the same command again"
+            "the run stopped: {why}; nobody was marked failed, the recipients not yet sent stay pending, and the same command sends them once this is fixed"
         )));
     }
     if summary.undelivered() > 0 {
         let mut advice = Vec::new();
         if summary.deferred > 0 {
             advice.push("run the same command again to retry the deferred");
+        }
+        if summary.in_doubt > 0 {
+            advice.push(
+                "the in-doubt may have got the message (`policydiff receipts` lists them as in-doubt): --no-resend-in-doubt skips them on every run; after checking, run with --resend-in-doubt to send them again",
+            );
         }
         if summary.invalid > 0 {
             advice.push("fix the invalid rows reported above and run it again");
@@ -323,9 +366,10 @@ pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
             advice.push("see `policydiff receipts` for the server's refusals");
         }
         return Err(Error::Usage(format!(
-            "{} recipient(s) not delivered ({} deferred, {} failed, {} invalid): {}",
+            "{} recipient(s) not delivered ({} deferred, {} in doubt, {} failed, {} invalid): {}",
             summary.undelivered(),
             summary.deferred,
+            summary.in_doubt,
             summary.failed,
             summary.invalid,
             advice.join("; ")
@@ -380,9 +424,11 @@ fn envelope(
                 .dkim_domain
                 .clone()
                 .unwrap_or_else(|| id_domain.clone());
-            Some(std::sync::Arc::new(
-                lettre::message::dkim::DkimConfig::default_config(selector.clone(), domain, key),
-            ))
+            Some(std::sync::Arc::new(dkim_config(
+                selector.clone(),
+                domain,
+                key,
+            )))
         }
         _ => None,
     };
@@ -396,11 +442,59 @@ fn envelope(
     })
 }
 
+/// DKIM settings: relaxed/relaxed canonicalisation over the headers a
+/// receiver judges a notice by, `List-Unsubscribe` among them (bulk-mail
+/// rules want it signed). lettre 0.11's default (simple header
+/// canonicalisation of From/Subject/To/Date) and a signed `Content-Type`
+/// both failed an independent verifier (dkimpy) on what the server
+/// received: lettre signs some header values as it holds them, not as it
+/// writes them (the multipart boundary parameter, for one).
+fn dkim_config(
+    selector: String,
+    domain: String,
+    key: lettre::message::dkim::DkimSigningKey,
+) -> lettre::message::dkim::DkimConfig {
+    use lettre::message::dkim::{DkimCanonicalization, DkimCanonicalizationType, DkimConfig};
+    use lettre::message::header::HeaderName;
+    let headers = [
+        "From",
+        "To",
+        "Subject",
+        "Date",
+        "Message-ID",
+        "Reply-To",
+        "List-Unsubscribe",
+        "MIME-Version",
+    ]
+    .into_iter()
+    .map(HeaderName::new_from_ascii_str)
+    .collect();
+    DkimConfig::new(
+        selector,
+        domain,
+        key,
+        headers,
+        DkimCanonicalization {
+            header: DkimCanonicalizationType::Relaxed,
+            body: DkimCanonicalizationType::Relaxed,
+        },
+    )
+}
+
 /// The transport of `--transport`, with the password from the environment
-/// or a file (never from the command line; never printed).
-fn transport(args: &SendArgs, email: &crate::config::EmailConfig) -> Result<Transport> {
+/// or a file (never from the command line; never printed). With `check`
+/// (`--dry-run`), every check is made but no directory is created.
+fn transport(
+    args: &SendArgs,
+    email: &crate::config::EmailConfig,
+    check: bool,
+) -> Result<Transport> {
     let spec = TransportSpec::parse(&args.transport).map_err(|e| Error::Usage(e.to_string()))?;
     match spec {
+        TransportSpec::File(dir) if check => {
+            Transport::check_file_dir(&dir).map_err(|e| Error::Usage(e.to_string()))?;
+            Ok(Transport::File(lettre::FileTransport::new(&dir), dir))
+        }
         TransportSpec::File(dir) => Transport::file(dir).map_err(|e| Error::Usage(e.to_string())),
         TransportSpec::Smtp {
             implicit_tls,
@@ -451,7 +545,7 @@ fn transport(args: &SendArgs, email: &crate::config::EmailConfig) -> Result<Tran
                 password,
                 ca_file: args.tls_ca.clone(),
                 connections: args.connections as u32,
-                timeout: Duration::from_secs(30),
+                timeout: Duration::from_secs(args.timeout),
             };
             Transport::smtp(&settings).map_err(|e| Error::Usage(e.to_string()))
         }
@@ -506,11 +600,39 @@ struct Receipt {
     journal: String,
 }
 
-pub(super) fn receipts(args: ReceiptsArgs) -> Result<()> {
+/// How final a record is, to merge journals that both know a recipient
+/// (the same shard run twice, or a copy): the most final wins.
+fn finality(e: Event) -> u8 {
+    match e {
+        Event::Sent => 3,
+        Event::Failed => 2,
+        Event::Deferred => 1,
+        Event::Start => 0,
+    }
+}
+
+pub(super) fn receipts(ctx: &Context, args: ReceiptsArgs) -> Result<()> {
+    use crate::deliver::Record;
     let mut rows: Vec<Receipt> = Vec::new();
     let mut journals = Vec::new();
     let mut notice: Option<String> = None;
+    let mut seen_files = std::collections::HashSet::new();
+    // The key is needed only to join addresses back in.
+    let master = if args.recipients.is_some() {
+        let dir = ctx.config().ok().flatten().map(|c| c.dir.clone());
+        journal::load_key(dir.as_deref(), false)
+            .map_err(send_error)?
+            .map(|(m, _)| m)
+    } else {
+        None
+    };
     for path in &args.journal {
+        // The same file twice (`--journal j.jsonl j.jsonl`, or through a
+        // link) counts once.
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        if !seen_files.insert(canonical) {
+            continue;
+        }
         let (header, state, _) = journal::read(path).map_err(|e| Error::Usage(e.to_string()))?;
         match &notice {
             Some(n) if *n != header.notice => {
@@ -522,7 +644,15 @@ pub(super) fn receipts(args: ReceiptsArgs) -> Result<()> {
             }
             _ => notice = Some(header.notice.clone()),
         }
-        let key = journal::parse_key(&header.key).unwrap_or([0; 32]);
+        let key = if args.recipients.is_some() {
+            Some(
+                journal::journal_key(&header, path, master.as_ref())
+                    .map_err(send_error)?
+                    .0,
+            )
+        } else {
+            None
+        };
         journals.push((path.display().to_string(), key, state));
     }
     let receipt = |email: Option<String>, hash: &str, r: &Record, journal: &str| Receipt {
@@ -537,10 +667,14 @@ pub(super) fn receipts(args: ReceiptsArgs) -> Result<()> {
         .to_owned(),
         time: r.at.clone(),
         message_id: r.id.clone().unwrap_or_default(),
-        reply: r.reply.clone().unwrap_or_default(),
+        // Journals written before replies were scrubbed may hold addresses.
+        reply: r
+            .reply
+            .as_deref()
+            .map(deliver::scrub::scrub)
+            .unwrap_or_default(),
         journal: journal.to_owned(),
     };
-    use crate::deliver::Record;
     match &args.recipients {
         Some(list) => {
             let mut seen = std::collections::HashSet::new();
@@ -552,10 +686,13 @@ pub(super) fn receipts(args: ReceiptsArgs) -> Result<()> {
                 if !seen.insert(key_text.clone()) {
                     continue;
                 }
-                let found = journals.iter().find_map(|(name, key, state)| {
-                    let hash = journal::address_hash(key, &key_text);
-                    state.get(&hash).map(|r| (name, hash, r))
-                });
+                let found = journals
+                    .iter()
+                    .filter_map(|(name, key, state)| {
+                        let hash = journal::address_hash(key.as_ref()?, &key_text);
+                        state.get(&hash).map(|r| (name, hash, r))
+                    })
+                    .max_by_key(|(_, _, r)| finality(r.e));
                 rows.push(match found {
                     Some((name, hash, r)) => receipt(Some(row.email.clone()), &hash, r, name),
                     None => Receipt {
@@ -571,12 +708,18 @@ pub(super) fn receipts(args: ReceiptsArgs) -> Result<()> {
             }
         }
         None => {
+            // One row per hash across the journals, the most final.
+            let mut best: BTreeMap<&String, (&String, &Record)> = BTreeMap::new();
             for (name, _, state) in &journals {
-                let mut hashes: Vec<&String> = state.last.keys().collect();
-                hashes.sort();
-                for h in hashes {
-                    rows.push(receipt(None, h, &state.last[h], name));
+                for (h, r) in &state.last {
+                    let e = best.entry(h).or_insert((name, r));
+                    if finality(r.e) > finality(e.1.e) {
+                        *e = (name, r);
+                    }
                 }
+            }
+            for (h, (name, r)) in best {
+                rows.push(receipt(None, h, r, name));
             }
         }
     }

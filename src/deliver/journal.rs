@@ -1,10 +1,12 @@
 //! The append-only journal of one notice's delivery: proof of notification
 //! and the state a resumed run starts from.
 //!
-//! JSON Lines. The first line is a header naming the notice and holding the
-//! key of the keyed hash (BLAKE3) that stands for each address: the journal
-//! never holds an address, yet `receipts --recipients FILE` can join them
-//! back. Then one line per event: `start` (an attempt begins), `sent`,
+//! JSON Lines. The first line is a header naming the notice and the key
+//! (by a fingerprint, never the key itself) of the keyed hash (BLAKE3) that
+//! stands for each address: the journal never holds an address, yet
+//! `receipts --recipients FILE` can join them back where the key is. The key
+//! lives apart from the journals (see [`load_key`]), so a leaked journal
+//! cannot confirm a guessed address. Then one line per event: `start` (an attempt begins), `sent`,
 //! `deferred` (4xx or connection failure after the last retry) or `failed`
 //! (5xx). Lines are flushed and fsynced in batches; an outcome counts as
 //! reported only once it is on disk.
@@ -17,8 +19,16 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-/// Format version of the journal.
-pub const JOURNAL_VERSION: u32 = 1;
+/// Format version of the journal. Version 1 held the hash key in its
+/// header; such journals are still read and resumed (with that key).
+pub const JOURNAL_VERSION: u32 = 2;
+
+/// Environment variable holding the journal key (64 hex digits).
+pub const KEY_ENV: &str = "POLICYDIFF_JOURNAL_KEY";
+/// Environment variable naming a file that holds the journal key.
+pub const KEY_FILE_ENV: &str = "POLICYDIFF_JOURNAL_KEY_FILE";
+/// The key file created beside the configuration when no key is given.
+pub const KEY_FILE_NAME: &str = "policydiff-journal.key";
 
 /// Errors reading or writing a journal.
 #[derive(Debug, thiserror::Error)]
@@ -62,8 +72,13 @@ pub struct Header {
     pub journal: u32,
     /// Id of the notice (policy and versions).
     pub notice: String,
-    /// Hex key of the address hash.
-    pub key: String,
+    /// Version 1 only: the hex key of the address hash, in the header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Fingerprint of the key that hashed the addresses (a hash of the key:
+    /// it tells keys apart and reveals nothing of them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
     /// Shard (`K/N`), if the run was sharded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<String>,
@@ -126,6 +141,142 @@ pub fn address_hash(key: &[u8; 32], address: &str) -> String {
     h.to_hex()[..32].to_owned()
 }
 
+/// The master key of the journals: where it came from, for messages.
+#[derive(Clone)]
+pub struct MasterKey {
+    bytes: [u8; 32],
+    /// Where it is (an environment variable or a file), for messages.
+    pub source: String,
+}
+
+impl std::fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the key itself.
+        write!(f, "MasterKey({})", self.source)
+    }
+}
+
+impl MasterKey {
+    /// A key from its bytes (tests and benchmarks).
+    pub fn from_bytes(bytes: [u8; 32], source: &str) -> MasterKey {
+        MasterKey {
+            bytes,
+            source: source.to_owned(),
+        }
+    }
+
+    /// Fingerprint recorded in the header: which key, without the key.
+    pub fn id(&self) -> String {
+        blake3::keyed_hash(&self.bytes, b"policydiff journal key id").to_hex()[..16].to_owned()
+    }
+
+    /// The hash key of one notice's journals: shards of a notice share it,
+    /// and hashes of different notices cannot be linked.
+    pub fn for_notice(&self, notice: &str) -> [u8; 32] {
+        let mut h = blake3::Hasher::new_keyed(&self.bytes);
+        h.update(b"policydiff journal notice\0");
+        h.update(notice.as_bytes());
+        *h.finalize().as_bytes()
+    }
+}
+
+/// Errors finding the journal key.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// A key that is not 64 hex digits.
+    #[error("{0}: not a journal key (64 hex digits)")]
+    Malformed(String),
+    /// The key file cannot be read or written.
+    #[error("journal key {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// No key anywhere, where one is needed.
+    #[error(
+        "no journal key: set {KEY_ENV}, or {KEY_FILE_ENV} to the key file, or run where the configuration's {KEY_FILE_NAME} is"
+    )]
+    Missing,
+}
+
+/// Find the journal key: `POLICYDIFF_JOURNAL_KEY` (hex), else the file
+/// named by `POLICYDIFF_JOURNAL_KEY_FILE`, else `policydiff-journal.key`
+/// beside the configuration (`config_dir`). With `create`, a missing key
+/// file beside the configuration is created (random key, mode 0600) and
+/// `Ok(Some(..))` says so in its second field.
+pub fn load_key(
+    config_dir: Option<&Path>,
+    create: bool,
+) -> std::result::Result<Option<(MasterKey, bool)>, KeyError> {
+    if let Some(hex) = std::env::var(KEY_ENV).ok().filter(|v| !v.trim().is_empty()) {
+        let bytes = parse_key(hex.trim()).ok_or_else(|| KeyError::Malformed(KEY_ENV.into()))?;
+        return Ok(Some((MasterKey::from_bytes(bytes, KEY_ENV), false)));
+    }
+    let named = std::env::var_os(KEY_FILE_ENV).filter(|v| !v.is_empty());
+    let (path, may_create) = match (named, config_dir) {
+        (Some(p), _) => (PathBuf::from(p), false),
+        (None, Some(dir)) => (dir.join(KEY_FILE_NAME), create),
+        (None, None) => return Ok(None),
+    };
+    let shown = path.display().to_string();
+    let io = |source| KeyError::Io {
+        path: shown.clone(),
+        source,
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let bytes = parse_key(text.trim()).ok_or_else(|| KeyError::Malformed(shown.clone()))?;
+            Ok(Some((MasterKey::from_bytes(bytes, &shown), false)))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && may_create => {
+            create_key_file(&path).map_err(io)?;
+            // Read back what is there: a concurrent run may have won the race.
+            let text = std::fs::read_to_string(&path).map_err(io)?;
+            let bytes = parse_key(text.trim()).ok_or_else(|| KeyError::Malformed(shown.clone()))?;
+            Ok(Some((MasterKey::from_bytes(bytes, &shown), true)))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !may_create => {
+            if matches!(std::env::var_os(KEY_FILE_ENV), Some(v) if !v.is_empty()) {
+                Err(io(e))
+            } else {
+                Ok(None)
+            }
+        }
+        Err(e) => Err(io(e)),
+    }
+}
+
+/// Write a fresh random key to `path`, readable by its owner only, without
+/// ever replacing a key that is there (written aside, then linked in).
+fn create_key_file(path: &Path) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut key = [0u8; 32];
+    getrandom(&mut key)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".policydiff-key-");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600));
+    let mut tmp = builder.tempfile_in(dir)?;
+    tmp.write_all(format!("{}\n", hex(&key)).as_bytes())?;
+    tmp.as_file().sync_all()?;
+    match tmp.persist_noclobber(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e.error),
+    }
+}
+
+/// Key material from the operating system's random source.
+fn getrandom(buf: &mut [u8]) -> std::io::Result<()> {
+    use std::io::Read;
+    File::open("/dev/urandom")?.read_exact(buf)
+}
+
 /// Parse a hex key.
 pub fn parse_key(hex: &str) -> Option<[u8; 32]> {
     if hex.len() != 64 {
@@ -170,7 +321,12 @@ pub fn read(path: &Path) -> Result<(Header, State, Tail)> {
             path: shown.clone(),
             reason: "line 1 is not a policydiff journal header".into(),
         })?;
-    if header.journal != JOURNAL_VERSION || parse_key(&header.key).is_none() {
+    let header_ok = match header.journal {
+        1 => header.key.as_deref().and_then(parse_key).is_some(),
+        JOURNAL_VERSION => header.key.is_none() && header.key_id.is_some(),
+        _ => false,
+    };
+    if !header_ok {
         return Err(JournalError::Corrupt {
             path: shown,
             reason: format!(
@@ -227,6 +383,70 @@ pub fn read(path: &Path) -> Result<(Header, State, Tail)> {
     Ok((header, state, tail))
 }
 
+/// The hash key of a journal: from its header (version 1), or derived from
+/// the master key, which must be the one that wrote it. The flag is true
+/// for a version-1 journal.
+pub fn journal_key(
+    header: &Header,
+    path: &Path,
+    master: Option<&MasterKey>,
+) -> Result<([u8; 32], bool)> {
+    if let Some(key) = header.key.as_deref().and_then(parse_key) {
+        return Ok((key, true));
+    }
+    let shown = path.display().to_string();
+    let Some(master) = master else {
+        return Err(JournalError::Corrupt {
+            path: shown,
+            reason: format!(
+                "its hash key is not in the journal: set {KEY_ENV}, or {KEY_FILE_ENV} to the key file, or run where the configuration's {KEY_FILE_NAME} is"
+            ),
+        });
+    };
+    let expected = header.key_id.as_deref().unwrap_or_default();
+    if master.id() != expected {
+        return Err(JournalError::Corrupt {
+            path: shown,
+            reason: format!(
+                "was written with another journal key (key id {expected}; {} has key id {}): give the key it was written with",
+                master.source,
+                master.id()
+            ),
+        });
+    }
+    Ok((master.for_notice(&header.notice), false))
+}
+
+/// Check that a journal read from `path` can be resumed by this run: same
+/// notice, same shard, the key at hand. Returns what [`journal_key`] does.
+pub fn check(
+    header: &Header,
+    path: &Path,
+    notice: &str,
+    shard: Option<&str>,
+    master: Option<&MasterKey>,
+) -> Result<([u8; 32], bool)> {
+    let shown = path.display().to_string();
+    if header.notice != notice {
+        return Err(JournalError::OtherNotice {
+            path: shown,
+            found: header.notice.clone(),
+            expected: notice.to_owned(),
+        });
+    }
+    if header.shard.as_deref() != shard {
+        return Err(JournalError::Corrupt {
+            path: shown,
+            reason: format!(
+                "this journal is of shard {}, not {}: give each shard its own journal",
+                header.shard.as_deref().unwrap_or("(none)"),
+                shard.unwrap_or("(none)")
+            ),
+        });
+    }
+    journal_key(header, path, master)
+}
+
 /// How a journal ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tail {
@@ -273,14 +493,16 @@ const SYNC_EVERY: usize = 256;
 const SYNC_INTERVAL: Duration = Duration::from_millis(200);
 
 impl Writer {
-    /// Open a journal for this notice: create it (with a fresh key) or
-    /// resume it (checking it belongs to the notice). Returns the writer,
-    /// the key, and the state so far.
+    /// Open a journal for this notice: create it or resume it (checking it
+    /// belongs to the notice and to `master`). Returns the writer, the hash
+    /// key of the notice, the state so far, and whether the journal is of
+    /// version 1 (its key in its header, used as it is).
     pub fn open(
         path: &Path,
         notice: &str,
         shard: Option<&str>,
-    ) -> Result<(Writer, [u8; 32], State)> {
+        master: &MasterKey,
+    ) -> Result<(Writer, [u8; 32], State, bool)> {
         let shown = path.display().to_string();
         let io = |source| JournalError::Io {
             path: shown.clone(),
@@ -288,24 +510,7 @@ impl Writer {
         };
         if path.exists() {
             let (header, state, tail) = read(path)?;
-            if header.notice != notice {
-                return Err(JournalError::OtherNotice {
-                    path: shown,
-                    found: header.notice,
-                    expected: notice.to_owned(),
-                });
-            }
-            if header.shard.as_deref() != shard {
-                return Err(JournalError::Corrupt {
-                    path: shown,
-                    reason: format!(
-                        "this journal is of shard {}, not {}: give each shard its own journal",
-                        header.shard.as_deref().unwrap_or("(none)"),
-                        shard.unwrap_or("(none)")
-                    ),
-                });
-            }
-            let key = parse_key(&header.key).unwrap_or([0; 32]);
+            let (key, legacy) = check(&header, path, notice, shard, Some(master))?;
             // Appends always go to the end, whoever else writes (O_APPEND).
             let mut file = OpenOptions::new()
                 .read(true)
@@ -326,19 +531,17 @@ impl Writer {
                 last_sync: Instant::now(),
                 pending: 0,
             };
-            return Ok((w, key, state));
+            return Ok((w, key, state, legacy));
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
-        let mut key = [0u8; 32];
-        for chunk in key.chunks_mut(8) {
-            chunk.copy_from_slice(&fastrand::u64(..).to_le_bytes());
-        }
+        let key = master.for_notice(notice);
         let header = Header {
             journal: JOURNAL_VERSION,
             notice: notice.to_owned(),
-            key: hex(&key),
+            key: None,
+            key_id: Some(master.id()),
             shard: shard.map(str::to_owned),
             created: now(),
         };
@@ -361,7 +564,7 @@ impl Writer {
             .and_then(|()| w.file.write_all(b"\n"))
             .map_err(io)?;
         w.sync()?;
-        Ok((w, key, State::default()))
+        Ok((w, key, State::default(), false))
     }
 
     fn io(&self) -> impl Fn(std::io::Error) -> JournalError + '_ {
@@ -403,6 +606,10 @@ impl Writer {
 mod tests {
     use super::*;
 
+    fn master() -> MasterKey {
+        MasterKey::from_bytes([7; 32], "test")
+    }
+
     fn rec(r: &str, e: Event) -> Record {
         Record {
             r: r.into(),
@@ -418,7 +625,7 @@ mod tests {
     fn resume_reads_state_and_drops_a_torn_last_line() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("j.jsonl");
-        let (mut w, key, state) = Writer::open(&p, "n1", None).unwrap();
+        let (mut w, key, state, _) = Writer::open(&p, "n1", None, &master()).unwrap();
         assert!(state.last.is_empty());
         let a = address_hash(&key, "a@example.com");
         w.append(&rec(&a, Event::Start)).unwrap();
@@ -430,7 +637,8 @@ mod tests {
         let mut f = OpenOptions::new().append(true).open(&p).unwrap();
         f.write_all(b"{\"r\":\"c\",\"e\":\"se").unwrap();
         drop(f);
-        let (mut w, key2, state) = Writer::open(&p, "n1", None).unwrap();
+        let (mut w, key2, state, legacy) = Writer::open(&p, "n1", None, &master()).unwrap();
+        assert!(!legacy);
         assert_eq!(key, key2);
         assert_eq!(state.get(&a).unwrap().e, Event::Sent);
         assert_eq!(state.get("b").unwrap().e, Event::Start);
@@ -446,12 +654,12 @@ mod tests {
     fn another_notice_and_corruption_are_errors() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("j.jsonl");
-        let (mut w, _, _) = Writer::open(&p, "n1", None).unwrap();
+        let (mut w, _, _, _) = Writer::open(&p, "n1", None, &master()).unwrap();
         w.append(&rec("a", Event::Sent)).unwrap();
         w.sync().unwrap();
         drop(w);
         assert!(matches!(
-            Writer::open(&p, "n2", None),
+            Writer::open(&p, "n2", None, &master()),
             Err(JournalError::OtherNotice { .. })
         ));
         let text = std::fs::read_to_string(&p).unwrap();

@@ -10,6 +10,7 @@
 
 pub mod journal;
 pub mod recipients;
+pub mod scrub;
 mod transport;
 
 use std::collections::HashSet;
@@ -24,7 +25,10 @@ use lettre::message::{Mailbox, MultiPart};
 
 pub use journal::{Event, JournalError, Record};
 pub use recipients::{InvalidRow, Recipient, RecipientsError, Rows};
-pub use transport::{SendFailure, SmtpSettings, TlsMode, Transport, TransportError, TransportSpec};
+pub use transport::{
+    FailureKind, SendFailure, Session, SmtpSettings, TlsMode, Transport, TransportError,
+    TransportSpec,
+};
 
 /// Errors that stop a delivery run.
 #[derive(Debug, thiserror::Error)]
@@ -177,8 +181,12 @@ pub struct Summary {
     pub sent: usize,
     /// Already sent in an earlier run (from the journal).
     pub already_sent: usize,
-    /// Temporary failures that outlasted the retries.
+    /// Temporary failures that outlasted the retries (and recipients
+    /// tried when the server refused the session): retried by the next run.
     pub deferred: usize,
+    /// Recipients whose earlier attempt has no outcome, not resent because
+    /// of `--no-resend-in-doubt`: a rerun with that flag skips them too.
+    pub in_doubt: usize,
     /// Permanent failures.
     pub failed: usize,
     /// Invalid rows.
@@ -189,7 +197,8 @@ pub struct Summary {
     pub other_shards: usize,
     /// Recipients whose earlier attempt had no outcome, sent again.
     pub resent_in_doubt: usize,
-    /// Why the run stopped early (the server refused the account), if it did.
+    /// Why the run stopped early (the server refused the session), if it
+    /// did; scrubbed of addresses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
 }
@@ -197,7 +206,7 @@ pub struct Summary {
 impl Summary {
     /// Recipients of this run's shard not delivered (now or before).
     pub fn undelivered(&self) -> usize {
-        self.deferred + self.failed + self.invalid
+        self.deferred + self.in_doubt + self.failed + self.invalid
     }
 }
 
@@ -337,6 +346,7 @@ pub fn run(
     std::thread::scope(|s| {
         for _ in 0..opts.connections.max(1) {
             s.spawn(|| {
+                let mut session = transport.session();
                 loop {
                     let job = rx.lock().map(|r| r.recv());
                     let Ok(Ok(job)) = job else { break };
@@ -349,7 +359,14 @@ pub fn run(
                         counts[3].fetch_add(1, Ordering::Relaxed);
                     }
                     let outcome = deliver_one(
-                        &job, envelope, render, transport, opts, &next_slot, &record, &abort,
+                        &job,
+                        envelope,
+                        render,
+                        &mut session,
+                        opts,
+                        &next_slot,
+                        &record,
+                        &abort,
                     );
                     match outcome {
                         Event::Sent => counts[0].fetch_add(1, Ordering::Relaxed),
@@ -400,7 +417,7 @@ pub fn run(
                     continue;
                 }
                 Some(Event::Start) if !opts.resend_in_doubt => {
-                    summary.deferred += 1;
+                    summary.in_doubt += 1;
                     progress.tick();
                     continue;
                 }
@@ -448,19 +465,20 @@ fn deliver_one(
     job: &Job,
     envelope: &Envelope,
     render: &(dyn Fn(&Recipient) -> Result<EmailContent, String> + Sync),
-    transport: &Transport,
+    session: &mut Session<'_>,
     opts: &Options,
     next_slot: &Mutex<Instant>,
     record: &dyn Fn(Record) -> bool,
     abort: &Mutex<Option<String>>,
 ) -> Event {
+    // Every reply is scrubbed here, the one way into the journal.
     let rec = |e: Event, n: Option<u32>, id: Option<String>, reply: Option<String>| Record {
         r: job.hash.clone(),
         e,
         at: journal::now(),
         n,
         id,
-        reply,
+        reply: reply.map(|r| scrub::scrub(&r)),
     };
     let id = message_id(envelope, &job.recipient.key());
     let message = render(&job.recipient).and_then(|c| build_message(envelope, &job.recipient, &c));
@@ -479,20 +497,21 @@ fn deliver_one(
         if !record(rec(Event::Start, Some(attempt), Some(id.clone()), None)) {
             return Event::Deferred;
         }
-        match transport.send(&message) {
+        match session.send(&message) {
             Ok(reply) => {
                 record(rec(Event::Sent, None, Some(id), Some(reply)));
                 return Event::Sent;
             }
-            Err(f) if f.fatal => {
+            Err(f) if f.kind == FailureKind::Stop => {
+                // Not this recipient's failure: pending, for the next run.
                 record(rec(Event::Deferred, None, Some(id), Some(f.reply.clone())));
                 abort
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .get_or_insert(f.reply);
+                    .get_or_insert(scrub::scrub(&f.reply));
                 return Event::Deferred;
             }
-            Err(f) if !f.transient => {
+            Err(f) if f.kind == FailureKind::Recipient => {
                 record(rec(Event::Failed, None, Some(id), Some(f.reply)));
                 return Event::Failed;
             }

@@ -85,7 +85,7 @@ pub fn open(path: &Path) -> Result<Rows, RecipientsError> {
             reason: "is a directory, not a recipient list".into(),
         });
     }
-    let mut reader = BufReader::with_capacity(1 << 16, file);
+    let mut reader = BufReader::with_capacity(1 << 16, Eol::new(file));
     let first = reader
         .fill_buf()
         .map_err(io)?
@@ -97,6 +97,56 @@ pub fn open(path: &Path) -> Result<Rows, RecipientsError> {
         Ok(Box::new(jsonl(reader)))
     } else {
         csv_rows(reader, &shown)
+    }
+}
+
+/// Line ends made `\n`: CRLF and a lone CR alike. The CSV reader counts a
+/// CRLF list's lines one short (the bad row on line 3 was reported as line
+/// 2); with one kind of line end every reader counts the same.
+struct Eol<R> {
+    inner: R,
+    /// The last byte read was a CR (already given out as `\n`).
+    after_cr: bool,
+}
+
+impl<R: Read> Eol<R> {
+    fn new(inner: R) -> Eol<R> {
+        Eol {
+            inner,
+            after_cr: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Eol<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.inner.read(buf)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let mut out = 0;
+            for i in 0..n {
+                let b = buf[i];
+                match b {
+                    b'\n' if self.after_cr => {} // the LF of a CRLF
+                    b'\r' => {
+                        buf[out] = b'\n';
+                        out += 1;
+                    }
+                    _ => {
+                        buf[out] = b;
+                        out += 1;
+                    }
+                }
+                self.after_cr = b == b'\r';
+            }
+            // A read of a lone LF after a CR gives nothing: read on, as
+            // 0 would mean the end of the file.
+            if out > 0 {
+                return Ok(out);
+            }
+        }
     }
 }
 
@@ -275,6 +325,36 @@ mod tests {
         assert!(r[2].as_ref().unwrap_err().reason.contains("no email"));
         assert!(r[3].as_ref().unwrap_err().reason.contains("line break"));
         assert!(r[4].as_ref().unwrap_err().reason.contains("2 columns"));
+    }
+
+    #[test]
+    fn crlf_and_cr_lists_report_the_same_line_numbers_as_lf() {
+        for eol in ["\n", "\r\n"] {
+            let text = [
+                "email,name",
+                "a@example.com,A",
+                "bad,B",
+                "c@example.com,C,extra",
+                "d@example.com,D",
+            ]
+            .join(eol)
+                + eol;
+            let r = rows("r.csv", &text);
+            assert_eq!(r[0].as_ref().unwrap().line, 2, "{eol:?}");
+            assert_eq!(r[1].as_ref().unwrap_err().line, 3, "{eol:?}");
+            assert_eq!(r[2].as_ref().unwrap_err().line, 4, "{eol:?}");
+            assert_eq!(r[3].as_ref().unwrap().line, 5, "{eol:?}");
+            let json = [
+                "{\"email\":\"a@example.com\"}",
+                "bad",
+                "{\"email\":\"d@example.com\"}",
+            ]
+            .join(eol)
+                + eol;
+            let r = rows("r.jsonl", &json);
+            assert_eq!(r[1].as_ref().unwrap_err().line, 2, "{eol:?}");
+            assert_eq!(r[2].as_ref().unwrap().line, 3, "{eol:?}");
+        }
     }
 
     #[test]

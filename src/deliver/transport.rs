@@ -5,10 +5,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use lettre::transport::smtp::PoolConfig;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{FileTransport, Message, SmtpTransport, Transport as _};
+use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
+use lettre::transport::smtp::client::{Certificate, SmtpConnection, Tls, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
+use lettre::{FileTransport, Message, Transport as _};
 
 /// Errors setting a transport up.
 #[derive(Debug, thiserror::Error)]
@@ -137,28 +138,48 @@ impl TransportSpec {
     }
 }
 
-/// A way to send messages.
+/// A way to send messages. Each worker opens its own [`Session`] on it.
 #[derive(Clone)]
 pub enum Transport {
     /// `.eml` files.
     File(FileTransport, PathBuf),
-    /// An SMTP server (pooled connections), and a count of sends.
-    Smtp(
-        SmtpTransport,
-        std::sync::Arc<std::sync::atomic::AtomicUsize>,
-    ),
+    /// An SMTP server.
+    Smtp(std::sync::Arc<SmtpClient>),
+}
+
+/// What the SMTP sessions of a run share: where to connect and how.
+pub struct SmtpClient {
+    host: String,
+    port: u16,
+    tls: Tls,
+    credentials: Option<Credentials>,
+    timeout: Duration,
+    hello: ClientId,
+}
+
+/// What a failed send means for the recipient and for the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// Worth retrying: a 4xx reply, a refused or dropped connection, a
+    /// timeout.
+    Retry,
+    /// A 5xx reply to RCPT TO or to the end of DATA: this recipient's
+    /// message is refused for good.
+    Recipient,
+    /// The server refused the session, not a recipient (5xx at the greeting,
+    /// to EHLO, STARTTLS, AUTH, MAIL FROM or DATA; a TLS certificate it
+    /// cannot prove; no STARTTLS): every recipient would fail the same, so
+    /// the run stops and nobody is marked failed.
+    Stop,
 }
 
 /// Why a send failed.
 #[derive(Debug, Clone)]
 pub struct SendFailure {
-    /// Worth retrying (4xx, connection or TLS trouble, timeouts).
-    pub transient: bool,
-    /// Not about this recipient but about the account or the server's
-    /// terms (authentication refused): every recipient would fail the same,
-    /// so the run stops instead of marking them all failed.
-    pub fatal: bool,
-    /// The server's reply, or what went wrong.
+    /// What it means.
+    pub kind: FailureKind,
+    /// The server's reply, or what went wrong, in words (not yet scrubbed
+    /// of addresses: the caller does that before storing or printing it).
     pub reply: String,
 }
 
@@ -172,7 +193,31 @@ impl Transport {
         Ok(Transport::File(FileTransport::new(&dir), dir))
     }
 
-    /// An SMTP transport.
+    /// Check that `file:DIR` could be used, creating nothing: DIR is a
+    /// directory, or its nearest existing ancestor is one (for `--dry-run`).
+    pub fn check_file_dir(dir: &std::path::Path) -> Result<(), TransportError> {
+        let io = |source| TransportError::Io {
+            path: dir.display().to_string(),
+            source,
+        };
+        let mut at = Some(dir);
+        while let Some(p) = at.filter(|p| !p.as_os_str().is_empty()) {
+            match std::fs::metadata(p) {
+                Ok(m) if m.is_dir() => return Ok(()),
+                Ok(_) => {
+                    return Err(io(std::io::Error::new(
+                        std::io::ErrorKind::NotADirectory,
+                        format!("{} is not a directory", p.display()),
+                    )));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => at = p.parent(),
+                Err(e) => return Err(io(e)),
+            }
+        }
+        Ok(())
+    }
+
+    /// An SMTP transport. Nothing connects until the first send.
     pub fn smtp(s: &SmtpSettings) -> Result<Transport, TransportError> {
         let mut params = TlsParameters::builder(s.host.clone());
         if let Some(ca) = &s.ca_file {
@@ -195,72 +240,359 @@ impl Transport {
                 }
             }
         };
-        let mut builder = SmtpTransport::builder_dangerous(s.host.clone())
-            .port(s.port)
-            .tls(tls)
-            .timeout(Some(s.timeout))
-            .pool_config(PoolConfig::new().max_size(s.connections.max(1)));
-        if let (Some(user), Some(password)) = (&s.user, &s.password) {
-            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
-        }
-        Ok(Transport::Smtp(builder.build(), Default::default()))
+        let credentials = match (&s.user, &s.password) {
+            (Some(user), Some(password)) => Some(Credentials::new(user.clone(), password.clone())),
+            _ => None,
+        };
+        Ok(Transport::Smtp(std::sync::Arc::new(SmtpClient {
+            host: s.host.clone(),
+            port: s.port,
+            tls,
+            credentials,
+            timeout: s.timeout,
+            hello: ClientId::default(),
+        })))
     }
 
-    /// Send one message: the server's reply, or why not.
-    pub fn send(&self, message: &Message) -> Result<String, SendFailure> {
-        match self {
-            Transport::File(t, dir) => t
-                .send(message)
-                .map(|id| format!("written {}/{id}.eml", dir.display()))
-                .map_err(|e| SendFailure {
-                    transient: true,
-                    fatal: false,
-                    reply: format!("file transport: {e}"),
-                }),
-            Transport::Smtp(t, sends) => {
-                // The pool opens its connections in the first sends, and
-                // reopens them after failures: look for new sockets then,
-                // and now and again.
-                let n = sends.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if n < 64 || n % 32 == 0 {
-                    set_nodelay_on_sockets();
-                }
-                let result = t.send(message);
-                if result.is_err() {
-                    sends.store(0, std::sync::atomic::Ordering::Relaxed);
-                }
-                smtp_outcome(result)
-            }
+    /// A session for one worker: SMTP keeps its connection open between
+    /// messages, and closes it politely when the session is dropped.
+    pub fn session(&self) -> Session<'_> {
+        Session {
+            transport: self,
+            conn: None,
         }
     }
 }
 
-/// The reply of an SMTP send, or why it failed and whether to retry.
-fn smtp_outcome(
-    result: Result<lettre::transport::smtp::response::Response, lettre::transport::smtp::Error>,
-) -> Result<String, SendFailure> {
-    match result {
-        Ok(r) => Ok(format!(
-            "{} {}",
-            r.code(),
-            r.message().collect::<Vec<_>>().join(" ")
-        )),
-        Err(e) => {
-            // 5xx is permanent for this recipient; 4xx, refused or
-            // dropped connections, TLS trouble and timeouts may pass.
-            let reply = match e.status() {
-                Some(code) => format!("{code} {e}"),
-                None => e.to_string(),
-            };
-            // 530/534/535/538: authentication required or refused.
-            let code = e.status().map(|c| c.to_string()).unwrap_or_default();
-            let fatal = ["530", "534", "535", "538"].contains(&code.as_str());
-            Err(SendFailure {
-                transient: !e.is_permanent(),
-                fatal,
-                reply: reply.replace(['\r', '\n'], " "),
-            })
+/// One worker's way to send: its own SMTP connection, opened on demand.
+///
+/// lettre's pooled `SmtpTransport` does not say which command a reply
+/// answered, yet a 5xx to MAIL FROM refuses the session while a 5xx to RCPT
+/// TO refuses one recipient. So the session speaks the commands itself,
+/// through lettre's `SmtpConnection`, and knows the stage of every reply.
+pub struct Session<'a> {
+    transport: &'a Transport,
+    conn: Option<SmtpConnection>,
+}
+
+impl Drop for Session<'_> {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.conn.take() {
+            let _ = c.quit();
         }
+    }
+}
+
+/// The SMTP stages, named in messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Connect,
+    Greeting,
+    StartTls,
+    Auth,
+    MailFrom,
+    RcptTo,
+    Data,
+    EndOfData,
+}
+
+impl Stage {
+    fn name(self) -> &'static str {
+        match self {
+            Stage::Connect => "connecting",
+            Stage::Greeting => "the greeting or EHLO",
+            Stage::StartTls => "STARTTLS",
+            Stage::Auth => "AUTH",
+            Stage::MailFrom => "MAIL FROM",
+            Stage::RcptTo => "RCPT TO",
+            Stage::Data => "DATA",
+            Stage::EndOfData => "the end of DATA",
+        }
+    }
+}
+
+impl Session<'_> {
+    /// Send one message: the server's reply, or why not.
+    pub fn send(&mut self, message: &Message) -> Result<String, SendFailure> {
+        match self.transport {
+            Transport::File(t, dir) => t
+                .send(message)
+                .map(|id| format!("written {}/{id}.eml", dir.display()))
+                .map_err(|e| SendFailure {
+                    kind: FailureKind::Retry,
+                    reply: format!("file transport: {e}"),
+                }),
+            Transport::Smtp(client) => {
+                let reused = self.conn.is_some();
+                match self.smtp_send(client, message) {
+                    // A kept connection the server has since closed (idle
+                    // timeout): not this message's fault; once more on a
+                    // fresh connection.
+                    Err((Stage::MailFrom, Step::Smtp(e)))
+                        if reused && e.status().is_none() && !timed_out(&e) =>
+                    {
+                        self.smtp_send(client, message)
+                            .map_err(|(stage, e)| failure(client, stage, &e))
+                    }
+                    r => r.map_err(|(stage, e)| failure(client, stage, &e)),
+                }
+            }
+        }
+    }
+
+    fn smtp_send(
+        &mut self,
+        client: &SmtpClient,
+        message: &Message,
+    ) -> Result<String, (Stage, Step)> {
+        let conn = match &mut self.conn {
+            Some(c) => c,
+            None => self.conn.insert(client.connect()?),
+        };
+        let envelope = message.envelope();
+        let body = message.formatted();
+        let mut options = Vec::new();
+        if !body.is_ascii() {
+            if !conn.server_info().supports_feature(Extension::EightBitMime) {
+                self.drop_connection();
+                return Err((
+                    Stage::MailFrom,
+                    Step::Local(
+                        FailureKind::Stop,
+                        "the message is not ASCII and the server does not offer 8BITMIME".into(),
+                    ),
+                ));
+            }
+            options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+        let non_ascii = envelope
+            .to()
+            .iter()
+            .any(|a| !AsRef::<str>::as_ref(a).is_ascii());
+        if non_ascii {
+            if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
+                return Err((
+                    Stage::RcptTo,
+                    Step::Local(
+                        FailureKind::Recipient,
+                        "the address is not ASCII and the server does not offer SMTPUTF8".into(),
+                    ),
+                ));
+            }
+            options.push(MailParameter::SmtpUtfEight);
+        }
+        let steps = (|| {
+            conn.command(Mail::new(envelope.from().cloned(), options))
+                .map_err(|e| (Stage::MailFrom, e))?;
+            for to in envelope.to() {
+                conn.command(Rcpt::new(to.clone(), vec![]))
+                    .map_err(|e| (Stage::RcptTo, e))?;
+            }
+            conn.command(Data).map_err(|e| (Stage::Data, e))?;
+            conn.message(&body).map_err(|e| (Stage::EndOfData, e))
+        })();
+        match steps {
+            Ok(r) => Ok(format!(
+                "{} {}",
+                r.code(),
+                r.message().collect::<Vec<_>>().join(" ")
+            )),
+            Err((stage, e)) => {
+                let e = Step::Smtp(e);
+                // A reply leaves the session usable once reset; anything
+                // else (cut, timeout) leaves it in an unknown state.
+                let status = match &e {
+                    Step::Smtp(e) => e.status().map(|c| c.to_string()),
+                    Step::Local(..) => None,
+                };
+                let keep = match status.as_deref() {
+                    None | Some("421") => false,
+                    // After the end of DATA the transaction is over.
+                    Some(_) if stage == Stage::EndOfData => true,
+                    Some(_) => conn.command(Rset).is_ok(),
+                };
+                if !keep {
+                    self.drop_connection();
+                }
+                Err((stage, e))
+            }
+        }
+    }
+
+    fn drop_connection(&mut self) {
+        if let Some(mut c) = self.conn.take() {
+            c.abort();
+        }
+    }
+}
+
+type SmtpError = lettre::transport::smtp::Error;
+
+/// A failed step: lettre's error, or a check of ours (lettre's error type
+/// has no public constructor).
+enum Step {
+    Smtp(SmtpError),
+    Local(FailureKind, String),
+}
+
+impl From<SmtpError> for Step {
+    fn from(e: SmtpError) -> Step {
+        Step::Smtp(e)
+    }
+}
+
+impl SmtpClient {
+    /// Connect, read the greeting, EHLO, STARTTLS, AUTH: a session ready for
+    /// MAIL FROM.
+    fn connect(&self) -> Result<SmtpConnection, (Stage, Step)> {
+        let wrapper = match &self.tls {
+            Tls::Wrapper(p) => Some(p),
+            _ => None,
+        };
+        let mut conn = SmtpConnection::connect(
+            (self.host.as_str(), self.port),
+            Some(self.timeout),
+            &self.hello,
+            wrapper,
+            None,
+        )
+        .map_err(|e| {
+            // A reply means the TCP (and TLS) part went through.
+            let stage = if e.status().is_some() || e.is_response() {
+                Stage::Greeting
+            } else {
+                Stage::Connect
+            };
+            (stage, Step::Smtp(e))
+        })?;
+        set_nodelay_on_sockets();
+        if let Tls::Required(p) = &self.tls {
+            if !conn.can_starttls() {
+                conn.abort();
+                return Err((
+                    Stage::StartTls,
+                    Step::Local(FailureKind::Stop, NO_STARTTLS.into()),
+                ));
+            }
+            conn.starttls(p, &self.hello)
+                .map_err(|e| (Stage::StartTls, Step::Smtp(e)))?;
+        }
+        if let Some(c) = &self.credentials {
+            if let Err(e) = conn.auth(DEFAULT_MECHANISMS, c) {
+                conn.abort();
+                return Err((Stage::Auth, Step::Smtp(e)));
+            }
+        }
+        Ok(conn)
+    }
+}
+
+const NO_STARTTLS: &str = "the server does not offer STARTTLS, which smtp:// requires";
+
+/// An I/O error somewhere in `e`, and its kind.
+fn io_kind(e: &SmtpError) -> Option<std::io::ErrorKind> {
+    use std::error::Error as _;
+    let mut source = e.source();
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        source = s.source();
+    }
+    None
+}
+
+/// A socket timeout: Linux reports an expired read timeout as WouldBlock
+/// (EAGAIN, "os error 11"), not TimedOut.
+fn timed_out(e: &SmtpError) -> bool {
+    matches!(
+        io_kind(e),
+        Some(std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock)
+    )
+}
+
+/// Classify a failed step and say what happened, in words.
+fn failure(client: &SmtpClient, stage: Stage, e: &Step) -> SendFailure {
+    use std::error::Error as _;
+    let server = format!("{}:{}", client.host, client.port);
+    let e = match e {
+        Step::Smtp(e) => e,
+        Step::Local(kind, why) if why == NO_STARTTLS => {
+            return SendFailure {
+                kind: *kind,
+                reply: format!(
+                    "{server}: {NO_STARTTLS}; use smtps:// if it speaks TLS from the first byte, or --insecure for a test server on localhost"
+                ),
+            };
+        }
+        Step::Local(kind, why) => {
+            return SendFailure {
+                kind: *kind,
+                reply: format!("{server}: {why}"),
+            };
+        }
+    };
+    let detail = e.source().map(ToString::to_string).unwrap_or_default();
+    let io_kind = io_kind(e);
+    let at = stage.name();
+    if let Some(code) = e.status() {
+        let reply = format!("{code} {detail}").replace(['\r', '\n'], " ");
+        let permanent = e.is_permanent();
+        let kind = match stage {
+            _ if !permanent => FailureKind::Retry,
+            Stage::RcptTo | Stage::EndOfData => FailureKind::Recipient,
+            _ => FailureKind::Stop,
+        };
+        let reply = if kind == FailureKind::Stop {
+            format!("{server} refused {at}: {reply}")
+        } else {
+            reply
+        };
+        return SendFailure { kind, reply };
+    }
+    if timed_out(e) {
+        return SendFailure {
+            kind: FailureKind::Retry,
+            reply: format!(
+                "timed out: {server} did not answer within {} s at {at}",
+                client.timeout.as_secs_f64()
+            ),
+        };
+    }
+    let lower = detail.to_lowercase();
+    // A handshake failure reaches us as an I/O error of kind InvalidData
+    // carrying rustls' error (`InvalidCertificate(UnknownIssuer)`).
+    let tls_trouble = e.is_tls()
+        || (io_kind == Some(std::io::ErrorKind::InvalidData)
+            && (stage == Stage::StartTls
+                || ["certificate", "tls", "handshake", "alert"]
+                    .iter()
+                    .any(|w| lower.contains(w))));
+    if tls_trouble {
+        let reply = if lower.contains("certificate") || lower.contains("issuer") {
+            format!(
+                "TLS: the certificate of {server} was not accepted ({detail}); if it is signed by a private CA, trust that CA with --tls-ca FILE"
+            )
+        } else {
+            format!("TLS with {server} failed at {at}: {detail}")
+        };
+        return SendFailure {
+            kind: FailureKind::Stop,
+            reply,
+        };
+    }
+    let what = if detail.is_empty() {
+        e.to_string()
+    } else {
+        detail
+    };
+    let reply = match stage {
+        Stage::Connect => format!("cannot connect to {server}: {what}"),
+        _ => format!("connection to {server} lost at {at}: {what}"),
+    };
+    SendFailure {
+        kind: FailureKind::Retry,
+        reply: reply.replace(['\r', '\n'], " "),
     }
 }
 

@@ -19,10 +19,17 @@ Options:
   --down-until-file P do not listen until P exists (a server down at start)
   --watch-stdin       exit when stdin closes (the test process went away)
   --max-seconds S     exit after S seconds whatever happens (default 600)
+  --refuse STAGE      refuse the session with a 5xx at STAGE, for everyone:
+                      greeting (554 instead of 220), ehlo, mail (MAIL FROM,
+                      echoing the sender like Postfix) or data (the DATA
+                      command)
+  --hang STAGE        never answer at STAGE (greeting or mail): timeouts
 
 Behaviours keyed by the recipient's local part:
   tempfail-N-*  451 at RCPT for the first N attempts to that address, then OK
-  reject-*      550 at RCPT, always
+  reject-*      550 at RCPT, always, echoing the address as Postfix does:
+                `550 5.1.1 <reject-x@example.com>: Recipient address rejected`
+  rejectdata-*  550 at the end of DATA, echoing the address
   dropdata-*    the first time, the connection is cut in the middle of DATA
                 (after the 354 and one line of the message); later accepted
 """
@@ -133,7 +140,7 @@ class Handler:
         local = local_part(key)
         m = TEMPFAIL.match(local)
         if local.startswith("reject-"):
-            reply = "550 5.1.1 Recipient address rejected: no such user (test)"
+            reply = f"550 5.1.1 <{address}>: Recipient address rejected: User unknown in local recipient table"
         elif m and self.attempts[key] <= int(m.group(1)):
             reply = "451 4.3.0 Temporary failure, try again later (test)"
         else:
@@ -144,6 +151,10 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):
         raw = envelope.original_content or b""
+        refused = [a for a in envelope.rcpt_tos if local_part(a).startswith("rejectdata-")]
+        if refused:
+            self.mailbox.event(event="data-refused", rcpt=refused)
+            return f"550 5.7.1 <{refused[0]}>: message content rejected (test)"
         n = self.mailbox.accept(envelope.mail_from, envelope.rcpt_tos, raw)
         return f"250 2.0.0 OK queued as {n:06d}"
 
@@ -157,6 +168,41 @@ class TestSMTP(SMTP):
     """
 
     _sock = None
+    refuse = None
+    hang = None
+
+    async def _handle_client(self):
+        if self.refuse == "greeting" or self.hang == "greeting":
+            if self.refuse == "greeting":
+                self.event_handler.mailbox.event(event="refused", stage="greeting")
+                await self.push("554 5.3.2 No SMTP service here (test)")
+            # Wait for QUIT (or anything), then close.
+            try:
+                await asyncio.wait_for(self._reader.readuntil(), 60)
+                await self.push("221 Bye")
+            except Exception:  # noqa: BLE001 - the client went away
+                pass
+            self.transport.close()
+            return
+        await super()._handle_client()
+
+    async def smtp_EHLO(self, hostname):
+        if self.refuse == "ehlo":
+            self.event_handler.mailbox.event(event="refused", stage="ehlo")
+            await self.push("550 5.7.1 Client host rejected: Access denied (test)")
+            return
+        await super().smtp_EHLO(hostname)
+
+    async def smtp_MAIL(self, arg):
+        if self.hang == "mail":
+            await asyncio.sleep(3600)
+            return
+        if self.refuse == "mail":
+            sender = (arg or "").partition(":")[2].strip().split(" ")[0]
+            self.event_handler.mailbox.event(event="refused", stage="mail")
+            await self.push(f"553 5.7.1 {sender}: Sender address rejected: not owned by user (test)")
+            return
+        await super().smtp_MAIL(arg)
 
     def connection_made(self, transport):
         if self._sock is None:
@@ -175,6 +221,10 @@ class TestSMTP(SMTP):
         if await self.check_helo_needed():
             return
         if await self.check_auth_needed("DATA"):
+            return
+        if self.refuse == "data":
+            self.event_handler.mailbox.event(event="refused", stage="data")
+            await self.push("554 5.5.1 Error: no valid recipients (test)")
             return
         env = self.envelope
         if not env.rcpt_tos:
@@ -234,6 +284,8 @@ def main():
     ap.add_argument("--down-until-file", metavar="PATH")
     ap.add_argument("--watch-stdin", action="store_true")
     ap.add_argument("--max-seconds", type=float, default=600)
+    ap.add_argument("--refuse", choices=["greeting", "ehlo", "mail", "data"])
+    ap.add_argument("--hang", choices=["greeting", "mail"])
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     logging.getLogger("mail.log").setLevel(logging.ERROR)
@@ -290,7 +342,10 @@ def main():
         smtp_kwargs.update(tls_context=context, require_starttls=True)
 
     def factory():
-        return TestSMTP(handler, **smtp_kwargs)
+        server = TestSMTP(handler, **smtp_kwargs)
+        server.refuse = args.refuse
+        server.hang = args.hang
+        return server
 
     async def serve():
         if args.down_until_file:
