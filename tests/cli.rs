@@ -926,8 +926,25 @@ fn init_in_an_empty_repo_writes_a_config_that_loads() {
     let repo = TestRepo::without_config();
     repo.git(&["config", "user.name", "Test Author"]);
     repo.git(&["config", "user.email", "author@example.com"]);
+    repo.write(".gitignore", "target/");
     let out = run_ok(repo.cmd().arg("init"));
     assert!(out.contains("policydiff.toml"), "{out}");
+    // The journal key is ignored by git, once, after what was there.
+    let ignore = String::from_utf8(repo.read(".gitignore")).expect("utf-8");
+    assert!(ignore.starts_with("target/\n"), "{ignore}");
+    assert_eq!(
+        ignore.matches("/policydiff-journal.key").count(),
+        1,
+        "{ignore}"
+    );
+    run_ok(repo.cmd().args(["init", "--force"]));
+    let again = String::from_utf8(repo.read(".gitignore")).expect("utf-8");
+    assert_eq!(again, ignore);
+    repo.write("policydiff-journal.key", "00");
+    assert!(
+        repo.git(&["status", "--porcelain", "--ignored"])
+            .contains("!! policydiff-journal.key")
+    );
     let config = String::from_utf8(repo.read("policydiff.toml")).expect("utf-8");
     assert!(
         config.contains("path = \"policies/privacy-policy.md\""),

@@ -1194,6 +1194,24 @@ fn init(ctx: &Context, args: InitArgs) -> Result<()> {
     Config::parse(&text, &config_path)?;
     write_atomic(&config_path, text.as_bytes())?;
     let mut msg = format!("wrote {}\n", config_path.display());
+    // The journal key must never be committed beside the journals it unlocks.
+    let ignore = ctx.cwd.join(".gitignore");
+    let ignored = std::fs::read_to_string(&ignore).unwrap_or_default();
+    let key = crate::deliver::journal::KEY_FILE_NAME;
+    if !ignored
+        .lines()
+        .any(|l| l.trim() == key || l.trim() == format!("/{key}"))
+    {
+        let mut text = ignored.clone();
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&format!(
+            "# policydiff send's journal key: keep it out of git (see README, journal)\n/{key}\n"
+        ));
+        write_atomic(&ignore, text.as_bytes())?;
+        msg.push_str(&format!("added /{key} to {}\n", ignore.display()));
+    }
     if args.import.is_some() {
         msg.push_str(&format!("imported policy to {rel_path}: commit both, then `policydiff release --effective YYYY-MM-DD`\n"));
     } else if !ctx.cwd.join(&rel_path).exists() {
