@@ -204,6 +204,27 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// CR, CRLF and LF line endings give the same document, front matter included.
+    #[test]
+    fn line_endings_do_not_change_the_document(lines in policy(), gaps in prop::collection::vec(0..2usize, 40)) {
+        let mut lf = String::from("---\ntitle: T\neffective: 2025-01-01\n---\n\n");
+        for (i, l) in lines.iter().enumerate() {
+            lf.push_str(l);
+            lf.push_str(if gaps[i % gaps.len()] == 0 { "\n" } else { "\n\n" });
+        }
+        let want = Document::parse(&lf, Format::Markdown);
+        prop_assert_eq!(want.meta("effective"), Some("2025-01-01"));
+        for eol in ["\r", "\r\n"] {
+            let other = lf.replace('\n', eol);
+            prop_assert!(Document::parse(&other, Format::Markdown) == want, "{:?}", eol);
+            prop_assert!(Document::parse(&other, Format::Text) == Document::parse(&lf, Format::Text));
+        }
+    }
+}
+
 /// Container kinds that nest, as (opener, closer): block quotes, lists,
 /// emphasis, links, images and inline HTML.
 const NESTING: &[(&str, &str, &str)] = &[
