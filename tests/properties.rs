@@ -80,6 +80,14 @@ fn check_accounting(a: &Document, b: &Document) -> Result<(), TestCaseError> {
             ChangeKind::Removed => prop_assert!(c.old.is_some() && c.new.is_none()),
             _ => prop_assert!(c.old.is_some() && c.new.is_some()),
         }
+        // The README's contract: the non-`delete` runs give the new text.
+        let new_text: String = c
+            .inline
+            .iter()
+            .filter(|o| o.op != InlineTag::Delete)
+            .map(|o| o.text.as_str())
+            .collect();
+        prop_assert_eq!(new_text, c.new.map_or("", |j| b.clauses[j].text.as_str()));
         if let Some(i) = c.old {
             prop_assert!(old_seen.insert(i), "old clause {} counted twice", i);
         }
