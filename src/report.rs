@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::archive::{Origin, Version};
 use crate::classify::{Classification, TriggerSource, Verdict};
-use crate::diff::{ChangeKind, ChangeSet, InlineOp, InlineTag, word_count};
+use crate::diff::{ChangeKind, ChangeSet, InlineOp, InlineTag, LinkChange, word_count};
 use crate::document::{Clause, ClauseKind, Document};
 
 /// Version of the Report JSON. Bumped on any incompatible change.
@@ -229,8 +229,15 @@ pub struct Change {
     pub new: Option<ClauseRef>,
     /// Word similarity of paired clauses (0–1).
     pub similarity: Option<f32>,
-    /// Word-level runs for paired clauses whose text differs.
+    /// Word-level runs. The non-`delete` runs always give the new text (one
+    /// `insert` run for an added clause, one `equal` run when the words did
+    /// not change); the non-`insert` runs give the old text except inside a
+    /// modified or moved clause, whose equal runs show the new spelling.
     pub inline: Vec<InlineOp>,
+    /// Link targets that changed between the old and new clause (a target
+    /// changed behind the same link text is an editorial change).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub link_changes: Vec<LinkChange>,
 }
 
 impl Change {
@@ -240,6 +247,12 @@ impl Change {
             .as_ref()
             .or(self.old.as_ref())
             .expect("a change has at least one side")
+    }
+
+    /// True when some words were inserted or deleted (not only a number,
+    /// a place or a link target changed).
+    pub fn has_word_edits(&self) -> bool {
+        self.inline.iter().any(|op| op.op != InlineTag::Equal)
     }
 
     /// `label text` of the side to cite, for headings of the change.
@@ -396,6 +409,7 @@ impl Report {
                 new: new_ref,
                 similarity: ch.similarity.map(|s| (s * 1000.0).round() / 1000.0),
                 inline: ch.inline.clone(),
+                link_changes: ch.links.clone(),
             });
         }
         let empty = Verdict::unclassified();

@@ -196,3 +196,130 @@ fn schema_rejects_a_report_missing_a_change_kind() {
     r2["schema_version"] = Value::from(2);
     assert!(!validation_errors(&validator, &r2).is_empty());
 }
+
+/// Concatenation of the runs of `change` that are not `skip`.
+fn runs_without(change: &Value, skip: &str) -> String {
+    change["inline"]
+        .as_array()
+        .expect("inline")
+        .iter()
+        .filter(|op| op["op"] != skip)
+        .map(|op| op["text"].as_str().expect("text"))
+        .collect()
+}
+
+/// Regression (issue 8): `inline` was empty for added, moved and renumbered
+/// changes (15 of 25 in the bundled release pair). The README promises that
+/// the non-`delete` runs always give the new text.
+#[test]
+fn inline_runs_give_the_new_text_of_every_change_of_the_bundled_pair() {
+    let r = report(
+        &root().join("policies/privacy-policy.md"),
+        &root().join("policies/drafts/privacy-policy-next.md"),
+    );
+    assert!(validation_errors(&schema(), &r).is_empty());
+    let changes = r["changes"].as_array().expect("changes");
+    assert!(changes.len() >= 20, "{} changes", changes.len());
+    let mut kinds = std::collections::BTreeMap::<&str, usize>::new();
+    for c in changes {
+        let kind = c["kind"].as_str().expect("kind");
+        *kinds.entry(kind).or_default() += 1;
+        let ops = c["inline"].as_array().expect("inline");
+        match kind {
+            "added" => {
+                assert_eq!(ops.len(), 1, "{c}");
+                assert_eq!(ops[0]["op"], "insert", "{c}");
+                assert_eq!(ops[0]["text"], c["new"]["text"], "{c}");
+            }
+            "removed" => {
+                assert_eq!(runs_without(c, "insert"), c["old"]["text"], "{c}");
+                assert_eq!(runs_without(c, "delete"), "", "{c}");
+            }
+            _ => {
+                assert!(!ops.is_empty(), "{c}");
+                assert_eq!(runs_without(c, "delete"), c["new"]["text"], "{c}");
+                if c["old"]["text"] == c["new"]["text"] {
+                    assert_eq!(ops.len(), 1, "{c}");
+                    assert_eq!(ops[0]["op"], "equal", "{c}");
+                }
+            }
+        }
+        if kind == "editorial" {
+            assert_eq!(runs_without(c, "insert"), c["old"]["text"], "{c}");
+        }
+    }
+    for kind in ["added", "moved", "editorial"] {
+        assert!(
+            kinds.contains_key(kind),
+            "the pair has no {kind} change: {kinds:?}"
+        );
+    }
+}
+
+/// Regression (issue 8): a link target changed behind the same link text gave
+/// "No changes". It is an editorial change that names the old and the new
+/// target in every format; its class stays none.
+#[test]
+fn a_link_target_only_change_is_editorial_and_named_in_every_format() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let old = dir.path().join("old.md");
+    let new = dir.path().join("new.md");
+    let body = |url: &str| {
+        format!(
+            "# Policy\n\n## Contact\n\nYou can [lodge a complaint]({url}) at any time.\n\nOther text.\n"
+        )
+    };
+    std::fs::write(&old, body("https://example.com/complaints")).expect("write");
+    std::fs::write(&new, body("https://other.example.net/form")).expect("write");
+
+    let r = report(&old, &new);
+    assert!(validation_errors(&schema(), &r).is_empty(), "{r}");
+    assert_eq!(r["classification"], "none");
+    assert_eq!(r["stats"]["editorial"], 1);
+    let changes = r["changes"].as_array().expect("changes");
+    assert_eq!(changes.len(), 1, "{r}");
+    assert_eq!(changes[0]["kind"], "editorial");
+    assert_eq!(
+        changes[0]["link_changes"],
+        serde_json::json!([{"old": "https://example.com/complaints", "new": "https://other.example.net/form"}])
+    );
+
+    for format in ["text", "markdown", "html"] {
+        let out = Command::cargo_bin("policydiff")
+            .expect("binary")
+            .args(["diff", "--format", format])
+            .arg(&old)
+            .arg(&new)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).expect("utf-8");
+        for needle in [
+            "example.com/complaints",
+            "other.example.net/form",
+            "complaint",
+        ] {
+            assert!(text.contains(needle), "{format} lacks {needle}:\n{text}");
+        }
+        assert!(!text.contains("No changes"), "{format}:\n{text}");
+    }
+
+    // A link added to a clause whose words also changed is named too.
+    std::fs::write(
+        &new,
+        "# Policy\n\n## Contact\n\nYou can [lodge a complaint](https://example.com/complaints) or [write](mailto:dpo@example.com) at any time.\n\nOther text.\n",
+    )
+    .expect("write");
+    let r = report(&old, &new);
+    assert!(validation_errors(&schema(), &r).is_empty(), "{r}");
+    assert_eq!(
+        r["changes"][0]["link_changes"],
+        serde_json::json!([{"old": null, "new": "mailto:dpo@example.com"}]),
+        "{r}"
+    );
+}

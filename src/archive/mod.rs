@@ -110,6 +110,39 @@ pub fn decode(bytes: Vec<u8>, path: &str) -> Result<String> {
     if bytes.len() > MAX_POLICY_BYTES {
         return Err(too_large(path, bytes.len() as u64));
     }
+    // UTF-16 before the NUL test: its ASCII letters come with NUL bytes, and
+    // text in other scripts may have none at all, only the byte-order mark.
+    let utf16 = match bytes.as_slice() {
+        [0xFF, 0xFE, 0, 0, ..] | [0, 0, 0xFE, 0xFF, ..] => Some(("UTF-32", "UTF-32")),
+        [0xFF, 0xFE, ..] => Some(("UTF-16 (little-endian, with a byte-order mark)", "UTF-16")),
+        [0xFE, 0xFF, ..] => Some(("UTF-16 (big-endian, with a byte-order mark)", "UTF-16")),
+        _ => {
+            // Without a mark: NULs in every other byte, all on one side.
+            let sample = &bytes[..bytes.len().min(4096) & !1];
+            let pairs = sample.len() / 2;
+            let nul_at = |odd: usize| {
+                sample
+                    .iter()
+                    .skip(odd)
+                    .step_by(2)
+                    .filter(|&&b| b == 0)
+                    .count()
+            };
+            let (even, odd) = (nul_at(0), nul_at(1));
+            if pairs >= 2 && odd * 10 >= pairs * 3 && even * 20 <= odd {
+                Some(("UTF-16 (little-endian)", "UTF-16LE"))
+            } else if pairs >= 2 && even * 10 >= pairs * 3 && odd * 20 <= even {
+                Some(("UTF-16 (big-endian)", "UTF-16BE"))
+            } else {
+                None
+            }
+        }
+    };
+    if let Some((what, iconv)) = utf16 {
+        return Err(bad(format!(
+            "{what} text, not UTF-8; convert it first, e.g. iconv -f {iconv} -t UTF-8 FILE > out.md"
+        )));
+    }
     if let Some(at) = memchr_nul(&bytes) {
         let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
         return Err(bad(format!(
@@ -128,6 +161,66 @@ pub fn decode(bytes: Vec<u8>, path: &str) -> Result<String> {
         return Err(bad("empty: no policy text".into()));
     }
     Ok(text)
+}
+
+#[cfg(test)]
+mod decode_tests {
+    use super::decode;
+
+    fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
+        let mut units: Vec<u16> = Vec::new();
+        if bom {
+            units.push(0xFEFF);
+        }
+        units.extend(text.encode_utf16());
+        units
+            .iter()
+            .flat_map(|u| {
+                if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    }
+
+    fn reason(bytes: Vec<u8>) -> String {
+        decode(bytes, "p.md").expect_err("refused").to_string()
+    }
+
+    /// Regression (issue 8): UTF-16 was reported as "binary data (NUL byte)".
+    #[test]
+    fn utf16_is_named_with_the_command_that_converts_it() {
+        let text = "# Privacy Policy\n\nWe collect your email address.\n";
+        for (big, bom, iconv) in [
+            (false, true, "-f UTF-16 "),
+            (true, true, "-f UTF-16 "),
+            (false, false, "-f UTF-16LE "),
+            (true, false, "-f UTF-16BE "),
+        ] {
+            let r = reason(utf16(text, big, bom));
+            assert!(r.contains("UTF-16"), "{r}");
+            assert!(r.contains(iconv) && r.contains("-t UTF-8"), "{r}");
+            assert!(!r.contains("binary") && !r.contains('\n'), "{r}");
+        }
+        // Chinese text has no NUL byte in UTF-16: the byte-order mark tells.
+        let r = reason(utf16("隐私政策：我们收集您的信息。\n", false, true));
+        assert!(r.contains("UTF-16") && r.contains("iconv"), "{r}");
+        let r = reason(vec![0xFF, 0xFE, 0, 0, b'a', 0, 0, 0]);
+        assert!(r.contains("UTF-32"), "{r}");
+    }
+
+    #[test]
+    fn utf8_binary_and_other_encodings_keep_their_messages() {
+        assert!(decode(b"# Title\n\nText.\n".to_vec(), "p.md").is_ok());
+        let r = reason(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0".to_vec());
+        assert!(r.contains("binary data (NUL byte"), "{r}");
+        let r = reason(b"text\nmore\0\n".to_vec());
+        assert!(r.contains("binary data (NUL byte at line 2"), "{r}");
+        let r = reason(vec![b'a', 0xB2, 0xBB, b'\n']);
+        assert!(r.contains("not valid UTF-8"), "{r}");
+    }
 }
 
 fn too_large(path: &str, len: u64) -> ArchiveError {

@@ -534,3 +534,86 @@ fn best_subject(
         .max_by_key(|&(t, score)| (score, std::cmp::Reverse(t)))
         .map(|(t, _)| t)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{DiffOptions, diff};
+    use crate::document::{ClauseKind, Format};
+
+    const BUNDLED: &str = include_str!("../../policies/privacy-policy.md");
+
+    /// Ids of the triggers that fire from `old` to `new`.
+    fn fired(old: &str, new: &str) -> Vec<String> {
+        let (a, b) = (
+            Document::parse(old, Format::Markdown),
+            Document::parse(new, Format::Markdown),
+        );
+        let set = diff(&a, &b, &DiffOptions::default());
+        let v = classify(&a, &b, &set, &Rules::default(), RunFacts::default());
+        v.fired
+            .iter()
+            .map(|f| v.triggers[f.trigger].id.clone())
+            .collect()
+    }
+
+    /// Regression (issue 8): "found no high risk" appended to a paragraph
+    /// added a negation (0 → 1), and the general negation signal went to the
+    /// `high-risk` trigger, the clause's subject. Tried on every paragraph and
+    /// list item of the bundled policy.
+    #[test]
+    fn a_statement_that_no_high_risk_was_found_never_fires_high_risk() {
+        let doc = Document::parse(BUNDLED, Format::Markdown);
+        let lines: Vec<&str> = BUNDLED.lines().collect();
+        let mut tried = 0;
+        let mut fired_on = Vec::new();
+        for c in doc.clauses.iter().filter(|c| {
+            matches!(c.kind, ClauseKind::Paragraph | ClauseKind::ListItem)
+                && lines[c.line - 1].trim_end().ends_with('.')
+                && (c.line == lines.len() || lines[c.line].trim().is_empty())
+        }) {
+            for sentence in [
+                "The impact assessment found no high risk.",
+                "The personal information security impact assessment did not find a high risk.",
+            ] {
+                let mut new: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+                new[c.line - 1].push(' ');
+                new[c.line - 1].push_str(sentence);
+                let ids = fired(BUNDLED, &(new.join("\n") + "\n"));
+                tried += 1;
+                // Nor may its negation go to another trigger; an edit inside
+                // the list of major changes fires `triggers`, as it should.
+                if ids.iter().any(|id| id != "triggers") {
+                    fired_on.push(format!("line {}: {sentence} → {ids:?}", c.line));
+                }
+            }
+        }
+        assert!(tried > 40, "only {tried} paragraphs tried");
+        assert!(fired_on.is_empty(), "fired:\n{}", fired_on.join("\n"));
+    }
+
+    #[test]
+    fn a_statement_that_high_risk_was_found_still_fires_high_risk() {
+        let lines: Vec<&str> = BUNDLED.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.contains("impact assessment report indicates"))
+            .expect("the high-risk item");
+        // A paragraph outside the list of major changes.
+        let target = lines
+            .iter()
+            .enumerate()
+            .skip(at + 2)
+            .find(|(i, l)| {
+                l.trim_end().ends_with('.')
+                    && lines.get(i + 1).is_none_or(|n| n.trim().is_empty())
+                    && !l.starts_with('#')
+            })
+            .map(|(i, _)| i)
+            .expect("a paragraph");
+        let mut new: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+        new[target].push_str(" The impact assessment found a high risk to users.");
+        let ids = fired(BUNDLED, &(new.join("\n") + "\n"));
+        assert!(ids.iter().any(|id| id == "high-risk"), "{ids:?}");
+    }
+}

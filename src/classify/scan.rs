@@ -38,17 +38,18 @@ pub fn emails(text: &str) -> Vec<&str> {
 /// URLs (`http://`, `https://`, `www.`), up to white space or closing punctuation.
 pub fn urls(text: &str) -> Vec<&str> {
     let lower = text.to_ascii_lowercase();
-    let mut starts: Vec<usize> = Vec::new();
+    // A set, not a list: a hostile clause may hold 100,000 URLs, and the
+    // overlap test below must not look at every earlier one.
+    let mut starts: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
     for marker in ["https://", "http://", "www."] {
         for (i, _) in lower.match_indices(marker) {
             let boundary =
                 i == 0 || !lower[..i].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '/');
-            if boundary && !starts.iter().any(|&s| s <= i && i < s + 8) {
-                starts.push(i);
+            if boundary && starts.range(i.saturating_sub(7)..=i).next().is_none() {
+                starts.insert(i);
             }
         }
     }
-    starts.sort_unstable();
     starts
         .into_iter()
         .map(|s| {

@@ -496,12 +496,67 @@ static LIMITER: LazyLock<Terms> = LazyLock::new(|| {
 /// removed, a number inside a commitment changed, a commitment removed, a
 /// permission added. They say nothing about the subject; the caller
 /// attributes them to the trigger whose subject the clause is about.
+///
+/// Sentences that report an assessment finding no high risk are left out
+/// first: they state a result, not a commitment, and their "no" or "not"
+/// is not a negation flipped.
 pub fn general(ctx: &Context<'_>) -> Vec<Finding> {
-    let (o, n) = (ctx.old_lower.as_str(), ctx.new_lower.as_str());
+    let denial = |tok: &Tokens<'_>| DENIAL.is_match_in(&tok.all());
+    if !denial(&ctx.old_tok) && !denial(&ctx.new_tok) {
+        let old = Side {
+            lower: &ctx.old_lower,
+            tok: &ctx.old_tok,
+            durations: &ctx.old_durations,
+        };
+        let new = Side {
+            lower: &ctx.new_lower,
+            tok: &ctx.new_tok,
+            durations: &ctx.new_durations,
+        };
+        return general_in(ctx.kind, &old, &new);
+    }
+    let (old, new) = (without_denials(ctx.old_text), without_denials(ctx.new_text));
+    let (old_tok, new_tok) = (Tokens::new(&old), Tokens::new(&new));
+    let (old_lower, new_lower) = (old.to_lowercase(), new.to_lowercase());
+    let (old_durations, new_durations) = (scan::durations(&old), scan::durations(&new));
+    general_in(
+        ctx.kind,
+        &Side {
+            lower: &old_lower,
+            tok: &old_tok,
+            durations: &old_durations,
+        },
+        &Side {
+            lower: &new_lower,
+            tok: &new_tok,
+            durations: &new_durations,
+        },
+    )
+}
+
+/// One side of a change as the general signals see it.
+struct Side<'a> {
+    lower: &'a str,
+    tok: &'a Tokens<'a>,
+    durations: &'a [(String, f64)],
+}
+
+/// A sentence reporting that an assessment found no high risk.
+fn denies_high_risk(sentence: &str) -> bool {
+    DENIAL.is_match(sentence) && (ASSESS.is_match(sentence) || HIGH_TERMS.is_match(sentence))
+}
+
+/// `text` without its sentences that deny a high-risk finding.
+fn without_denials(text: &str) -> String {
+    sentences(text).filter(|s| !denies_high_risk(s)).collect()
+}
+
+fn general_in(kind: ChangeKind, old: &Side<'_>, new: &Side<'_>) -> Vec<Finding> {
+    let (o, n) = (old.lower, new.lower);
     let mut out = Vec::new();
-    match ctx.kind {
+    match kind {
         ChangeKind::Modified | ChangeKind::Moved => {
-            let (old_all, new_all) = (ctx.old_tok.all(), ctx.new_tok.all());
+            let (old_all, new_all) = (old.tok.all(), new.tok.all());
             let lost = only_in(&STRONG, &old_all, n);
             let gained = only_in(&WEAK, &new_all, o);
             if !lost.is_empty() && !gained.is_empty() {
@@ -545,8 +600,7 @@ pub fn general(ctx: &Context<'_>) -> Vec<Finding> {
             let commitment = |span: &Sentence<'_, '_>, durations: &[(String, f64)]| {
                 STRONG.is_match_in(span) || LIMITER.is_match_in(span) || !durations.is_empty()
             };
-            if commitment(&old_all, &ctx.old_durations) || commitment(&new_all, &ctx.new_durations)
-            {
+            if commitment(&old_all, old.durations) || commitment(&new_all, new.durations) {
                 fn sorted(t: &str) -> Vec<&str> {
                     let mut v = scan::numbers(t);
                     v.sort_unstable();
@@ -554,7 +608,7 @@ pub fn general(ctx: &Context<'_>) -> Vec<Finding> {
                 }
                 let (a, b) = (sorted(o), sorted(n));
                 // A deadline that only got shorter favours the user: not a signal.
-                let (da, db) = (&ctx.old_durations, &ctx.new_durations);
+                let (da, db) = (old.durations, new.durations);
                 let max = |v: &[(String, f64)]| v.iter().map(|x| x.1).fold(0.0, f64::max);
                 let only_shorter = !da.is_empty() && da.len() == db.len() && max(db) < max(da);
                 if !a.is_empty() && !b.is_empty() && a != b && !only_shorter {
@@ -571,11 +625,7 @@ pub fn general(ctx: &Context<'_>) -> Vec<Finding> {
         ChangeKind::Removed => {
             let m: Vec<String> = [&*STRONG, &*LIMITER, &*NEGATION]
                 .iter()
-                .flat_map(|t| {
-                    t.matches_in(&ctx.old_tok.all())
-                        .into_iter()
-                        .map(str::to_owned)
-                })
+                .flat_map(|t| t.matches_in(&old.tok.all()).into_iter().map(str::to_owned))
                 .collect::<BTreeSet<_>>()
                 .into_iter()
                 .collect();
@@ -584,7 +634,7 @@ pub fn general(ctx: &Context<'_>) -> Vec<Finding> {
             }
         }
         ChangeKind::Added => {
-            let m = only_in(&WEAK, &ctx.new_tok.all(), "");
+            let m = only_in(&WEAK, &new.tok.all(), "");
             if !m.is_empty() {
                 out.push(finding("something newly allowed or granted", m));
             }

@@ -47,8 +47,61 @@ pub struct Change {
     pub new: Option<usize>,
     /// Word similarity of the two texts (0–1), for paired clauses.
     pub similarity: Option<f32>,
-    /// Word-level runs for paired clauses whose text differs.
+    /// Word-level runs: concatenating the non-`Delete` runs gives the new
+    /// text (see [`inline_diff`] for the old one): one `Insert` run for an
+    /// added clause, one `Delete` run for a removed one, one `Equal` run for
+    /// a pair whose text is the same.
     pub inline: Vec<InlineOp>,
+    /// Link targets that changed between the paired clauses.
+    pub links: Vec<LinkChange>,
+}
+
+/// A link target that changed: `old` became `new`; `None` on the side
+/// where the link is absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkChange {
+    /// The target in the old clause.
+    pub old: Option<String>,
+    /// The target in the new clause.
+    pub new: Option<String>,
+}
+
+/// The link targets that differ between two clauses, in order: a replaced
+/// target is paired with its replacement; a link only on one side has
+/// `None` on the other. Empty when the lists are equal.
+pub fn link_changes(old: &[String], new: &[String]) -> Vec<LinkChange> {
+    if old == new {
+        return Vec::new();
+    }
+    // A clause may hold thousands of links: bound the work; past the
+    // deadline the pairing is coarser but still names every change.
+    let deadline = Instant::now() + Duration::from_millis(100);
+    let mut out = Vec::new();
+    for op in similar::capture_diff_slices_deadline(Algorithm::Myers, old, new, Some(deadline)) {
+        let (tag, o, n) = op.as_tag_tuple();
+        if tag == DiffTag::Equal {
+            continue;
+        }
+        let (o, n) = (&old[o], &new[n]);
+        for k in 0..o.len().max(n.len()) {
+            out.push(LinkChange {
+                old: o.get(k).cloned(),
+                new: n.get(k).cloned(),
+            });
+        }
+    }
+    out
+}
+
+/// Runs standing for a whole text: one run of `tag`, none for an empty text.
+fn whole(tag: InlineTag, text: &str) -> Vec<InlineOp> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    vec![InlineOp {
+        op: tag,
+        text: text.to_owned(),
+    }]
 }
 
 /// Tuning of the alignment.
@@ -338,7 +391,8 @@ pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> ChangeSet 
                     old: Some(*next_old),
                     new: None,
                     similarity: None,
-                    inline: Vec::new(),
+                    inline: whole(InlineTag::Delete, &a[*next_old].text),
+                    links: Vec::new(),
                 });
             }
             *next_old += 1;
@@ -351,7 +405,8 @@ pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> ChangeSet 
                 old: None,
                 new: Some(j),
                 similarity: None,
-                inline: Vec::new(),
+                inline: whole(InlineTag::Insert, &nc.text),
+                links: Vec::new(),
             });
             continue;
         };
@@ -362,8 +417,14 @@ pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> ChangeSet 
         }
         let oc = &a[i];
         let same_text = oc.text == nc.text;
-        let same_form =
-            same_text && oc.label == nc.label && oc.kind == nc.kind && oc.level == nc.level;
+        // A changed link target behind the same words is editorial, but it
+        // is a change: a reviewer must see where the link now goes.
+        let links = link_changes(&oc.links, &nc.links);
+        let same_form = same_text
+            && oc.label == nc.label
+            && oc.kind == nc.kind
+            && oc.level == nc.level
+            && links.is_empty();
         let kind = match pair_kind.get(&j) {
             Some(&k) => k,
             None if same_form => {
@@ -374,7 +435,7 @@ pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> ChangeSet 
         };
         let exact = kind == ChangeKind::Editorial || oc.norm() == nc.norm();
         let inline = if same_text {
-            Vec::new()
+            whole(InlineTag::Equal, &nc.text)
         } else {
             let remaining = deadline.saturating_duration_since(Instant::now());
             let (ops, hit) = inline_diff(
@@ -393,6 +454,7 @@ pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> ChangeSet 
             // Pairs without a recorded score matched on equal comparison text.
             similarity: Some(similarity.get(&j).copied().unwrap_or(1.0)),
             inline,
+            links,
         });
     }
     emit_removed_until(a.len(), &mut changes, &mut next_old);
@@ -554,5 +616,39 @@ mod tests {
             "3) [Modify content] text, here\n",
         );
         assert_eq!(k, [ChangeKind::Editorial]);
+    }
+
+    #[test]
+    fn link_changes_pair_replaced_targets_and_name_lone_ones() {
+        let v = |xs: &[&str]| xs.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+        let lc = |o: Option<&str>, n: Option<&str>| LinkChange {
+            old: o.map(str::to_owned),
+            new: n.map(str::to_owned),
+        };
+        assert!(link_changes(&v(&["a", "b"]), &v(&["a", "b"])).is_empty());
+        assert_eq!(
+            link_changes(&v(&["a", "b", "c"]), &v(&["a", "x", "c", "d"])),
+            [lc(Some("b"), Some("x")), lc(None, Some("d"))]
+        );
+        assert_eq!(link_changes(&v(&["a"]), &[]), [lc(Some("a"), None)]);
+    }
+
+    #[test]
+    fn a_changed_link_target_behind_the_same_text_is_editorial() {
+        let a = Document::parse(
+            "Intro.\n\nWrite to [us](https://a.example/c).\n",
+            Format::Markdown,
+        );
+        let b = Document::parse(
+            "Intro.\n\nWrite to [us](https://b.example/c).\n",
+            Format::Markdown,
+        );
+        let set = diff(&a, &b, &DiffOptions::default());
+        assert_eq!(set.changes.len(), 1);
+        let c = &set.changes[0];
+        assert_eq!(c.kind, ChangeKind::Editorial);
+        assert_eq!(c.links.len(), 1);
+        assert_eq!(c.inline.len(), 1);
+        assert_eq!(c.inline[0].op, InlineTag::Equal);
     }
 }

@@ -12,9 +12,7 @@ pub(crate) fn parse(text: &str, builder: &mut impl Sink) {
     options.extension.front_matter_delimiter = Some("---".into());
     let arena = Arena::new();
     let root = parse_document(&arena, text, &options);
-    for child in root.children() {
-        block(child, builder, None, 0);
-    }
+    blocks(root, builder);
 }
 
 /// Split Markdown into independent top-level blocks: each starts at column 0
@@ -91,68 +89,93 @@ pub(crate) fn split_blocks(text: &str) -> Option<Vec<(std::ops::Range<usize>, us
     Some(blocks)
 }
 
-/// Walk one block node. `item` is the enclosing list item's clause, `depth` the list depth.
-fn block<'a>(node: &'a AstNode<'a>, b: &mut impl Sink, item: Option<usize>, depth: u8) {
-    let line = node.data().sourcepos.start.line;
-    let value = node.data().value.clone();
-    match value {
-        NodeValue::FrontMatter(raw) => front_matter(&raw, line, b),
-        NodeValue::Heading(h) => {
-            let (text, links) = inline_text(node);
-            b.push(ClauseKind::Heading, h.level, None, &text, line, links);
-        }
-        NodeValue::Paragraph => {
-            let (text, links) = inline_text(node);
-            let i = b.push(ClauseKind::Paragraph, 0, None, &text, line, links);
-            if let Some(p) = item {
-                b.set_parent(i, p);
+/// Walk the block nodes below `root` in document order. The walk keeps its
+/// own stack, not the call stack: a hostile text can nest block quotes and
+/// lists as deep as its size allows (100,000 levels and more), and comrak
+/// itself builds and drops such trees without recursion.
+fn blocks<'a>(root: &'a AstNode<'a>, b: &mut impl Sink) {
+    // (node, enclosing list item's clause, list depth), next to visit on top.
+    let mut stack: Vec<(&'a AstNode<'a>, Option<usize>, u8)> = Vec::new();
+    push_children(&mut stack, root.children(), None, 0);
+    while let Some((node, item, depth)) = stack.pop() {
+        let line = node.data().sourcepos.start.line;
+        let value = node.data().value.clone();
+        match value {
+            NodeValue::FrontMatter(raw) => front_matter(&raw, line, b),
+            NodeValue::Heading(h) => {
+                let (text, links) = inline_text(node);
+                b.push(ClauseKind::Heading, h.level, None, &text, line, links);
             }
-        }
-        NodeValue::List(_) | NodeValue::BlockQuote | NodeValue::Document => {
-            for child in node.children() {
-                block(child, b, item, depth);
+            NodeValue::Paragraph => {
+                let (text, links) = inline_text(node);
+                let i = b.push(ClauseKind::Paragraph, 0, None, &text, line, links);
+                if let Some(p) = item {
+                    b.set_parent(i, p);
+                }
             }
-        }
-        NodeValue::Item(list) => list_item(node, &list, b, item, depth + 1),
-        NodeValue::CodeBlock(code) => {
-            b.push(
-                ClauseKind::Verbatim,
-                0,
-                None,
-                &code.literal,
-                line,
-                Vec::new(),
-            );
-        }
-        NodeValue::HtmlBlock(html) => {
-            b.push(
-                ClauseKind::Verbatim,
-                0,
-                None,
-                &html.literal,
-                line,
-                Vec::new(),
-            );
-        }
-        _ => {
-            // Tables, thematic breaks and other blocks: keep any text they hold.
-            let (text, links) = inline_text(node);
-            if !text.trim().is_empty() {
-                b.push(ClauseKind::Paragraph, 0, None, &text, line, links);
+            NodeValue::List(_) | NodeValue::BlockQuote | NodeValue::Document => {
+                push_children(&mut stack, node.children(), item, depth);
+            }
+            NodeValue::Item(list) => {
+                // Depths past 255 are kept as 255: no policy nests that deep,
+                // and the clauses below still get their parent links.
+                let depth = depth.saturating_add(1);
+                let (index, rest) = list_item(node, &list, b, item, depth);
+                push_children(&mut stack, rest, Some(index), depth);
+            }
+            NodeValue::CodeBlock(code) => {
+                b.push(
+                    ClauseKind::Verbatim,
+                    0,
+                    None,
+                    &code.literal,
+                    line,
+                    Vec::new(),
+                );
+            }
+            NodeValue::HtmlBlock(html) => {
+                b.push(
+                    ClauseKind::Verbatim,
+                    0,
+                    None,
+                    &html.literal,
+                    line,
+                    Vec::new(),
+                );
+            }
+            _ => {
+                // Tables, thematic breaks and other blocks: keep any text they hold.
+                let (text, links) = inline_text(node);
+                if !text.trim().is_empty() {
+                    b.push(ClauseKind::Paragraph, 0, None, &text, line, links);
+                }
             }
         }
     }
 }
 
+/// Put `children` on the walk's stack so that the first is visited next.
+fn push_children<'a>(
+    stack: &mut Vec<(&'a AstNode<'a>, Option<usize>, u8)>,
+    children: impl Iterator<Item = &'a AstNode<'a>>,
+    item: Option<usize>,
+    depth: u8,
+) {
+    let start = stack.len();
+    stack.extend(children.map(|c| (c, item, depth)));
+    stack[start..].reverse();
+}
+
 /// A list item becomes one clause from its first paragraph, labelled with its
-/// number as written; later blocks of the item become its children.
+/// number as written; later blocks of the item become its children. Returns
+/// the clause's index and the blocks still to walk.
 fn list_item<'a>(
     node: &'a AstNode<'a>,
     list: &comrak::nodes::NodeList,
     b: &mut impl Sink,
     parent: Option<usize>,
     depth: u8,
-) {
+) -> (usize, impl Iterator<Item = &'a AstNode<'a>>) {
     let line = node.data().sourcepos.start.line;
     let label = match list.list_type {
         ListType::Ordered => Some(format!(
@@ -188,10 +211,7 @@ fn list_item<'a>(
     if let Some(p) = parent {
         b.set_parent(index, p);
     }
-    let rest = node.children().skip(usize::from(consumed));
-    for child in rest {
-        block(child, b, Some(index), depth);
-    }
+    (index, node.children().skip(usize::from(consumed)))
 }
 
 /// `key: value` lines of the front matter; each field is a clause of kind `meta`.

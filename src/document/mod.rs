@@ -6,6 +6,7 @@ mod label;
 mod markdown;
 mod normalize;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::OnceLock;
@@ -120,7 +121,9 @@ pub struct Document {
 
 impl Document {
     /// Parse `text` in the given format. Never fails: any string is a document.
+    /// CRLF and lone CR line endings count as LF.
     pub fn parse(text: &str, format: Format) -> Document {
+        let text = &*unify_line_endings(text);
         let mut builder = Builder::default();
         match format {
             Format::Markdown => markdown::parse(text, &mut builder),
@@ -143,6 +146,7 @@ impl Document {
     /// almost all of their blocks. Gives the same document as
     /// [`Document::parse`].
     pub fn parse_cached(text: &str, format: Format, cache: &mut BlockCache) -> Document {
+        let text = &*unify_line_endings(text);
         let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         let blocks = match format {
             Format::Markdown => markdown::split_blocks(body),
@@ -198,6 +202,16 @@ impl Document {
             .find(|c| c.label.as_deref() == Some(key))
             .map(|c| c.text.as_str())
     }
+}
+
+/// The text with CRLF and lone CR (old Mac) line endings made LF, so that
+/// front matter, blocks and line numbers are found the same whatever the
+/// editor wrote. Borrowed when there is no CR at all, as in most texts.
+fn unify_line_endings(text: &str) -> Cow<'_, str> {
+    if !text.contains('\r') {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// A fast hash of a text; equal hashes are always confirmed by comparing the
@@ -406,5 +420,25 @@ mod tests {
         assert_eq!(texts, ["Title", "First", "Second"]);
         assert_eq!(doc.clauses[2].label.as_deref(), Some("( 2 )"));
         assert_eq!(doc.clauses[2].line, 4);
+    }
+
+    /// Regression (issue 8): with CR-only line endings the front matter was
+    /// not recognised and its fields were lost.
+    #[test]
+    fn cr_crlf_and_lf_line_endings_give_the_same_document() {
+        let lf = "---\ntitle: Privacy Policy\neffective: 2025-07-09\n---\n\n# Privacy Policy\n\n1. First clause.\n\n   - nested\n\nLast line.\n";
+        let cr = lf.replace('\n', "\r");
+        let crlf = lf.replace('\n', "\r\n");
+        for format in [Format::Markdown, Format::Text] {
+            let want = Document::parse(lf, format);
+            assert_eq!(Document::parse(&cr, format), want, "{format:?} CR");
+            assert_eq!(Document::parse(&crlf, format), want, "{format:?} CRLF");
+            let mut cache = BlockCache::default();
+            assert_eq!(Document::parse_cached(&cr, format, &mut cache), want);
+        }
+        let doc = Document::parse(&cr, Format::Markdown);
+        assert_eq!(doc.meta("effective"), Some("2025-07-09"));
+        assert_eq!(doc.title(), Some("Privacy Policy"));
+        assert_eq!(doc.clauses.last().map(|c| c.line), Some(12));
     }
 }

@@ -274,6 +274,20 @@ fn write_change(out: &mut String, change: &Change) {
             );
         }
     }
+    for link in &change.link_changes {
+        // The targets as text, never as live links: a redline shows where a
+        // link goes, it does not send the reviewer there.
+        let side = |l: Option<&str>, tag: &str| match l {
+            Some(l) => format!("<{tag}><code>{}</code></{tag}>", esc(l)),
+            None => "(none)".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "<p class=\"marker link\">Link {} → {}</p>",
+            side(link.old.as_deref(), "del"),
+            side(link.new.as_deref(), "ins")
+        );
+    }
     out.push_str("<p class=\"text\">");
     match change.kind {
         ChangeKind::Added => {
@@ -282,7 +296,7 @@ fn write_change(out: &mut String, change: &Change) {
         ChangeKind::Removed => {
             let _ = write!(out, "<del>{}</del>", esc(&c.text));
         }
-        _ if change.inline.is_empty() => out.push_str(&esc(&c.text)),
+        _ if !change.has_word_edits() => out.push_str(&esc(&c.text)),
         _ => {
             for op in &change.inline {
                 let _ = match op.op {

@@ -128,8 +128,10 @@ pub fn render(report: &Report) -> String {
             ChangeKind::Added => mark(&c.text, "**"),
             ChangeKind::Removed => mark(&c.text, "~~"),
             // Renumbered only: the number line says it all.
-            ChangeKind::Editorial if change.inline.is_empty() => String::new(),
-            _ if change.inline.is_empty() => escape_line(&c.text),
+            ChangeKind::Editorial if !change.has_word_edits() && change.link_changes.is_empty() => {
+                String::new()
+            }
+            _ if !change.has_word_edits() => escape_line(&c.text),
             _ => change
                 .inline
                 .iter()
@@ -159,6 +161,18 @@ pub fn render(report: &Report) -> String {
                     escape(nw.label.as_deref().unwrap_or("(none)"))
                 );
             }
+        }
+        for link in &change.link_changes {
+            let _ = writeln!(
+                out,
+                "> Link {} → {}  ",
+                link.old
+                    .as_deref()
+                    .map_or_else(|| "(none)".to_owned(), |l| mark(l, "~~")),
+                link.new
+                    .as_deref()
+                    .map_or_else(|| "(none)".to_owned(), |l| mark(l, "**"))
+            );
         }
         if body.is_empty() {
             out.push('\n');

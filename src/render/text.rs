@@ -154,8 +154,10 @@ fn write_change(out: &mut String, change: &Change, p: &Paint) {
                     n.label.as_deref().unwrap_or("(none)")
                 );
             }
-            if change.inline.is_empty() {
-                if change.kind != ChangeKind::Editorial {
+            if !change.has_word_edits() {
+                // The words stand as they were: show them, unless the
+                // number line above already says all (a renumbering).
+                if change.kind != ChangeKind::Editorial || !change.link_changes.is_empty() {
                     let _ = writeln!(out, "    {}", change.clause().text);
                 }
             } else {
@@ -168,6 +170,18 @@ fn write_change(out: &mut String, change: &Change, p: &Paint) {
                     }
                 }
                 let _ = writeln!(out, "{line}");
+            }
+            for link in &change.link_changes {
+                let _ = writeln!(
+                    out,
+                    "    link {} → {}",
+                    link.old
+                        .as_deref()
+                        .map_or_else(|| "(none)".to_owned(), |l| p.del(l)),
+                    link.new
+                        .as_deref()
+                        .map_or_else(|| "(none)".to_owned(), |l| p.ins(l))
+                );
             }
         }
     }

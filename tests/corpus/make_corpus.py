@@ -567,7 +567,17 @@ ZH_NEG = [
       "Adds 'or suggestions' to the contact sentence; contact details and channels unchanged (trap for contact)."),
 ]
 
-PAIRS = EN + EN_NEG + ZH + ZH_NEG
+# Pairs added after the first labelling, appended so that earlier folders
+# keep their numbers.
+LATER = [
+    P("en-minor-no-high-risk-appended", "en", [
+        ("Please visit us to keep abreast of the latest privacy policy.\n",
+         "Please visit us to keep abreast of the latest privacy policy. The impact assessment found no high risk.\n"),
+    ], "minor", [],
+      "Appends to an existing paragraph that the impact assessment found NO high risk (issue 8): a result, not a commitment; high-risk does not fire and the added 'no' is no negation flipped."),
+]
+
+PAIRS = EN + EN_NEG + ZH + ZH_NEG + LATER
 
 
 def apply(base, repl, name):
