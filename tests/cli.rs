@@ -2642,3 +2642,32 @@ fn the_tag_the_user_named_is_the_one_reported() {
         "{report}"
     );
 }
+
+#[test]
+fn control_characters_in_a_policy_never_reach_the_terminal_raw_even_in_colour() {
+    let dir = TestDir::new();
+    dir.write("old.md", "# T\n\nWe keep data for 30 days.\n");
+    dir.write(
+        "new.md",
+        "# T\n\nWe keep data for 30 days.\u{1b}]52;c;cHduZWQ=\u{7}\u{1b}[2J\u{9b}0m\n",
+    );
+    for color in ["never", "always"] {
+        let out = run_ok(
+            dir.cmd()
+                .args(["diff", "old.md", "new.md", "--color", color]),
+        );
+        assert!(out.contains("\\x1b]52;c;cHduZWQ=\\x07"), "{out:?}");
+        assert!(!out.contains('\u{7}') && !out.contains('\u{9b}'), "{out:?}");
+        // Only our own colour codes (CSI … m) may be raw escapes.
+        for (i, _) in out.match_indices('\u{1b}') {
+            let rest = &out[i + 1..];
+            let end = rest.find('m').expect("an SGR sequence ends with m");
+            assert!(
+                rest.starts_with('[')
+                    && rest[1..end].chars().all(|c| c.is_ascii_digit() || c == ';'),
+                "raw escape that is not ours: {:?}",
+                &rest[..end.min(20)]
+            );
+        }
+    }
+}

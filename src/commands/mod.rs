@@ -302,6 +302,10 @@ fn diff_cmd(ctx: &Context, args: DiffArgs) -> Result<()> {
 
 fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
     let version = ctx.version(&args.spec, args.policy.policy.as_deref())?;
+    // Exactly the bytes, except to a terminal, which must not obey them.
+    if std::io::stdout().is_terminal() {
+        return write_stdout(crate::terminal::visible_controls(&version.text).as_bytes());
+    }
     write_stdout(version.text.as_bytes())
 }
 

@@ -227,8 +227,11 @@ pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
             eprintln!("policydiff: more invalid rows not shown; see the summary");
         }
     };
+    // The list's header is checked before anything is created (journal,
+    // key, output directory); with --strict, every row is.
+    drop(deliver::recipients::open(&args.recipients).map_err(send_error)?);
     if args.strict {
-        deliver::strict_check(&args.recipients, &mut on_invalid).map_err(send_error)?;
+        deliver::strict_check(&args.recipients).map_err(send_error)?;
     }
     let journal_path = args.journal.clone().unwrap_or_else(|| {
         let suffix = shard

@@ -313,6 +313,13 @@ pub fn read(path: &Path) -> Result<(Header, State, Tail)> {
         source,
     };
     let file = File::open(path).map_err(io)?;
+    // A device or FIFO named as a journal would be read forever.
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(JournalError::Corrupt {
+            path: shown.clone(),
+            reason: "is not a regular file, so not a journal".into(),
+        });
+    }
     let mut reader = BufReader::new(file);
     let mut header_line = String::new();
     reader.read_line(&mut header_line).map_err(io)?;

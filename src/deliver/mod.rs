@@ -270,18 +270,22 @@ impl Selector {
 
 /// Check every row first (`--strict`): refuse to send anything when any row
 /// is invalid.
-pub fn strict_check(path: &Path, report: &mut dyn FnMut(&InvalidRow)) -> Result<(), DeliverError> {
-    let mut invalid = 0;
+pub fn strict_check(path: &Path) -> Result<(), DeliverError> {
+    let (mut invalid, mut shown) = (0usize, Vec::new());
     for row in recipients::open(path)? {
         if let Err(bad) = row {
-            report(&bad);
             invalid += bad.lines as usize;
+            if shown.len() < 5 {
+                shown.push(format!("line {}: {}", bad.line, bad.reason));
+            }
         }
     }
     if invalid > 0 {
+        let more = if invalid > shown.len() { ", …" } else { "" };
         return Err(DeliverError::Refused(format!(
-            "{}: {invalid} invalid row(s) and --strict: nothing was sent",
-            path.display()
+            "{}: {invalid} invalid row(s) ({}{more}) and --strict: nothing was sent",
+            path.display(),
+            shown.join("; ")
         )));
     }
     Ok(())

@@ -79,10 +79,16 @@ pub fn open(path: &Path) -> Result<Rows, RecipientsError> {
         source,
     };
     let file = std::fs::File::open(path).map_err(io)?;
-    if path.is_dir() {
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        // The list is read twice (counted, then sent): a pipe cannot be.
         return Err(RecipientsError::Header {
             path: shown,
-            reason: "is a directory, not a recipient list".into(),
+            reason: if meta.is_dir() {
+                "is a directory, not a recipient list".into()
+            } else {
+                "is not a regular file (a device or pipe); save the list to a file first".into()
+            },
         });
     }
     let mut reader = BufReader::with_capacity(1 << 16, Eol::new(file));

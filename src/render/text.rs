@@ -16,6 +16,7 @@ struct Paint {
 
 impl Paint {
     fn wrap(&self, style: Style, text: &str, plain: (&str, &str)) -> String {
+        let text = v(text);
         if self.on {
             format!("{}{text}{}", style.render(), style.render_reset())
         } else {
@@ -45,6 +46,14 @@ impl Paint {
     fn dim(&self, t: &str) -> String {
         self.wrap(Style::new().dimmed(), t, ("", ""))
     }
+}
+
+/// Input text made safe for a terminal: control characters shown, never
+/// obeyed. Every piece of the report reaches the output through this (or
+/// through [`Paint::wrap`], which calls it), so only our own colour codes are
+/// raw escapes.
+fn v(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::terminal::visible_controls(s)
 }
 
 /// Render the report for a terminal.
@@ -82,9 +91,9 @@ pub fn render(report: &Report, color: bool) -> String {
             p.bold(&format!("[{}]", t.id)),
             t.label
                 .as_deref()
-                .map(|l| format!("{l} "))
+                .map(|l| format!("{} ", v(l)))
                 .unwrap_or_default(),
-            shorten(&t.wording, 100)
+            v(&shorten(&t.wording, 100))
         );
         for e in &t.evidence {
             let _ = writeln!(
@@ -94,7 +103,7 @@ pub fn render(report: &Report, color: bool) -> String {
                     .as_deref()
                     .map(|c| format!("{c}: "))
                     .unwrap_or_default(),
-                e.summary
+                v(&e.summary)
             );
         }
     }
@@ -103,16 +112,16 @@ pub fn render(report: &Report, color: bool) -> String {
             out,
             "  review {}: touches \"{}\" ({})",
             r.change,
-            shorten(&r.wording, 60),
-            r.matched.join(", ")
+            v(&shorten(&r.wording, 60)),
+            v(&r.matched.join(", "))
         );
     }
     for w in &report.warnings {
-        let _ = writeln!(out, "warning: {w}");
+        let _ = writeln!(out, "warning: {}", v(w));
     }
-    let _ = writeln!(out, "{}", summary_line(report));
+    let _ = writeln!(out, "{}", v(&summary_line(report)));
     for note in &report.notes {
-        let _ = writeln!(out, "note: {note}");
+        let _ = writeln!(out, "note: {}", v(note));
     }
     for change in &report.changes {
         out.push('\n');
@@ -142,7 +151,7 @@ fn write_change(out: &mut String, change: &Change, p: &Paint) {
                 } else {
                     o.section.join(" › ")
                 };
-                let _ = writeln!(out, "    moved from {from}, old line {}", o.line);
+                let _ = writeln!(out, "    moved from {}, old line {}", v(&from), o.line);
             }
             if let (Some(o), Some(n)) = (&change.old, &change.new)
                 && o.label != n.label
@@ -150,21 +159,21 @@ fn write_change(out: &mut String, change: &Change, p: &Paint) {
                 let _ = writeln!(
                     out,
                     "    number {} → {}",
-                    o.label.as_deref().unwrap_or("(none)"),
-                    n.label.as_deref().unwrap_or("(none)")
+                    v(o.label.as_deref().unwrap_or("(none)")),
+                    v(n.label.as_deref().unwrap_or("(none)"))
                 );
             }
             if !change.has_word_edits() {
                 // The words stand as they were: show them, unless the
                 // number line above already says all (a renumbering).
                 if change.kind != ChangeKind::Editorial || !change.link_changes.is_empty() {
-                    let _ = writeln!(out, "    {}", change.clause().text);
+                    let _ = writeln!(out, "    {}", v(&change.clause().text));
                 }
             } else {
                 let mut line = String::from("    ");
                 for op in &change.inline {
                     match op.op {
-                        InlineTag::Equal => line.push_str(&op.text),
+                        InlineTag::Equal => line.push_str(&v(&op.text)),
                         InlineTag::Delete => line.push_str(&p.del(&op.text)),
                         InlineTag::Insert => line.push_str(&p.ins(&op.text)),
                     }
