@@ -2149,7 +2149,7 @@ fn send_writes_one_message_per_valid_unique_recipient_and_reports_the_rest() {
 fn send_strict_and_dry_run_send_nothing() {
     let repo = send_repo();
     repo.write("r.csv", "email,name\nana@example.com,Ana\nbad,Bad\n");
-    // The invalid rows are listed first, then the refusal.
+    // One line: the refusal names the invalid rows.
     let out = repo
         .cmd()
         .args(send_args(&["--recipients", "r.csv", "--strict"]))
@@ -2157,11 +2157,12 @@ fn send_strict_and_dry_run_send_nothing() {
         .expect("run");
     let err = support::stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("r.csv line 3: invalid email address"), "{err}");
+    assert!(err.contains("line 3: invalid email address"), "{err}");
     assert!(
-        err.contains("policydiff: error:") && err.contains("--strict: nothing was sent"),
+        err.starts_with("policydiff: error:") && err.contains("--strict: nothing was sent"),
         "{err}"
     );
+    assert_eq!(err.lines().count(), 1, "{err}");
     assert!(eml_files(&repo, "out").is_empty());
     let out = run_ok(repo.cmd().args(send_args(&[
         "--recipients",
@@ -2511,7 +2512,7 @@ fn config_refuses_locales_without_templates_and_names_git_cannot_tag() {
 fn triggers_refuses_a_policy_path_outside_the_repository() {
     let repo = TestRepo::new();
     let outside = TestDir::new();
-    outside.write("secret.md", &policy_text(1));
+    outside.write("secret.md", policy_text(1));
     repo.write(
         "policydiff.toml",
         format!(
