@@ -1151,7 +1151,7 @@ fn a_header_injection_row_is_reported_with_its_line_and_skipped() {
         &["--insecure", "--strict", "--journal", "strict.jsonl"],
     ));
     r.assert_code(2)
-        .assert_stderr(&["2 invalid row(s) and --strict: nothing was sent"]);
+        .assert_stderr(&["2 invalid row(s) (line ", "and --strict: nothing was sent"]);
     assert_eq!(server.messages().len(), 2);
 }
 
