@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use policydiff::archive::{Origin, Version};
-use policydiff::commands::{Comparison, compare};
+use policydiff::pipeline::{Comparison, compare};
+use policydiff::policy::Locale;
 use policydiff::render::notice::{ContextOptions, NoticeContext, NoticeKind, Templates};
 
 fn version(path: &str) -> Version {
@@ -27,14 +28,14 @@ fn main() {
     );
     let templates = Templates::new(None);
     const RECIPIENTS: usize = 2_000;
-    for locale in ["en", "zh-CN"] {
+    for locale in Locale::ALL {
         let base = NoticeContext::new(
             &report,
             &ContextOptions {
                 kind: NoticeKind::Email,
                 locale,
-                effective_date: Some("2026-01-15".into()),
-                notice_date: "2025-12-01".into(),
+                effective_date: "2026-01-15".parse().ok(),
+                notice_date: "2025-12-01".parse().expect("a day"),
                 base_url: Some("https://example.com/privacy"),
             },
         );

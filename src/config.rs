@@ -303,12 +303,8 @@ impl Config {
                     p.name
                 )));
             }
-            if !crate::render::notice::LOCALES.contains(&p.locale.as_str()) {
-                return Err(invalid(format!(
-                    "{key}.locale = {:?}: notices exist for {} only",
-                    p.locale,
-                    crate::render::notice::LOCALES.join(", ")
-                )));
+            if let Err(e) = p.locale.parse::<crate::policy::Locale>() {
+                return Err(invalid(format!("{key}.locale = {e}")));
             }
             if config.policies[..i].iter().any(|q| q.name == p.name) {
                 return Err(invalid(format!("{key}.name = {:?} is used twice", p.name)));

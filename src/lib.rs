@@ -17,6 +17,8 @@ pub mod diff;
 pub mod document;
 pub mod error;
 pub mod input;
+pub mod pipeline;
+pub mod policy;
 pub mod render;
 pub mod report;
 pub mod terminal;

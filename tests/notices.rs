@@ -10,8 +10,11 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+/// Every locale notices exist in.
+const LOCALES: [&str; 2] = ["en", "zh-CN"];
+
 use policydiff::render::notice::{
-    Counts, LOCALES, Links, NoticeContext, NoticeKind, Templates, TriggerNotice,
+    Counts, Links, NoticeContext, NoticeKind, Templates, TriggerNotice,
 };
 
 fn root() -> PathBuf {

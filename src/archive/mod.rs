@@ -3,6 +3,7 @@
 
 mod history;
 mod release;
+mod spec;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ pub use release::{
     Release, ReleaseRequest, check_release, create_release, effective_of_tag, latest_release,
     releases, tag_name,
 };
+pub use spec::Spec;
 
 /// Errors of the archive layer.
 #[derive(Debug, thiserror::Error)]
@@ -513,49 +515,6 @@ pub fn read_stdin() -> Result<String> {
         return Err(more_than_limit("<stdin>"));
     }
     decode(bytes, "<stdin>")
-}
-
-/// How a version spec is to be read. Resolution order: `-`; an existing file;
-/// `REV:PATH`; a bare `REV` meaning the configured policy file at `REV`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Spec {
-    /// Standard input.
-    Stdin,
-    /// A file on disk.
-    File(PathBuf),
-    /// A path at a revision; `path` is relative to the repository root unless it
-    /// starts with `./` (relative to the current directory, as in git).
-    RevPath {
-        /// The revision.
-        rev: String,
-        /// The path.
-        path: String,
-    },
-    /// The configured policy file at a revision.
-    Rev(String),
-}
-
-impl Spec {
-    /// Classify a spec string as the user wrote it, relative to `cwd`.
-    pub fn parse(spec: &str, cwd: &Path) -> Spec {
-        if spec == "-" {
-            return Spec::Stdin;
-        }
-        let as_path = cwd.join(spec);
-        if as_path.exists() {
-            return Spec::File(as_path);
-        }
-        if let Some((rev, path)) = spec.split_once(':')
-            && !rev.is_empty()
-            && !path.is_empty()
-        {
-            return Spec::RevPath {
-                rev: rev.to_owned(),
-                path: path.to_owned(),
-            };
-        }
-        Spec::Rev(spec.to_owned())
-    }
 }
 
 #[cfg(test)]

@@ -25,19 +25,7 @@ pub use extract::{ListedItem, TriggerList, trigger_list};
 pub use rules::{CustomTrigger, MapRule, Rules, RulesError};
 
 /// How prominent the notice of a change must be.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Classification {
     /// Identical, or editorial differences only.

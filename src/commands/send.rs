@@ -1,6 +1,5 @@
 //! `send` and `receipts`: the update email to every recipient, and the proof.
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -8,17 +7,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use super::{Context, write_stdout};
-use crate::cli::{ReceiptFormat, ReceiptsArgs, SendArgs};
+use crate::cli::SendArgs;
 use crate::config::ConfigError;
 use crate::deliver::{
-    self, EmailContent, Envelope, Event, InvalidRow, Options, Progress, Recipient, SmtpSettings,
-    TlsMode, Transport, TransportSpec, journal,
+    self, EmailContent, Envelope, InvalidRow, Options, Progress, Recipient, Transport,
+    TransportRequest, journal,
 };
 use crate::error::{Error, Result};
-use crate::render::notice::{self, ContextOptions, NoticeContext, NoticeKind, Templates};
-
-/// Environment variable holding the SMTP password.
-pub const PASSWORD_ENV: &str = "POLICYDIFF_SMTP_PASSWORD";
+use crate::policy::Locale;
+use crate::render::notice::{ContextOptions, EmailRenderer, NoticeContext, NoticeKind, Templates};
 
 /// Progress on stderr: a bar on a terminal, else a line per 1%.
 struct SendProgress {
@@ -26,6 +23,25 @@ struct SendProgress {
     total: usize,
     done: AtomicUsize,
     last_percent: Mutex<usize>,
+}
+
+impl SendProgress {
+    /// A bar on a terminal, else occasional lines.
+    fn new(total: usize) -> SendProgress {
+        SendProgress {
+            bar: std::io::stderr().is_terminal().then(|| {
+                indicatif::ProgressBar::new(total as u64).with_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} {pos}/{len} recipients {wide_bar} {per_sec} ETA {eta}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                )
+            }),
+            total,
+            done: AtomicUsize::new(0),
+            last_percent: Mutex::new(0),
+        }
+    }
 }
 
 impl Progress for SendProgress {
@@ -100,7 +116,7 @@ fn parse_rate(s: &str) -> Result<f64> {
         .ok_or_else(|| Error::Usage(format!("--rate {s:?}: give messages per second, e.g. 50/s")))
 }
 
-pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
+pub(super) fn run(ctx: &Context, args: SendArgs) -> Result<()> {
     if args.connections == 0 || args.connections > 64 {
         return Err(Error::Usage(format!(
             "--connections {}: give 1 to 64",
@@ -122,96 +138,28 @@ pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
         )));
     }
 
-    // The notice: versions, classification, notice period, template contexts.
-    let policy = args.policy.policy.as_deref();
-    let super::NoticeInput {
-        old,
-        new,
-        report,
-        effective,
-        notice_date,
-    } = super::notice_input(
-        ctx,
-        (&args.old, &args.new),
-        policy,
-        &args.facts,
-        args.period.effective.as_deref(),
-        args.period.notice_date.as_deref(),
-    )?;
-    let policy_cfg = config.policy(policy)?;
-    let default_locale = args.locale.clone().unwrap_or_else(|| {
-        if policy_cfg.locale.starts_with("zh") {
-            "zh-CN".into()
-        } else {
-            "en".into()
-        }
-    });
-    let contexts: BTreeMap<&str, NoticeContext> = notice::LOCALES
-        .iter()
-        .map(|&locale| {
-            let c = NoticeContext::new(
-                &report,
-                &ContextOptions {
-                    kind: NoticeKind::Email,
-                    locale,
-                    effective_date: effective.clone(),
-                    notice_date: notice_date.clone(),
-                    base_url: config.notice.base_url.as_deref(),
-                },
-            );
-            (locale, c)
-        })
-        .collect();
-    super::check_notice_period(
-        &contexts[default_locale.as_str()],
-        &config.notice.min_days,
-        args.period.allow_short_notice.as_deref(),
-    )?;
+    // The notice: versions, classification, notice period, one email context
+    // per locale, and its identity.
+    let notice = SendNotice::load(ctx, &args)?;
     let templates_dir = config.dir.join(&config.notice.templates);
     let templates = Templates::new(Some(templates_dir).filter(|d| d.is_dir()));
-    // Each locale's context becomes a template value once; a recipient only
-    // adds their fields on top.
-    let values: BTreeMap<&str, minijinja::Value> = contexts
-        .iter()
-        .map(|(l, c)| (*l, notice::context_value(c)))
-        .collect();
+    let emails = EmailRenderer::new(&templates, &notice.contexts, notice.locale);
     let render = |r: &Recipient| -> std::result::Result<EmailContent, String> {
-        let locale = r
-            .locale()
-            .filter(|l| notice::LOCALES.contains(l))
-            .unwrap_or(&default_locale);
-        let value = notice::with_recipient(&values[locale], &r.fields);
-        let part = |p: &str, ext: &str| {
-            templates
-                .render_value(p, ext, locale, &value)
-                .map_err(|e| e.to_string())
-        };
+        let e = emails
+            .render(r.locale(), &r.fields)
+            .map_err(|e| e.to_string())?;
         Ok(EmailContent {
-            subject: part("email-subject", "txt")?
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_owned(),
-            text: part("email", "txt")?,
-            html: part("email", "html")?,
+            subject: e.subject,
+            text: e.text,
+            html: e.html,
         })
     };
-
-    // The notice's identity: policy, both texts, effective date.
-    let notice_id = {
-        let mut h = blake3::Hasher::new();
-        for part in [
-            policy_cfg.name.as_str(),
-            &old.text,
-            &new.text,
-            contexts["en"].effective_date.as_deref().unwrap_or(""),
-        ] {
-            h.update(part.as_bytes());
-            h.update(b"\0");
+    let envelope = Envelope::from_config(&config.dir, &email, &notice.id).map_err(|message| {
+        ConfigError::Invalid {
+            path: config.file.display().to_string(),
+            message,
         }
-        h.finalize().to_hex()[..16].to_owned()
-    };
-    let envelope = envelope(config, &email, &notice_id)?;
+    })?;
 
     let mut invalid_shown = 0usize;
     let mut on_invalid = |bad: &InvalidRow| {
@@ -237,63 +185,20 @@ pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
         let suffix = shard
             .map(|(k, n)| format!("-{k}-of-{n}"))
             .unwrap_or_default();
-        PathBuf::from("journals").join(format!("{}-{notice_id}{suffix}.jsonl", policy_cfg.name))
+        PathBuf::from("journals").join(format!("{}-{}{suffix}.jsonl", notice.policy, notice.id))
     });
     if args.dry_run {
         // Everything a real run checks before its first message, creating
         // and sending nothing.
         transport(&args, &email, true)?;
-        let master = journal::load_key(Some(&config.dir), false).map_err(send_error)?;
-        if journal_path.exists() {
-            let (header, _, _) = journal::read(&journal_path).map_err(send_error)?;
-            let master = master.as_ref().map(|(m, _)| m);
-            if header.key.is_some() || master.is_some() {
-                journal::check(
-                    &header,
-                    &journal_path,
-                    &notice_id,
-                    args.shard.as_deref(),
-                    master,
-                )
-                .map_err(send_error)?;
-            }
-        }
+        check_journal(&config.dir, &journal_path, &notice.id, &args)?;
         return dry_run(&args, &render, shard, &mut on_invalid);
     }
 
     let transport = transport(&args, &email, false)?;
-    let (master, created) = journal::load_key(Some(&config.dir), true)
-        .map_err(send_error)?
-        .ok_or_else(|| send_error(journal::KeyError::Missing))?;
-    if created {
-        eprintln!(
-            "policydiff: created the journal key {} (mode 0600): keep it, and keep it out of git and apart from the journals; without it `receipts --recipients` cannot name anyone",
-            master.source
-        );
-    }
-    let (writer, key, state, legacy) =
-        journal::Writer::open(&journal_path, &notice_id, args.shard.as_deref(), &master)
-            .map_err(send_error)?;
-    if legacy {
-        eprintln!(
-            "policydiff: warning: {} is an old journal that holds its hash key in its header: whoever has it can confirm a guessed address; it is resumed as it is",
-            journal_path.display()
-        );
-    }
+    let (writer, key, state) = open_journal(&config.dir, &journal_path, &notice.id, &args)?;
     let total = count_rows(&args.recipients);
-    let progress = SendProgress {
-        bar: std::io::stderr().is_terminal().then(|| {
-            indicatif::ProgressBar::new(total as u64).with_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} {pos}/{len} recipients {wide_bar} {per_sec} ETA {eta}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            )
-        }),
-        total,
-        done: AtomicUsize::new(0),
-        last_percent: Mutex::new(0),
-    };
+    let progress = SendProgress::new(total);
     let opts = Options {
         connections: args.connections,
         rate,
@@ -307,21 +212,146 @@ pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
     let rows = deliver::recipients::open(&args.recipients).map_err(send_error)?;
     let summary = deliver::run(
         rows,
-        writer,
-        key,
-        &state,
-        &envelope,
-        &render,
-        &transport,
-        &opts,
-        &progress,
+        deliver::Delivery {
+            journal: writer,
+            key,
+            state: &state,
+            envelope: &envelope,
+            render: &render,
+            transport: &transport,
+            opts: &opts,
+            progress: &progress,
+        },
         &mut on_invalid,
     )
     .map_err(send_error)?;
     if let Some(bar) = &progress.bar {
         bar.finish_and_clear();
     }
-    let line = format!(
+    write_stdout(summary_line(&summary, &journal_path).as_bytes())?;
+    outcome(&summary)
+}
+
+/// What `send` announces: the email contexts of every locale, the locale of
+/// recipients who name none, and the notice's identity.
+struct SendNotice {
+    policy: String,
+    contexts: Vec<NoticeContext>,
+    locale: Locale,
+    id: String,
+}
+
+impl SendNotice {
+    fn load(ctx: &Context, args: &SendArgs) -> Result<SendNotice> {
+        let config = ctx.require_config()?;
+        let policy = args.policy.policy.as_deref();
+        let super::notice::NoticeInput {
+            old,
+            new,
+            report,
+            effective,
+            notice_date,
+        } = super::notice::input(
+            ctx,
+            (&args.old, &args.new),
+            policy,
+            &args.facts,
+            args.period.effective.as_deref(),
+            args.period.notice_date.as_deref(),
+        )?;
+        let policy_name = config.policy(policy)?.name.clone();
+        let contexts: Vec<NoticeContext> = Locale::ALL
+            .into_iter()
+            .map(|locale| {
+                NoticeContext::new(
+                    &report,
+                    &ContextOptions {
+                        kind: NoticeKind::Email,
+                        locale,
+                        effective_date: effective,
+                        notice_date,
+                        base_url: config.notice.base_url.as_deref(),
+                    },
+                )
+            })
+            .collect();
+        super::notice::check_period(
+            &report,
+            effective,
+            notice_date,
+            &config.notice.min_days,
+            args.period.allow_short_notice.as_deref(),
+        )?;
+        let id = deliver::notice_id(
+            &policy_name,
+            &old.text,
+            &new.text,
+            contexts
+                .first()
+                .and_then(|c| c.effective_date.as_deref())
+                .unwrap_or(""),
+        );
+        Ok(SendNotice {
+            policy: policy_name,
+            contexts,
+            locale: ctx.notice_locale(args.locale.map(Locale::from), policy)?,
+            id,
+        })
+    }
+}
+
+/// `--dry-run`: an existing journal must be this notice's and shard's, and
+/// readable with the key found.
+fn check_journal(config_dir: &Path, path: &Path, notice: &str, args: &SendArgs) -> Result<()> {
+    let master = journal::load_key(Some(config_dir), false).map_err(send_error)?;
+    if !path.exists() {
+        return Ok(());
+    }
+    let (header, _, _) = journal::read(path).map_err(send_error)?;
+    let master = master.as_ref().map(|(m, _)| m);
+    if header.key.is_some() || master.is_some() {
+        journal::check(&header, path, notice, args.shard.as_deref(), master).map_err(send_error)?;
+    }
+    Ok(())
+}
+
+/// Open (or create) the journal, creating the journal key on first use.
+fn open_journal(
+    config_dir: &Path,
+    path: &Path,
+    notice: &str,
+    args: &SendArgs,
+) -> Result<(journal::Writer, [u8; 32], journal::State)> {
+    let (master, created) = journal::load_key(Some(config_dir), true)
+        .map_err(send_error)?
+        .ok_or_else(|| send_error(journal::KeyError::Missing))?;
+    if created {
+        eprintln!(
+            "policydiff: created the journal key {} (mode 0600): keep it, and keep it out of git and apart from the journals; without it `receipts --recipients` cannot name anyone",
+            master.source
+        );
+    }
+    let (writer, key, state, legacy) =
+        journal::Writer::open(path, notice, args.shard.as_deref(), &master).map_err(send_error)?;
+    if legacy {
+        eprintln!(
+            "policydiff: warning: {} is an old journal that holds its hash key in its header: whoever has it can confirm a guessed address; it is resumed as it is",
+            path.display()
+        );
+    }
+    Ok((writer, key, state))
+}
+
+/// The one-line summary of a run.
+fn summary_line(summary: &deliver::Summary, journal_path: &Path) -> String {
+    let extra = |n: usize, what: &str| {
+        if n > 0 {
+            format!(", {what} {n}")
+        } else {
+            String::new()
+        }
+    };
+    format!(
         "sent {}, already sent {}, deferred {}, failed {}, invalid {}, duplicates {}{}{}{}; journal {}\n",
         summary.sent,
         summary.already_sent,
@@ -329,159 +359,53 @@ pub(super) fn send(ctx: &Context, args: SendArgs) -> Result<()> {
         summary.failed,
         summary.invalid,
         summary.duplicates,
-        if summary.in_doubt > 0 {
-            format!(", in doubt (not resent) {}", summary.in_doubt)
-        } else {
-            String::new()
-        },
-        if summary.resent_in_doubt > 0 {
-            format!(", resent in doubt {}", summary.resent_in_doubt)
-        } else {
-            String::new()
-        },
-        if summary.other_shards > 0 {
-            format!(", other shards {}", summary.other_shards)
-        } else {
-            String::new()
-        },
+        extra(summary.in_doubt, "in doubt (not resent)"),
+        extra(summary.resent_in_doubt, "resent in doubt"),
+        extra(summary.other_shards, "other shards"),
         journal_path.display()
-    );
-    write_stdout(line.as_bytes())?;
+    )
+}
+
+/// Exit 2 when the run stopped or left anyone undelivered, saying what to do.
+fn outcome(summary: &deliver::Summary) -> Result<()> {
     if let Some(why) = &summary.stopped {
         return Err(Error::Usage(format!(
             "the run stopped: {why}; nobody was marked failed, the recipients not yet sent stay pending, and the same command sends them once this is fixed"
         )));
     }
-    if summary.undelivered() > 0 {
-        let mut advice = Vec::new();
-        if summary.deferred > 0 {
-            advice.push("run the same command again to retry the deferred");
-        }
-        if summary.in_doubt > 0 {
-            advice.push(
-                "the in-doubt may have got the message (`policydiff receipts` lists them as in-doubt): --no-resend-in-doubt skips them on every run; after checking, run with --resend-in-doubt to send them again",
-            );
-        }
-        if summary.invalid > 0 {
-            advice.push("fix the invalid rows reported above and run it again");
-        }
-        if summary.failed > 0 {
-            advice.push("see `policydiff receipts` for the server's refusals");
-        }
-        return Err(Error::Usage(format!(
-            "{} recipient(s) not delivered ({} deferred, {} in doubt, {} failed, {} invalid): {}",
-            summary.undelivered(),
-            summary.deferred,
-            summary.in_doubt,
-            summary.failed,
-            summary.invalid,
-            advice.join("; ")
-        )));
+    if summary.undelivered() == 0 {
+        return Ok(());
     }
-    Ok(())
+    let mut advice = Vec::new();
+    if summary.deferred > 0 {
+        advice.push("run the same command again to retry the deferred");
+    }
+    if summary.in_doubt > 0 {
+        advice.push(
+            "the in-doubt may have got the message (`policydiff receipts` lists them as in-doubt): --no-resend-in-doubt skips them on every run; after checking, run with --resend-in-doubt to send them again",
+        );
+    }
+    if summary.invalid > 0 {
+        advice.push("fix the invalid rows reported above and run it again");
+    }
+    if summary.failed > 0 {
+        advice.push("see `policydiff receipts` for the server's refusals");
+    }
+    Err(Error::Usage(format!(
+        "{} recipient(s) not delivered ({} deferred, {} in doubt, {} failed, {} invalid): {}",
+        summary.undelivered(),
+        summary.deferred,
+        summary.in_doubt,
+        summary.failed,
+        summary.invalid,
+        advice.join("; ")
+    )))
 }
 
 /// Delivery errors are errors of use at the command edge (exit 2), their
 /// messages naming the file, line or setting.
 fn send_error(e: impl std::fmt::Display) -> Error {
     Error::Usage(e.to_string())
-}
-
-/// Headers shared by every message, from `[email]`.
-fn envelope(
-    config: &crate::config::Config,
-    email: &crate::config::EmailConfig,
-    notice_id: &str,
-) -> Result<Envelope> {
-    let invalid = |message: String| -> Error {
-        ConfigError::Invalid {
-            path: config.file.display().to_string(),
-            message,
-        }
-        .into()
-    };
-    let from: lettre::message::Mailbox = email
-        .from
-        .parse()
-        .map_err(|_| invalid("email.from is not an address".into()))?;
-    let reply_to = email
-        .reply_to
-        .as_deref()
-        .map(|r| {
-            r.parse()
-                .map_err(|_| invalid("email.reply_to is not an address".into()))
-        })
-        .transpose()?;
-    let id_domain = from.email.domain().to_owned();
-    let dkim = match (&email.dkim_key, &email.dkim_selector) {
-        (Some(key_file), Some(selector)) => {
-            let path = config.dir.join(key_file);
-            let pem = std::fs::read_to_string(&path)
-                .map_err(|e| invalid(format!("email.dkim_key: {}: {e}", path.display())))?;
-            let key = lettre::message::dkim::DkimSigningKey::new(
-                &pem,
-                lettre::message::dkim::DkimSigningAlgorithm::Rsa,
-            )
-            .map_err(|e| invalid(format!("email.dkim_key: {}: {e}", path.display())))?;
-            let domain = email
-                .dkim_domain
-                .clone()
-                .unwrap_or_else(|| id_domain.clone());
-            Some(std::sync::Arc::new(dkim_config(
-                selector.clone(),
-                domain,
-                key,
-            )))
-        }
-        _ => None,
-    };
-    Ok(Envelope {
-        from,
-        reply_to,
-        list_unsubscribe: email.list_unsubscribe.clone(),
-        id_domain,
-        notice: notice_id.to_owned(),
-        dkim,
-    })
-}
-
-/// DKIM settings: relaxed/relaxed canonicalisation over the headers a
-/// receiver judges a notice by, `List-Unsubscribe` among them (bulk-mail
-/// rules want it signed). lettre 0.11's default (simple header
-/// canonicalisation of From/Subject/To/Date) and a signed `Content-Type`
-/// both failed an independent verifier (dkimpy) on what the server
-/// received: lettre signs some header values as it holds them, not as it
-/// writes them (the multipart boundary parameter, for one).
-fn dkim_config(
-    selector: String,
-    domain: String,
-    key: lettre::message::dkim::DkimSigningKey,
-) -> lettre::message::dkim::DkimConfig {
-    use lettre::message::dkim::{DkimCanonicalization, DkimCanonicalizationType, DkimConfig};
-    use lettre::message::header::HeaderName;
-    let headers = [
-        "From",
-        "To",
-        "Subject",
-        "Date",
-        "Message-ID",
-        "Reply-To",
-        "List-Unsubscribe",
-        "MIME-Version",
-    ]
-    .into_iter()
-    .map(HeaderName::new_from_ascii_str)
-    .collect();
-    DkimConfig::new(
-        selector,
-        domain,
-        key,
-        headers,
-        DkimCanonicalization {
-            header: DkimCanonicalizationType::Relaxed,
-            body: DkimCanonicalizationType::Relaxed,
-        },
-    )
 }
 
 /// The transport of `--transport`, with the password from the environment
@@ -492,67 +416,21 @@ fn transport(
     email: &crate::config::EmailConfig,
     check: bool,
 ) -> Result<Transport> {
-    let spec = TransportSpec::parse(&args.transport).map_err(|e| Error::Usage(e.to_string()))?;
-    match spec {
-        TransportSpec::File(dir) if check => {
-            Transport::check_file_dir(&dir).map_err(|e| Error::Usage(e.to_string()))?;
-            Ok(Transport::File(lettre::FileTransport::new(&dir), dir))
-        }
-        TransportSpec::File(dir) => Transport::file(dir).map_err(|e| Error::Usage(e.to_string())),
-        TransportSpec::Smtp {
-            implicit_tls,
-            user,
-            host,
-            port,
-        } => {
-            let tls = match (implicit_tls, args.insecure) {
-                (true, _) => TlsMode::Implicit,
-                (false, true) => {
-                    let local = host == "localhost" || host.starts_with("127.") || host == "::1";
-                    if !local {
-                        eprintln!(
-                            "policydiff: warning: --insecure sends mail and credentials unencrypted to {host}"
-                        );
-                    }
-                    TlsMode::None
-                }
-                (false, false) => TlsMode::StartTls,
-            };
-            let user = user.or_else(|| email.smtp_user.clone());
-            let password = match &args.password_file {
-                Some(f) => {
-                    let f = if f.is_absolute() {
-                        f.clone()
-                    } else {
-                        std::env::current_dir()
-                            .map(|d| d.join(f))
-                            .unwrap_or_else(|_| f.clone())
-                    };
-                    let text = std::fs::read_to_string(&f).map_err(|e| {
-                        Error::Usage(format!("--password-file {}: {e}", f.display()))
-                    })?;
-                    Some(text.trim_end_matches(['\r', '\n']).to_owned())
-                }
-                None => std::env::var(PASSWORD_ENV).ok().filter(|p| !p.is_empty()),
-            };
-            if user.is_some() && password.is_none() {
-                return Err(Error::Usage(format!(
-                    "SMTP user given but no password: set {PASSWORD_ENV} or use --password-file"
-                )));
-            }
-            let settings = SmtpSettings {
-                host,
-                port,
-                tls,
-                user,
-                password,
-                ca_file: args.tls_ca.clone(),
-                connections: args.connections as u32,
-                timeout: Duration::from_secs(args.timeout),
-            };
-            Transport::smtp(&settings).map_err(|e| Error::Usage(e.to_string()))
-        }
+    let request = TransportRequest {
+        spec: &args.transport,
+        insecure: args.insecure,
+        user: email.smtp_user.as_deref(),
+        password_file: args.password_file.as_deref(),
+        ca_file: args.tls_ca.as_deref(),
+        connections: args.connections as u32,
+        timeout: Duration::from_secs(args.timeout),
+    };
+    let (transport, warning) =
+        Transport::open(&request, check).map_err(|e| Error::Usage(e.to_string()))?;
+    if let Some(w) = warning {
+        eprintln!("policydiff: warning: {w}");
     }
+    Ok(transport)
 }
 
 /// `--dry-run`: read and check the list, render one message per locale seen,
@@ -563,179 +441,27 @@ fn dry_run(
     shard: Option<(u64, u64)>,
     on_invalid: &mut dyn FnMut(&InvalidRow),
 ) -> Result<()> {
-    let (mut valid, mut invalid, mut dups, mut other) = (0usize, 0usize, 0usize, 0usize);
-    let mut selector = deliver::Selector::new(shard, 0);
+    let rows = deliver::recipients::open(&args.recipients).map_err(send_error)?;
     let mut rendered_locales = std::collections::BTreeSet::new();
-    for row in deliver::recipients::open(&args.recipients).map_err(send_error)? {
-        match row {
-            Err(bad) => {
-                invalid += bad.lines as usize;
-                on_invalid(&bad);
+    let found = deliver::survey(
+        rows,
+        shard,
+        |r| {
+            // Render once per locale: template errors show before a real run.
+            if rendered_locales.insert(r.locale().unwrap_or("").to_owned()) {
+                render(r).map_err(Error::Usage)?;
             }
-            Ok(r) => match selector.admit(&r.key()) {
-                deliver::Admit::Duplicate => dups += 1,
-                deliver::Admit::OtherShard => other += 1,
-                deliver::Admit::New => {
-                    // Render once per locale: template errors show before a real run.
-                    if rendered_locales.insert(r.locale().unwrap_or("").to_owned()) {
-                        render(&r).map_err(Error::Usage)?;
-                    }
-                    valid += 1;
-                }
-            },
-        }
-    }
+            Ok::<(), Error>(())
+        },
+        on_invalid,
+    )?;
+    let deliver::Survey {
+        valid,
+        invalid,
+        duplicates: dups,
+        other_shards: other,
+    } = found;
     write_stdout(
         format!("dry run: would send {valid}; invalid {invalid}, duplicates {dups}, other shards {other}; nothing sent\n").as_bytes(),
     )
-}
-
-/// One receipt row.
-#[derive(Debug, serde::Serialize)]
-struct Receipt {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    email: Option<String>,
-    address_hash: String,
-    status: String,
-    time: String,
-    message_id: String,
-    reply: String,
-    journal: String,
-}
-
-/// How final a record is, to merge journals that both know a recipient
-/// (the same shard run twice, or a copy): the most final wins.
-fn finality(e: Event) -> u8 {
-    match e {
-        Event::Sent => 3,
-        Event::Failed => 2,
-        Event::Deferred => 1,
-        Event::Start => 0,
-    }
-}
-
-pub(super) fn receipts(ctx: &Context, args: ReceiptsArgs) -> Result<()> {
-    use crate::deliver::Record;
-    let mut rows: Vec<Receipt> = Vec::new();
-    let mut journals = Vec::new();
-    let mut notice: Option<String> = None;
-    let mut seen_files = std::collections::HashSet::new();
-    // The key is needed only to join addresses back in.
-    let master = if args.recipients.is_some() {
-        let dir = ctx.config().ok().flatten().map(|c| c.dir.clone());
-        journal::load_key(dir.as_deref(), false)
-            .map_err(send_error)?
-            .map(|(m, _)| m)
-    } else {
-        None
-    };
-    for path in &args.journal {
-        // The same file twice (`--journal j.jsonl j.jsonl`, or through a
-        // link) counts once.
-        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-        if !seen_files.insert(canonical) {
-            continue;
-        }
-        let (header, state, _) = journal::read(path).map_err(|e| Error::Usage(e.to_string()))?;
-        match &notice {
-            Some(n) if *n != header.notice => {
-                return Err(Error::Usage(format!(
-                    "{} is the journal of notice {}, the others of {n}: merge journals of one notice only",
-                    path.display(),
-                    header.notice
-                )));
-            }
-            _ => notice = Some(header.notice.clone()),
-        }
-        let key = if args.recipients.is_some() {
-            Some(
-                journal::journal_key(&header, path, master.as_ref())
-                    .map_err(send_error)?
-                    .0,
-            )
-        } else {
-            None
-        };
-        journals.push((path.display().to_string(), key, state));
-    }
-    let receipt = |email: Option<String>, hash: &str, r: &Record, journal: &str| Receipt {
-        email,
-        address_hash: hash.to_owned(),
-        status: match r.e {
-            Event::Sent => "sent",
-            Event::Deferred => "deferred",
-            Event::Failed => "failed",
-            Event::Start => "in-doubt",
-        }
-        .to_owned(),
-        time: r.at.clone(),
-        message_id: r.id.clone().unwrap_or_default(),
-        // Journals written before replies were scrubbed may hold addresses.
-        reply: r
-            .reply
-            .as_deref()
-            .map(deliver::scrub::scrub)
-            .unwrap_or_default(),
-        journal: journal.to_owned(),
-    };
-    match &args.recipients {
-        Some(list) => {
-            let mut seen = std::collections::HashSet::new();
-            for row in deliver::recipients::open(list)
-                .map_err(send_error)?
-                .flatten()
-            {
-                let key_text = row.key();
-                if !seen.insert(key_text.clone()) {
-                    continue;
-                }
-                let found = journals
-                    .iter()
-                    .filter_map(|(name, key, state)| {
-                        let hash = journal::address_hash(key.as_ref()?, &key_text);
-                        state.get(&hash).map(|r| (name, hash, r))
-                    })
-                    .max_by_key(|(_, _, r)| finality(r.e));
-                rows.push(match found {
-                    Some((name, hash, r)) => receipt(Some(row.email.clone()), &hash, r, name),
-                    None => Receipt {
-                        email: Some(row.email.clone()),
-                        address_hash: String::new(),
-                        status: "not-sent".into(),
-                        time: String::new(),
-                        message_id: String::new(),
-                        reply: String::new(),
-                        journal: String::new(),
-                    },
-                });
-            }
-        }
-        None => {
-            // One row per hash across the journals, the most final.
-            let mut best: BTreeMap<&String, (&String, &Record)> = BTreeMap::new();
-            for (name, _, state) in &journals {
-                for (h, r) in &state.last {
-                    let e = best.entry(h).or_insert((name, r));
-                    if finality(r.e) > finality(e.1.e) {
-                        *e = (name, r);
-                    }
-                }
-            }
-            for (h, (name, r)) in best {
-                rows.push(receipt(None, h, r, name));
-            }
-        }
-    }
-    let out = match args.format {
-        ReceiptFormat::Json => crate::render::json(&rows),
-        ReceiptFormat::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            for r in &rows {
-                w.serialize(r)
-                    .map_err(|e| Error::Usage(format!("writing CSV: {e}")))?;
-            }
-            String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-        }
-    };
-    write_stdout(out.as_bytes())
 }

@@ -9,26 +9,37 @@
 //! are bounded by the messages in flight and the last unsynced journal batch.
 
 pub mod journal;
+mod message;
+pub mod receipts;
 pub mod recipients;
+mod run;
 pub mod scrub;
+mod select;
 mod transport;
 
-use std::collections::HashSet;
 use std::path::Path;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
-
-use lettre::Message;
-use lettre::message::header::{Header, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use std::time::Duration;
 
 pub use journal::{Event, JournalError, Record};
+pub use message::{Envelope, build_message, message_id};
 pub use recipients::{InvalidRow, Recipient, RecipientsError, Rows};
+pub use run::{Delivery, run};
+pub use select::{Admit, Selector, Survey, shard_of, survey};
 pub use transport::{
-    FailureKind, SendFailure, Session, SmtpSettings, TlsMode, Transport, TransportError,
-    TransportSpec,
+    FailureKind, PASSWORD_ENV, SendFailure, Session, SmtpSettings, TlsMode, Transport,
+    TransportError, TransportRequest, TransportSpec,
 };
+
+/// The identity of a notice: the policy, both texts and the effective date.
+/// It names the journal and, with an address, makes the Message-ID.
+pub fn notice_id(policy: &str, old_text: &str, new_text: &str, effective: &str) -> String {
+    let mut h = blake3::Hasher::new();
+    for part in [policy, old_text, new_text, effective] {
+        h.update(part.as_bytes());
+        h.update(b"\0");
+    }
+    h.finalize().to_hex()[..16].to_owned()
+}
 
 /// Errors that stop a delivery run.
 #[derive(Debug, thiserror::Error)]
@@ -56,98 +67,6 @@ pub struct EmailContent {
     pub text: String,
     /// HTML part.
     pub html: String,
-}
-
-/// Headers common to every message.
-#[derive(Debug, Clone)]
-pub struct Envelope {
-    /// From.
-    pub from: Mailbox,
-    /// Reply-To.
-    pub reply_to: Option<Mailbox>,
-    /// List-Unsubscribe value (`<mailto:…>, <https://…>`).
-    pub list_unsubscribe: Option<String>,
-    /// Domain of the Message-IDs.
-    pub id_domain: String,
-    /// Identity of the notice; with the address it makes the Message-ID.
-    pub notice: String,
-    /// DKIM signing, if configured.
-    pub dkim: Option<std::sync::Arc<lettre::message::dkim::DkimConfig>>,
-}
-
-/// `List-Unsubscribe` (RFC 2369), which lettre has no type for.
-#[derive(Debug, Clone)]
-struct ListUnsubscribe(String);
-
-impl Header for ListUnsubscribe {
-    fn name() -> HeaderName {
-        HeaderName::new_from_ascii_str("List-Unsubscribe")
-    }
-    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
-        Ok(ListUnsubscribe(s.to_owned()))
-    }
-    fn display(&self) -> HeaderValue {
-        HeaderValue::new(Self::name(), self.0.clone())
-    }
-}
-
-/// The stable Message-ID of a notice to an address: a resend is recognisable.
-pub fn message_id(envelope: &Envelope, address_key: &str) -> String {
-    let h = blake3::hash(format!("{}\0{address_key}", envelope.notice).as_bytes());
-    format!("<{}.policydiff@{}>", &h.to_hex()[..32], envelope.id_domain)
-}
-
-/// A part's body: ASCII as lettre chooses (7bit or quoted-printable), other
-/// text as base64, which is a third of quoted-printable's size for Chinese
-/// and faster to encode.
-fn body(text: &str) -> lettre::message::Body {
-    use lettre::message::header::ContentTransferEncoding;
-    if text.is_ascii() {
-        return lettre::message::Body::new(text.to_owned());
-    }
-    lettre::message::Body::new_with_encoding(text.to_owned(), ContentTransferEncoding::Base64)
-        .unwrap_or_else(|_| lettre::message::Body::new(text.to_owned()))
-}
-
-/// Build the message for one recipient.
-pub fn build_message(
-    envelope: &Envelope,
-    to: &Recipient,
-    content: &EmailContent,
-) -> Result<Message, String> {
-    let address = to
-        .email
-        .parse()
-        .map_err(|_| "invalid email address".to_owned())?;
-    let name = to
-        .fields
-        .get("name")
-        .map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty());
-    let mut builder = Message::builder()
-        .from(envelope.from.clone())
-        .to(Mailbox::new(name, address))
-        // Header values are RFC 2047-encoded by lettre: CR/LF in a subject
-        // cannot inject a header (and recipients with them are refused earlier).
-        .subject(content.subject.trim())
-        .message_id(Some(message_id(envelope, &to.key())))
-        .date_now();
-    if let Some(r) = &envelope.reply_to {
-        builder = builder.reply_to(r.clone());
-    }
-    if let Some(u) = &envelope.list_unsubscribe {
-        builder = builder.header(ListUnsubscribe(u.clone()));
-    }
-    let mut message = builder
-        .multipart(MultiPart::alternative_plain_html(
-            body(&content.text),
-            body(&content.html),
-        ))
-        .map_err(|e| format!("cannot build the message: {e}"))?;
-    if let Some(dkim) = &envelope.dkim {
-        message.sign(dkim);
-    }
-    Ok(message)
 }
 
 /// How to send.
@@ -216,58 +135,6 @@ pub trait Progress: Sync {
     fn tick(&self);
 }
 
-/// The shard of an address key: 1-based.
-pub fn shard_of(address_key: &str, n: u64) -> u64 {
-    let h = blake3::hash(address_key.as_bytes());
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&h.as_bytes()[..8]);
-    u64::from_le_bytes(first) % n + 1
-}
-
-/// What to do with an address read from the list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Admit {
-    /// First time seen, in this run's shard: send.
-    New,
-    /// Seen before in the list: sent once only.
-    Duplicate,
-    /// Another shard's.
-    OtherShard,
-}
-
-/// Picks the addresses a run sends to: each once, and only its shard's.
-pub struct Selector {
-    /// 64-bit hashes of the addresses seen: 8 bytes each (a collision among
-    /// a million addresses has odds of about 1 in 30 million).
-    seen: HashSet<u64, std::hash::BuildHasherDefault<rustc_hash::FxHasher>>,
-    shard: Option<(u64, u64)>,
-}
-
-impl Selector {
-    /// For shard `k` of `n` (or all), sized for about `expected` rows so the
-    /// set never grows by doubling in the middle of a large run.
-    pub fn new(shard: Option<(u64, u64)>, expected: usize) -> Selector {
-        Selector {
-            seen: HashSet::with_capacity_and_hasher(expected, Default::default()),
-            shard,
-        }
-    }
-
-    /// Decide about one address key ([`Recipient::key`]).
-    pub fn admit(&mut self, address_key: &str) -> Admit {
-        let digest = blake3::hash(address_key.as_bytes());
-        let mut first = [0u8; 8];
-        first.copy_from_slice(&digest.as_bytes()[..8]);
-        if !self.seen.insert(u64::from_le_bytes(first)) {
-            return Admit::Duplicate;
-        }
-        match self.shard {
-            Some((k, n)) if shard_of(address_key, n) != k => Admit::OtherShard,
-            _ => Admit::New,
-        }
-    }
-}
-
 /// Check every row first (`--strict`): refuse to send anything when any row
 /// is invalid.
 pub fn strict_check(path: &Path) -> Result<(), DeliverError> {
@@ -289,271 +156,6 @@ pub fn strict_check(path: &Path) -> Result<(), DeliverError> {
         )));
     }
     Ok(())
-}
-
-/// A job for a worker.
-struct Job {
-    recipient: Recipient,
-    hash: String,
-    in_doubt: bool,
-}
-
-/// Send to every recipient of `rows` not already sent according to the
-/// journal. `render` makes a recipient's email; `on_invalid` hears about
-/// each invalid row (line and reason, never the address).
-#[allow(clippy::too_many_arguments)]
-pub fn run(
-    rows: Rows,
-    journal: journal::Writer,
-    key: [u8; 32],
-    state: &journal::State,
-    envelope: &Envelope,
-    render: &(dyn Fn(&Recipient) -> Result<EmailContent, String> + Sync),
-    transport: &Transport,
-    opts: &Options,
-    progress: &dyn Progress,
-    on_invalid: &mut dyn FnMut(&InvalidRow),
-) -> Result<Summary, DeliverError> {
-    let journal = Mutex::new(journal);
-    let journal_error: Mutex<Option<JournalError>> = Mutex::new(None);
-    // Set when the server refuses the account itself: stop, do not fail everyone.
-    let abort: Mutex<Option<String>> = Mutex::new(None);
-    let stopping = || {
-        journal_error.lock().map(|e| e.is_some()).unwrap_or(true)
-            || abort.lock().map(|a| a.is_some()).unwrap_or(true)
-    };
-    let counts = [
-        AtomicUsize::new(0), // sent
-        AtomicUsize::new(0), // deferred
-        AtomicUsize::new(0), // failed
-        AtomicUsize::new(0), // resent in doubt
-    ];
-    let next_slot = Mutex::new(Instant::now());
-    let mut summary = Summary::default();
-    let record = |r: Record| -> bool {
-        let mut j = journal
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match j.append(&r) {
-            Ok(_) => true,
-            Err(e) => {
-                journal_error
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .get_or_insert(e);
-                false
-            }
-        }
-    };
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(opts.connections * 4);
-    let rx = Mutex::new(rx);
-    std::thread::scope(|s| {
-        for _ in 0..opts.connections.max(1) {
-            s.spawn(|| {
-                let mut session = transport.session();
-                loop {
-                    let job = rx.lock().map(|r| r.recv());
-                    let Ok(Ok(job)) = job else { break };
-                    // After a fatal error, drain the queue so the reader
-                    // never blocks on a full channel.
-                    if stopping() {
-                        continue;
-                    }
-                    if job.in_doubt {
-                        counts[3].fetch_add(1, Ordering::Relaxed);
-                    }
-                    let outcome = deliver_one(
-                        &job,
-                        envelope,
-                        render,
-                        &mut session,
-                        opts,
-                        &next_slot,
-                        &record,
-                        &abort,
-                    );
-                    match outcome {
-                        Event::Sent => counts[0].fetch_add(1, Ordering::Relaxed),
-                        Event::Deferred => counts[1].fetch_add(1, Ordering::Relaxed),
-                        _ => counts[2].fetch_add(1, Ordering::Relaxed),
-                    };
-                    progress.tick();
-                }
-            });
-        }
-        // Read the list on this thread: validate, dedupe, shard, skip the sent.
-        let mut selector = Selector::new(opts.shard, opts.expected_rows);
-        for row in rows {
-            summary.rows += 1;
-            let recipient = match row {
-                Ok(r) => r,
-                Err(bad) => {
-                    summary.invalid += bad.lines as usize;
-                    on_invalid(&bad);
-                    progress.tick();
-                    continue;
-                }
-            };
-            let key_text = recipient.key();
-            match selector.admit(&key_text) {
-                Admit::Duplicate => {
-                    summary.duplicates += 1;
-                    progress.tick();
-                    continue;
-                }
-                Admit::OtherShard => {
-                    summary.other_shards += 1;
-                    continue;
-                }
-                Admit::New => {}
-            }
-            let hash = journal::address_hash(&key, &key_text);
-            let in_doubt = match state.get(&hash).map(|r| r.e) {
-                Some(Event::Sent) => {
-                    summary.already_sent += 1;
-                    progress.tick();
-                    continue;
-                }
-                Some(Event::Failed) => {
-                    // A permanent refusal stands: report it, do not resend.
-                    summary.failed += 1;
-                    progress.tick();
-                    continue;
-                }
-                Some(Event::Start) if !opts.resend_in_doubt => {
-                    summary.in_doubt += 1;
-                    progress.tick();
-                    continue;
-                }
-                Some(Event::Start) => true,
-                _ => false,
-            };
-            if stopping() {
-                break;
-            }
-            let job = Job {
-                recipient,
-                hash,
-                in_doubt,
-            };
-            if tx.send(job).is_err() {
-                break;
-            }
-        }
-        drop(tx);
-    });
-    if let Some(e) = journal_error
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-    {
-        return Err(e.into());
-    }
-    // Outcomes count only once they are on disk.
-    journal
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .sync()?;
-    summary.sent += counts[0].load(Ordering::Relaxed);
-    summary.deferred += counts[1].load(Ordering::Relaxed);
-    summary.failed += counts[2].load(Ordering::Relaxed);
-    summary.resent_in_doubt = counts[3].load(Ordering::Relaxed);
-    summary.stopped = abort
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    Ok(summary)
-}
-
-/// Send one recipient's message with retries; journal every step.
-#[allow(clippy::too_many_arguments)]
-fn deliver_one(
-    job: &Job,
-    envelope: &Envelope,
-    render: &(dyn Fn(&Recipient) -> Result<EmailContent, String> + Sync),
-    session: &mut Session<'_>,
-    opts: &Options,
-    next_slot: &Mutex<Instant>,
-    record: &dyn Fn(Record) -> bool,
-    abort: &Mutex<Option<String>>,
-) -> Event {
-    // Every reply is scrubbed here, the one way into the journal.
-    let rec = |e: Event, n: Option<u32>, id: Option<String>, reply: Option<String>| Record {
-        r: job.hash.clone(),
-        e,
-        at: journal::now(),
-        n,
-        id,
-        reply: reply.map(|r| scrub::scrub(&r)),
-    };
-    let id = message_id(envelope, &job.recipient.key());
-    let message = render(&job.recipient).and_then(|c| build_message(envelope, &job.recipient, &c));
-    let message = match message {
-        Ok(m) => m,
-        Err(why) => {
-            record(rec(Event::Failed, None, Some(id), Some(why)));
-            return Event::Failed;
-        }
-    };
-    let mut attempt = 1;
-    loop {
-        if let Some(rate) = opts.rate {
-            wait_for_slot(next_slot, rate);
-        }
-        if !record(rec(Event::Start, Some(attempt), Some(id.clone()), None)) {
-            return Event::Deferred;
-        }
-        match session.send(&message) {
-            Ok(reply) => {
-                record(rec(Event::Sent, None, Some(id), Some(reply)));
-                return Event::Sent;
-            }
-            Err(f) if f.kind == FailureKind::Stop => {
-                // Not this recipient's failure: pending, for the next run.
-                record(rec(Event::Deferred, None, Some(id), Some(f.reply.clone())));
-                abort
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .get_or_insert(scrub::scrub(&f.reply));
-                return Event::Deferred;
-            }
-            Err(f) if f.kind == FailureKind::Recipient => {
-                record(rec(Event::Failed, None, Some(id), Some(f.reply)));
-                return Event::Failed;
-            }
-            Err(f) if attempt >= opts.max_attempts => {
-                record(rec(Event::Deferred, None, Some(id), Some(f.reply)));
-                return Event::Deferred;
-            }
-            Err(_) => {
-                std::thread::sleep(backoff(opts, attempt));
-                attempt += 1;
-            }
-        }
-    }
-}
-
-/// Exponential backoff with ±50% jitter, so retries from many workers spread.
-fn backoff(opts: &Options, attempt: u32) -> Duration {
-    let base = opts.backoff.saturating_mul(1 << (attempt - 1).min(16));
-    let capped = base.min(opts.backoff_max);
-    capped.mul_f64(0.5 + fastrand::f64())
-}
-
-/// Wait for the next send slot of a shared rate limit.
-fn wait_for_slot(next_slot: &Mutex<Instant>, rate: f64) {
-    let interval = Duration::from_secs_f64(1.0 / rate.max(0.001));
-    let at = {
-        let mut slot = next_slot
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let now = Instant::now();
-        let at = (*slot).max(now);
-        *slot = at + interval;
-        at
-    };
-    let now = Instant::now();
-    if at > now {
-        std::thread::sleep(at - now);
-    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,9 @@ pub enum TransportError {
     /// TLS settings that do not work (bad CA file …).
     #[error("TLS: {0}")]
     Tls(String),
+    /// No password, or a password file that cannot be read.
+    #[error("{0}")]
+    Password(String),
     /// The output directory of the file transport.
     #[error("{path}: {source}")]
     Io {
@@ -28,6 +31,28 @@ pub enum TransportError {
         /// The cause.
         source: std::io::Error,
     },
+}
+
+/// Environment variable holding the SMTP password.
+pub const PASSWORD_ENV: &str = "POLICYDIFF_SMTP_PASSWORD";
+
+/// What `--transport` and its companions ask for.
+#[derive(Debug, Clone)]
+pub struct TransportRequest<'a> {
+    /// `file:DIR`, `smtp://[USER@]HOST[:PORT]` or `smtps://…`.
+    pub spec: &'a str,
+    /// Plain SMTP without TLS (`--insecure`).
+    pub insecure: bool,
+    /// SMTP user when the spec names none (`[email] smtp_user`).
+    pub user: Option<&'a str>,
+    /// File holding the password (`--password-file`), else [`PASSWORD_ENV`].
+    pub password_file: Option<&'a std::path::Path>,
+    /// Extra CA certificate to trust (`--tls-ca`).
+    pub ca_file: Option<&'a std::path::Path>,
+    /// Connections.
+    pub connections: u32,
+    /// Wait for each reply.
+    pub timeout: Duration,
 }
 
 /// How SMTP is encrypted.
@@ -632,6 +657,83 @@ fn set_nodelay_on_sockets() {
             }
         }
     }
+}
+
+impl Transport {
+    /// The transport a request names, with the password from a file or
+    /// [`PASSWORD_ENV`] (never from the command line, never printed). With
+    /// `check` (a dry run), every check is made but no directory is created.
+    /// The second value is a warning for the user (plain SMTP to another
+    /// host).
+    pub fn open(
+        req: &TransportRequest<'_>,
+        check: bool,
+    ) -> Result<(Transport, Option<String>), TransportError> {
+        match TransportSpec::parse(req.spec)? {
+            TransportSpec::File(dir) if check => {
+                Transport::check_file_dir(&dir)?;
+                Ok((Transport::File(lettre::FileTransport::new(&dir), dir), None))
+            }
+            TransportSpec::File(dir) => Ok((Transport::file(dir)?, None)),
+            TransportSpec::Smtp {
+                implicit_tls,
+                user,
+                host,
+                port,
+            } => {
+                let mut warning = None;
+                let tls = match (implicit_tls, req.insecure) {
+                    (true, _) => TlsMode::Implicit,
+                    (false, true) => {
+                        let local =
+                            host == "localhost" || host.starts_with("127.") || host == "::1";
+                        if !local {
+                            warning = Some(format!(
+                                "--insecure sends mail and credentials unencrypted to {host}"
+                            ));
+                        }
+                        TlsMode::None
+                    }
+                    (false, false) => TlsMode::StartTls,
+                };
+                let user = user.or_else(|| req.user.map(str::to_owned));
+                let password = password(req.password_file)?;
+                if user.is_some() && password.is_none() {
+                    return Err(TransportError::Password(format!(
+                        "SMTP user given but no password: set {PASSWORD_ENV} or use --password-file"
+                    )));
+                }
+                let settings = SmtpSettings {
+                    host,
+                    port,
+                    tls,
+                    user,
+                    password,
+                    ca_file: req.ca_file.map(std::path::Path::to_path_buf),
+                    connections: req.connections,
+                    timeout: req.timeout,
+                };
+                Ok((Transport::smtp(&settings)?, warning))
+            }
+        }
+    }
+}
+
+/// The SMTP password: the first line of `file`, else [`PASSWORD_ENV`].
+fn password(file: Option<&std::path::Path>) -> Result<Option<String>, TransportError> {
+    let Some(f) = file else {
+        return Ok(std::env::var(PASSWORD_ENV).ok().filter(|p| !p.is_empty()));
+    };
+    let f = if f.is_absolute() {
+        f.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(f))
+            .unwrap_or_else(|_| f.to_path_buf())
+    };
+    let text = std::fs::read_to_string(&f)
+        .map_err(|e| TransportError::Password(format!("--password-file {}: {e}", f.display())))?;
+    Ok(Some(text.trim_end_matches(['\r', '\n']).to_owned()))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::diff::ChangeKind;
 use crate::report::{Report, TriggerListInfo};
 
 /// Output formats of a redline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RedlineFormat {
     /// Terminal redline.
     Text,

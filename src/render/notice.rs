@@ -12,14 +12,17 @@ use std::path::{Path, PathBuf};
 use minijinja::{Environment, UndefinedBehavior};
 use serde::{Deserialize, Serialize};
 
+use super::site::{redline_page, version_page};
+use crate::classify::Classification;
 use crate::diff::ChangeKind;
+use crate::policy::{Day, Locale};
 use crate::report::Report;
 
 /// Version of the notice context. Bumped on any incompatible change.
 pub const CONTEXT_VERSION: u32 = 1;
 
 /// Kinds of notice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NoticeKind {
     /// Short text for an in-app banner or dialog.
@@ -66,9 +69,6 @@ impl NoticeKind {
     }
 }
 
-/// Supported locales.
-pub const LOCALES: [&str; 2] = ["en", "zh-CN"];
-
 /// The data a notice template sees. Documented in docs/notice-context.md.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NoticeContext {
@@ -90,7 +90,8 @@ pub struct NoticeContext {
     pub notice_date: String,
     /// Days between notice and effective date.
     pub notice_days: Option<i64>,
-    /// `none`, `minor` or `major`.
+    /// `none`, `minor` or `major` (a string: templates and hand-written
+    /// contexts may carry other values).
     pub classification: String,
     /// True for a major change: the policy promises a more prominent notice.
     pub major: bool,
@@ -198,11 +199,11 @@ pub struct ContextOptions<'a> {
     /// Kind of notice.
     pub kind: NoticeKind,
     /// Locale.
-    pub locale: &'a str,
-    /// Effective date of the new version.
-    pub effective_date: Option<String>,
+    pub locale: Locale,
+    /// Effective date of the new version, when known.
+    pub effective_date: Option<Day>,
     /// Date of the notice.
-    pub notice_date: String,
+    pub notice_date: Day,
     /// Base URL of the public archive.
     pub base_url: Option<&'a str>,
 }
@@ -214,20 +215,10 @@ fn excerpt(text: &str) -> String {
     super::shorten(text, EXCERPT)
 }
 
-/// Site page of a version, relative to the archive root (also used by `site`).
-pub fn version_page(effective: &str) -> String {
-    format!("versions/{effective}.html")
-}
-
-/// Site page of the redline between two versions.
-pub fn redline_page(old_effective: &str, new_effective: &str) -> String {
-    format!("redline/{old_effective}_{new_effective}.html")
-}
-
 impl NoticeContext {
     /// Build the context of a notice from a report.
     pub fn new(report: &Report, opts: &ContextOptions<'_>) -> NoticeContext {
-        let zh = opts.locale.starts_with("zh");
+        let zh = opts.locale.is_chinese();
         let version = |v: &crate::report::VersionInfo| VersionRef {
             id: v.label(),
             date: v.date.as_ref().map(|d| d[..d.len().min(10)].to_owned()),
@@ -240,16 +231,11 @@ impl NoticeContext {
         };
         let old = version(&report.old);
         let mut new = version(&report.new);
-        if opts.effective_date.is_some() {
-            new.effective = opts.effective_date.clone();
+        if let Some(e) = opts.effective_date {
+            new.effective = Some(e.to_string());
         }
-        let effective_date = opts
-            .effective_date
-            .clone()
-            .or_else(|| new.effective.clone());
-        let notice_days = effective_date
-            .as_deref()
-            .and_then(|e| days_between(&opts.notice_date, e));
+        let effective_date = new.effective.clone();
+        let notice_days = opts.effective_date.map(|e| opts.notice_date.days_until(e));
         let triggers = report
             .triggers
             .iter()
@@ -272,19 +258,18 @@ impl NoticeContext {
             })
             .collect();
         let mut sections: Vec<SectionNotice> = Vec::new();
-        let mut counts = Counts::default();
+        // Counted once, by the Report.
+        let counts = Counts {
+            added: report.stats.added,
+            removed: report.stats.removed,
+            modified: report.stats.modified,
+            moved: report.stats.moved,
+        };
         for c in report
             .changes
             .iter()
             .filter(|c| c.kind != ChangeKind::Editorial)
         {
-            match c.kind {
-                ChangeKind::Added => counts.added += 1,
-                ChangeKind::Removed => counts.removed += 1,
-                ChangeKind::Modified => counts.modified += 1,
-                ChangeKind::Moved => counts.moved += 1,
-                ChangeKind::Editorial => {}
-            }
             let clause = c.clause();
             let title = clause
                 .section
@@ -327,14 +312,11 @@ impl NoticeContext {
             }
             None => Links::default(),
         };
-        let classification = report
-            .classification
-            .map_or("none", |c| c.as_str())
-            .to_owned();
+        let classification = report.classification.unwrap_or(Classification::None);
         NoticeContext {
             schema_version: CONTEXT_VERSION,
             kind: opts.kind,
-            locale: opts.locale.to_owned(),
+            locale: opts.locale.as_str().to_owned(),
             policy: PolicyInfo {
                 name: report.policy.clone(),
                 title: report
@@ -353,10 +335,10 @@ impl NoticeContext {
             old,
             new,
             effective_date,
-            notice_date: opts.notice_date.clone(),
+            notice_date: opts.notice_date.to_string(),
             notice_days,
-            major: classification == "major",
-            classification,
+            major: classification == Classification::Major,
+            classification: classification.as_str().to_owned(),
             triggers,
             sections,
             counts,
@@ -425,14 +407,6 @@ fn plain_summary(id: &str, wording: &str, words: &[String], zh: bool) -> String 
             wording.trim_end_matches(['.', ';', '。', '；']),
         ),
     }
-}
-
-/// Whole days from `from` to `to` (`YYYY-MM-DD`).
-pub fn days_between(from: &str, to: &str) -> Option<i64> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let a = time::Date::parse(from, &format).ok()?;
-    let b = time::Date::parse(to, &format).ok()?;
-    Some((b - a).whole_days())
 }
 
 /// A template error, naming the template and line.
@@ -608,4 +582,70 @@ pub fn with_recipient(
     fields: &BTreeMap<String, String>,
 ) -> minijinja::Value {
     minijinja::context! { recipient => minijinja::Value::from(minijinja::value::Serde(fields)), ..base.clone() }
+}
+
+/// The update email of one notice, rendered per recipient: each locale's
+/// context is converted to a template value once, and a recipient only adds
+/// their fields on top (this bounds `send`'s throughput).
+pub struct EmailRenderer<'t> {
+    templates: &'t Templates,
+    values: BTreeMap<Locale, minijinja::Value>,
+    default: Locale,
+}
+
+/// One recipient's email: subject line, text and HTML.
+#[derive(Debug, Clone)]
+pub struct RenderedEmail {
+    /// The subject's first line.
+    pub subject: String,
+    /// Plain text.
+    pub text: String,
+    /// HTML.
+    pub html: String,
+}
+
+impl<'t> EmailRenderer<'t> {
+    /// From the email contexts of every locale; `default` serves recipients
+    /// whose `locale` names none of them.
+    pub fn new(templates: &'t Templates, contexts: &[NoticeContext], default: Locale) -> Self {
+        let values = contexts
+            .iter()
+            .filter_map(|c| Some((c.locale.parse().ok()?, context_value(c))))
+            .collect();
+        EmailRenderer {
+            templates,
+            values,
+            default,
+        }
+    }
+
+    /// The email for a recipient with these fields (`locale`, `name` …).
+    pub fn render(
+        &self,
+        locale: Option<&str>,
+        fields: &BTreeMap<String, String>,
+    ) -> Result<RenderedEmail, TemplateError> {
+        let locale = locale
+            .and_then(|l| l.parse::<Locale>().ok())
+            .filter(|l| self.values.contains_key(l))
+            .unwrap_or(self.default);
+        let Some(base) = self.values.get(&locale) else {
+            return Err(TemplateError {
+                location: "email".into(),
+                message: format!("no email context for {locale}"),
+            });
+        };
+        let value = with_recipient(base, fields);
+        let part =
+            |p: &str, ext: &str| self.templates.render_value(p, ext, locale.as_str(), &value);
+        Ok(RenderedEmail {
+            subject: part("email-subject", "txt")?
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+            text: part("email", "txt")?,
+            html: part("email", "html")?,
+        })
+    }
 }

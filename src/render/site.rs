@@ -11,7 +11,7 @@ use comrak::{Options, markdown_to_html};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
 
 use super::html::{nav_html, render_page};
-use super::notice::{redline_page, version_page};
+use crate::classify::Classification;
 use crate::report::Report;
 
 /// One release in the archive.
@@ -76,12 +76,45 @@ fn zh(lang: &str) -> bool {
     lang.starts_with("zh")
 }
 
+/// What a release is, for its badge: the first, or a change of a class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReleaseClass {
+    /// The first release: nothing to compare with.
+    First,
+    /// A release classified against the one before.
+    Changed(Classification),
+}
+
+impl ReleaseClass {
+    /// `first`, `major`, `minor` or `none` (CSS class, feed and history).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReleaseClass::First => "first",
+            ReleaseClass::Changed(c) => c.as_str(),
+        }
+    }
+
+    /// The badge's word.
+    fn badge(self, z: bool) -> &'static str {
+        match (self, z) {
+            (ReleaseClass::Changed(Classification::Major), false) => "Major",
+            (ReleaseClass::Changed(Classification::Minor), false) => "Minor",
+            (ReleaseClass::Changed(Classification::None), false) => "Editorial",
+            (ReleaseClass::First, false) => "First",
+            (ReleaseClass::Changed(Classification::Major), true) => "重大",
+            (ReleaseClass::Changed(Classification::Minor), true) => "一般",
+            (ReleaseClass::Changed(Classification::None), true) => "编辑",
+            (ReleaseClass::First, true) => "首版",
+        }
+    }
+}
+
 /// One line about a release: its class and what fired, or that it is the first.
-pub fn one_line(release: &SiteRelease, lang: &str) -> (String, String) {
+pub fn one_line(release: &SiteRelease, lang: &str) -> (ReleaseClass, String) {
     let z = zh(lang);
     match &release.report {
         None => (
-            "first".into(),
+            ReleaseClass::First,
             if z {
                 "首次发布。".into()
             } else {
@@ -89,7 +122,7 @@ pub fn one_line(release: &SiteRelease, lang: &str) -> (String, String) {
             },
         ),
         Some(r) => {
-            let class = r.classification.map_or("none", |c| c.as_str()).to_owned();
+            let class = r.classification.unwrap_or(Classification::None);
             let fired = r.fired_ids();
             let s = &r.stats;
             let n = s.added + s.removed + s.modified + s.moved;
@@ -100,13 +133,17 @@ pub fn one_line(release: &SiteRelease, lang: &str) -> (String, String) {
             };
             let line = match (z, fired.is_empty()) {
                 (false, false) => format!("Major change ({}); {clauses}.", fired.join(", ")),
-                (false, true) if class == "minor" => format!("Minor change; {clauses}."),
+                (false, true) if class == Classification::Minor => {
+                    format!("Minor change; {clauses}.")
+                }
                 (false, true) => "Editorial changes only.".into(),
                 (true, false) => format!("重大变化（{}）；{n} 处条款变化。", fired.join("、")),
-                (true, true) if class == "minor" => format!("一般变化；{n} 处条款变化。"),
+                (true, true) if class == Classification::Minor => {
+                    format!("一般变化；{n} 处条款变化。")
+                }
                 (true, true) => "仅文字编辑调整。".into(),
             };
-            (class, line)
+            (ReleaseClass::Changed(class), line)
         }
     }
 }
@@ -126,13 +163,24 @@ pub fn history(title: &str, lang: &str, releases: &[SiteRelease]) -> String {
     for r in releases.iter().rev() {
         let (class, line) = one_line(r, lang);
         md.push_str(&format!(
-            "| {} | `{}` | {class} | {} |\n",
+            "| {} | `{}` | {} | {} |\n",
             r.effective,
             r.tag,
+            class.as_str(),
             line.replace('|', "\\|")
         ));
     }
     md
+}
+
+/// Site page of a version, relative to the archive root.
+pub fn version_page(effective: &str) -> String {
+    format!("versions/{effective}.html")
+}
+
+/// Site page of the redline between two versions.
+pub fn redline_page(old_effective: &str, new_effective: &str) -> String {
+    format!("redline/{old_effective}_{new_effective}.html")
 }
 
 /// Render the whole site: `(relative path, contents)` for every file.
@@ -158,8 +206,8 @@ pub fn build(info: &SiteInfo<'_>, releases: &[SiteRelease]) -> Vec<(String, Stri
             body,
             "<li id=\"{}\"><h2><span class=\"badge {}\">{}</span> {} {}</h2>\n<p>{}</p>\n<p class=\"links\"><a class=\"version-link\" href=\"{}\">{}</a>",
             attr(&r.effective),
-            attr(&class),
-            esc(&badge(&class, z)),
+            attr(class.as_str()),
+            esc(class.badge(z)),
             if z { "生效日期" } else { "Effective" },
             esc(&r.effective),
             esc(&line),
@@ -272,20 +320,6 @@ pub fn build(info: &SiteInfo<'_>, releases: &[SiteRelease]) -> Vec<(String, Stri
     files
 }
 
-fn badge(class: &str, z: bool) -> String {
-    match (class, z) {
-        ("major", false) => "Major".into(),
-        ("minor", false) => "Minor".into(),
-        ("none", false) => "Editorial".into(),
-        ("first", false) => "First".into(),
-        ("major", true) => "重大".into(),
-        ("minor", true) => "一般".into(),
-        ("none", true) => "编辑".into(),
-        (_, true) => "首版".into(),
-        (other, false) => other.into(),
-    }
-}
-
 /// Atom feed: one entry per release, newest first.
 fn feed(info: &SiteInfo<'_>, releases: &[SiteRelease]) -> String {
     let base = info.base_url.map(|b| b.trim_end_matches('/').to_owned());
@@ -302,7 +336,12 @@ fn feed(info: &SiteInfo<'_>, releases: &[SiteRelease]) -> String {
     for r in releases.iter().rev() {
         let (class, line) = one_line(r, info.lang);
         let mut entry = Entry::default();
-        entry.set_title(format!("{} — {} ({class})", info.title, r.effective));
+        entry.set_title(format!(
+            "{} — {} ({})",
+            info.title,
+            r.effective,
+            class.as_str()
+        ));
         entry.set_id(id(&version_page(&r.effective)));
         entry.set_updated(parse(&r.date));
         let mut link = Link::default();

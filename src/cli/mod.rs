@@ -1,10 +1,14 @@
-//! Command-line interface (clap derive): commands and global options.
+//! Command-line interface (clap derive): commands and global options. clap
+//! stays in this layer: its value enums (`values`) convert into the core's
+//! own types.
+
+mod values;
+
+pub use values::{FailOnArg, FormatArg, LocaleArg};
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-
-use crate::render::RedlineFormat;
 
 /// Archive, redline, classify and announce privacy-policy versions kept in git.
 #[derive(Debug, Parser)]
@@ -103,8 +107,8 @@ pub struct DiffArgs {
     #[command(flatten)]
     pub policy: PolicyArg,
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = RedlineFormat::Text)]
-    pub format: RedlineFormat,
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
     /// Write to FILE instead of standard output (atomically: all or nothing).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -214,8 +218,8 @@ pub struct SendArgs {
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     pub retry_delay_ms: u64,
     /// Language for recipients without a `locale` (default: the policy's).
-    #[arg(long, value_parser = ["en", "zh-CN"])]
-    pub locale: Option<String>,
+    #[arg(long, value_enum)]
+    pub locale: Option<LocaleArg>,
     /// Effective date, notice date and notice period.
     #[command(flatten)]
     pub period: PeriodArgs,
@@ -303,6 +307,20 @@ pub enum KindArg {
     All,
 }
 
+impl KindArg {
+    /// The notices this choice renders.
+    pub fn kinds(self) -> Vec<crate::render::notice::NoticeKind> {
+        use crate::render::notice::NoticeKind;
+        match self {
+            KindArg::InApp => vec![NoticeKind::InApp],
+            KindArg::Announcement => vec![NoticeKind::Announcement],
+            KindArg::Email => vec![NoticeKind::Email],
+            KindArg::Changelog => vec![NoticeKind::Changelog],
+            KindArg::All => NoticeKind::ALL.to_vec(),
+        }
+    }
+}
+
 /// Arguments of `notice`.
 #[derive(Debug, Args)]
 pub struct NoticeArgs {
@@ -319,8 +337,8 @@ pub struct NoticeArgs {
     #[arg(long, value_enum, default_value_t = KindArg::All)]
     pub kind: KindArg,
     /// Language of the notice (default: the policy's locale).
-    #[arg(long, value_parser = ["en", "zh-CN"])]
-    pub locale: Option<String>,
+    #[arg(long, value_enum)]
+    pub locale: Option<LocaleArg>,
     /// Effective date, notice date and notice period.
     #[command(flatten)]
     pub period: PeriodArgs,
@@ -362,8 +380,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "REV")]
     pub head: Option<String>,
     /// Exit 1 when the change is at least this class.
-    #[arg(long, value_enum, default_value_t = crate::classify::Classification::Major)]
-    pub fail_on: crate::classify::Classification,
+    #[arg(long, value_enum, default_value_t = FailOnArg::Major)]
+    pub fail_on: FailOnArg,
     /// Which configured policy (default: every policy in policydiff.toml).
     #[command(flatten)]
     pub policy: PolicyArg,
@@ -466,9 +484,9 @@ pub struct InitArgs {
     /// Human title of the policy.
     #[arg(long)]
     pub title: Option<String>,
-    /// Locale of the policy text (en, zh-CN …).
-    #[arg(long, default_value = "en")]
-    pub locale: String,
+    /// Locale of the policy text.
+    #[arg(long, value_enum, default_value_t = LocaleArg::En)]
+    pub locale: LocaleArg,
     /// Overwrite an existing policydiff.toml or policy file.
     #[arg(long)]
     pub force: bool,

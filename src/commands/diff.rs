@@ -1,0 +1,44 @@
+//! `policydiff diff OLD NEW`: the redline of two versions, classified.
+
+use std::time::Duration;
+
+use super::{Context, emit};
+use crate::cli::DiffArgs;
+use crate::diff::DiffOptions;
+use crate::error::{Error, Result};
+use crate::pipeline::compare;
+use crate::render::{self, RedlineFormat};
+
+pub(super) fn run(ctx: &Context, args: DiffArgs) -> Result<()> {
+    if args.old == "-" && args.new == "-" {
+        return Err(Error::Usage(
+            "only one of OLD and NEW can be - (standard input)".into(),
+        ));
+    }
+    let budget = Duration::try_from_secs_f64(args.timeout)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "--timeout {}: give a positive number of seconds",
+                args.timeout
+            ))
+        })?;
+    let policy = args.policy.policy.as_deref();
+    let old = ctx.version(&args.old, policy)?;
+    let new = ctx.version(&args.new, policy)?;
+    let mut how = ctx.comparison(
+        DiffOptions {
+            budget,
+            ..DiffOptions::default()
+        },
+        &args.facts,
+    )?;
+    how.classify = !args.no_classify;
+    let name = ctx.policy_name(&[&args.old, &args.new], policy);
+    let report = compare(&old, &new, name.as_deref(), &how);
+    let format = RedlineFormat::from(args.format);
+    let color = args.output.is_none() && format == RedlineFormat::Text && ctx.color_for_stdout();
+    let text = render::redline(&report, format, color);
+    emit(text.as_bytes(), args.output.as_deref())
+}

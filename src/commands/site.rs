@@ -1,0 +1,143 @@
+//! `policydiff site` and `policydiff history`: the public archive of
+//! released versions, and the history file beside the policy.
+
+use std::io::IsTerminal;
+
+use super::output::{self, write_atomic};
+use super::{Context, write_stdout};
+use crate::archive::{self, Archive, Origin, Version};
+use crate::cli::{HistoryArgs, SiteArgs};
+use crate::config::PolicyConfig;
+use crate::document::{BlockCache, Document, Format};
+use crate::error::{Error, Result};
+use crate::pipeline::{Comparison, compare_docs};
+use crate::render;
+use crate::render::site::{SiteInfo, SiteRelease};
+
+pub(super) fn run(ctx: &Context, args: SiteArgs) -> Result<()> {
+    let archive = ctx.archive()?;
+    let (policy, path) = ctx.policy(args.policy.policy.as_deref(), &archive)?;
+    let config = ctx.require_config()?;
+    let base_url = args
+        .base_url
+        .clone()
+        .or_else(|| config.notice.base_url.clone());
+    let releases = released(ctx, &archive, policy, &path)?;
+    let title = policy
+        .title
+        .clone()
+        .or_else(|| {
+            let latest = &releases[releases.len() - 1];
+            Document::parse(&latest.text, Format::from_path(&path))
+                .title()
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| policy.name.clone());
+    let info = SiteInfo {
+        title: &title,
+        lang: &policy.locale,
+        base_url: base_url.as_deref(),
+        name: &policy.name,
+    };
+    let files = render::site::build(&info, &releases);
+    let protected = output::Protected {
+        dirs: vec![archive.workdir()?.to_path_buf(), config.dir.clone()],
+        files: config
+            .policies
+            .iter()
+            .map(|p| config.policy_file(p))
+            .collect(),
+    };
+    output::write_tree(&args.out, &files, &protected)?;
+    write_stdout(
+        format!(
+            "wrote {} files for {} releases to {}\n",
+            files.len(),
+            releases.len(),
+            args.out.display()
+        )
+        .as_bytes(),
+    )
+}
+
+pub(super) fn history(ctx: &Context, args: HistoryArgs) -> Result<()> {
+    let archive = ctx.archive()?;
+    let (policy, path) = ctx.policy(args.policy.policy.as_deref(), &archive)?;
+    let config = ctx.require_config()?;
+    let releases = released(ctx, &archive, policy, &path)?;
+    let md = render::site::history(
+        policy.title.as_deref().unwrap_or(&policy.name),
+        &policy.locale,
+        &releases,
+    );
+    if args.stdout {
+        return write_stdout(md.as_bytes());
+    }
+    let file = config.policy_file(policy);
+    let stem = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(&policy.name)
+        .to_owned();
+    let target = file.with_file_name(format!("{stem}.history.md"));
+    write_atomic(&target, md.as_bytes())?;
+    write_stdout(format!("wrote {}\n", target.display()).as_bytes())
+}
+
+/// Every release of a policy, oldest first, each compared with the one before.
+fn released(
+    ctx: &Context,
+    archive: &Archive,
+    policy: &PolicyConfig,
+    path: &str,
+) -> Result<Vec<SiteRelease>> {
+    let releases = archive::releases(archive, &policy.name)?;
+    if releases.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} has no releases yet: tag one with `policydiff release --effective YYYY-MM-DD`",
+            policy.name
+        )));
+    }
+    let how = Comparison {
+        rules: ctx.rules()?,
+        ..Comparison::default()
+    };
+    let tags = archive.tags_by_commit()?;
+    let progress = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(releases.len() as u64).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos}/{len} releases {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut cache = BlockCache::default();
+    let mut previous: Option<(Version, Document)> = None;
+    let mut out = Vec::with_capacity(releases.len());
+    for r in &releases {
+        let version = archive.read_at_tagged(&r.tag, path, &r.tag, &tags)?;
+        let doc =
+            Document::parse_cached(&version.text, Format::from_path(&version.path), &mut cache);
+        let report = previous
+            .as_ref()
+            .map(|(pv, pd)| compare_docs((pv, pd), (&version, &doc), Some(&policy.name), &how));
+        let date = match &version.origin {
+            Origin::Git { date, .. } => date.clone(),
+            _ => String::new(),
+        };
+        out.push(SiteRelease {
+            tag: r.tag.clone(),
+            effective: r.effective.clone(),
+            date,
+            text: version.text.clone(),
+            plain: Format::from_path(path) == Format::Text,
+            report,
+        });
+        previous = Some((version, doc));
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    Ok(out)
+}

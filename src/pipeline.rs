@@ -1,0 +1,249 @@
+//! The one pipeline every command is a prefix of: versions → documents →
+//! change set → verdict → Report. Commands, benches and tests all enter here.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::archive::{Archive, ArchiveError, HistoryEntry, Version};
+use crate::classify::{self, Rules, RunFacts};
+use crate::diff::{self, DiffOptions};
+use crate::document::{BlockCache, Document, Format};
+use crate::report::Report;
+
+/// How to compare: diff tuning, classification rules, per-run facts.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// Diff tuning.
+    pub diff: DiffOptions,
+    /// Classify the change (off: redline only).
+    pub classify: bool,
+    /// Config triggers and mapping.
+    pub rules: Rules,
+    /// Facts stated for this run.
+    pub facts: RunFacts,
+}
+
+impl Default for Comparison {
+    fn default() -> Self {
+        Comparison {
+            diff: DiffOptions::default(),
+            classify: true,
+            rules: Rules::default(),
+            facts: RunFacts::default(),
+        }
+    }
+}
+
+/// Parse a version in its format.
+pub fn parse(version: &Version) -> Document {
+    Document::parse(&version.text, Format::from_path(&version.path))
+}
+
+/// Compare two loaded versions: parse (both at once), diff, classify, report.
+pub fn compare(old: &Version, new: &Version, policy: Option<&str>, how: &Comparison) -> Report {
+    // Two documents, two cores: parse them side by side.
+    let (old_doc, new_doc) = std::thread::scope(|s| {
+        let old_doc = s.spawn(|| parse(old));
+        let new_doc = parse(new);
+        (
+            old_doc
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            new_doc,
+        )
+    });
+    compare_docs((old, &old_doc), (new, &new_doc), policy, how)
+}
+
+/// Compare two parsed versions.
+pub fn compare_docs(
+    old: (&Version, &Document),
+    new: (&Version, &Document),
+    policy: Option<&str>,
+    how: &Comparison,
+) -> Report {
+    let set = diff::diff(old.1, new.1, &how.diff);
+    let verdict = how
+        .classify
+        .then(|| classify::classify(old.1, new.1, &set, &how.rules, how.facts));
+    Report::new(policy, old, new, &set, verdict.as_ref())
+}
+
+/// One step of a policy's history, newest first.
+pub enum Step<'a> {
+    /// The version `entry` introduced, compared with the readable version
+    /// before it.
+    Change {
+        /// The commit.
+        entry: &'a HistoryEntry,
+        /// The comparison.
+        report: Box<Report>,
+    },
+    /// A version that could not be read (an empty or binary capture).
+    Unreadable {
+        /// The commit.
+        entry: &'a HistoryEntry,
+        /// Why, in a word or two (`empty`).
+        reason: String,
+    },
+    /// The oldest readable version, with nothing before it.
+    First {
+        /// The commit.
+        entry: &'a HistoryEntry,
+    },
+}
+
+/// What a history walk went through.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WalkSummary {
+    /// Versions that could not be read and were skipped.
+    pub unreadable: usize,
+}
+
+/// Walk `entries` (newest first, as [`crate::archive::history`] gives them)
+/// and hand every step, newest first, to `emit`. `shown` is how many of the
+/// newest entries get a step; older ones serve only as the base of the
+/// oldest change shown. `render` turns a step into what `emit` writes.
+///
+/// A pipeline in output order: this thread reads and parses the versions
+/// from the newest back (each reuses the parsed blocks of the one before);
+/// two workers compare the pairs and render them; `emit` runs on a third
+/// thread and receives each result as soon as every newer one is out. Every
+/// queue is bounded, so memory stays flat however long the history; when
+/// `emit` fails (a closed pipe) the walk stops. An unreadable version is
+/// passed in its place and skipped: the version after it is compared with
+/// the last readable one before it.
+#[allow(clippy::too_many_arguments)]
+pub fn walk_history<R, E>(
+    archive: &Archive,
+    entries: &[HistoryEntry],
+    shown: usize,
+    path: &str,
+    policy: &str,
+    how: &Comparison,
+    render: impl Fn(Step<'_>) -> Option<R> + Sync,
+    emit: impl FnMut(R) -> Result<(), E> + Send,
+) -> Result<WalkSummary, WalkError<E>>
+where
+    R: Send,
+    E: Send,
+{
+    let tags = archive.tags_by_commit()?;
+    type Pair = Arc<(Version, Document)>;
+    let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<(usize, Pair, Pair)>(16);
+    let job_rx = std::sync::Mutex::new(job_rx);
+    let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(usize, Option<R>)>(16);
+    // Set when `emit` fails: everyone stops.
+    let closed = AtomicBool::new(false);
+    let mut summary = WalkSummary::default();
+    let render = &render;
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            let done_tx = done_tx.clone();
+            let (job_rx, closed) = (&job_rx, &closed);
+            s.spawn(move || {
+                loop {
+                    let job = job_rx.lock().map(|rx| rx.recv());
+                    let Ok(Ok((k, old, new))) = job else { break };
+                    if closed.load(Ordering::Relaxed) {
+                        continue; // drain, so the reader is never stuck on a full queue
+                    }
+                    let report =
+                        compare_docs((&old.0, &old.1), (&new.0, &new.1), Some(policy), how);
+                    let step = Step::Change {
+                        entry: &entries[k],
+                        report: Box::new(report),
+                    };
+                    let _ = done_tx.send((k, render(step)));
+                }
+            });
+        }
+        let closed = &closed;
+        let printer = s.spawn(move || -> Result<(), E> {
+            let mut emit = emit;
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut next = 0usize;
+            for (k, out) in done_rx.iter() {
+                waiting.insert(k, out);
+                while let Some(out) = waiting.remove(&next) {
+                    next += 1;
+                    if let Some(out) = out
+                        && let Err(e) = emit(out)
+                    {
+                        closed.store(true, Ordering::Relaxed);
+                        return Err(e);
+                    }
+                }
+            }
+            Ok(())
+        });
+        // The newer side of the next change, waiting for its older side.
+        let mut pending: Option<(usize, Pair)> = None;
+        let mut cache = BlockCache::default();
+        let produced = (|| -> Result<(), ArchiveError> {
+            for (k, e) in entries.iter().enumerate() {
+                if closed.load(Ordering::Relaxed) {
+                    break;
+                }
+                let version = match archive.read_entry(e, path, &tags) {
+                    Ok(v) => v,
+                    Err(ArchiveError::BadInput { reason, .. }) => {
+                        if k < shown {
+                            summary.unreadable += 1;
+                            let reason = reason.split(':').next().unwrap_or(&reason).to_owned();
+                            let out = render(Step::Unreadable { entry: e, reason });
+                            if done_tx.send((k, out)).is_err() {
+                                break;
+                            }
+                        }
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
+                let doc = Document::parse_cached(
+                    &version.text,
+                    Format::from_path(&version.path),
+                    &mut cache,
+                );
+                let current = Arc::new((version, doc));
+                if let Some((j, newer)) = pending.take()
+                    && job_tx.send((j, Arc::clone(&current), newer)).is_err()
+                {
+                    break; // every worker is gone
+                }
+                if k >= shown {
+                    break; // the base of the oldest change shown
+                }
+                pending = Some((k, current));
+            }
+            if let Some((j, _)) = pending.take() {
+                let out = render(Step::First { entry: &entries[j] });
+                let _ = done_tx.send((j, out));
+            }
+            Ok(())
+        })();
+        drop(job_tx);
+        drop(done_tx);
+        let printed = printer
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        produced?;
+        printed.map_err(WalkError::Emit)
+    })?;
+    Ok(summary)
+}
+
+/// Why a history walk stopped.
+#[derive(Debug)]
+pub enum WalkError<E> {
+    /// Reading the history.
+    Archive(ArchiveError),
+    /// Writing a step.
+    Emit(E),
+}
+
+impl<E> From<ArchiveError> for WalkError<E> {
+    fn from(e: ArchiveError) -> Self {
+        WalkError::Archive(e)
+    }
+}
