@@ -39,7 +39,9 @@ pub(super) fn run(ctx: &Context, args: SiteArgs) -> Result<()> {
         base_url: base_url.as_deref(),
         name: &policy.name,
     };
-    let files = render::site::build(&info, &releases);
+    let templates_dir = config.dir.join(&config.notice.templates);
+    let templates = render::notice::Templates::new(Some(templates_dir).filter(|d| d.is_dir()));
+    let files = render::site::build(&info, &releases, &templates)?;
     let protected = output::Protected {
         dirs: vec![archive.workdir()?.to_path_buf(), config.dir.clone()],
         files: config

@@ -132,60 +132,23 @@ pub fn run(
         // Read the list on this thread: validate, dedupe, shard, skip the sent.
         let mut selector = Selector::new(opts.shard, opts.expected_rows);
         for row in rows {
-            summary.rows += 1;
-            let recipient = match row {
-                Ok(r) => r,
-                Err(bad) => {
-                    summary.invalid += bad.lines as usize;
-                    on_invalid(&bad);
-                    progress.tick();
-                    continue;
+            let next = admit(
+                row,
+                &mut selector,
+                &key,
+                state,
+                opts,
+                &mut summary,
+                on_invalid,
+            );
+            match next {
+                Next::Send(job) => {
+                    if stopping() || tx.send(job).is_err() {
+                        break;
+                    }
                 }
-            };
-            let key_text = recipient.key();
-            match selector.admit(&key_text) {
-                Admit::Duplicate => {
-                    summary.duplicates += 1;
-                    progress.tick();
-                    continue;
-                }
-                Admit::OtherShard => {
-                    summary.other_shards += 1;
-                    continue;
-                }
-                Admit::New => {}
-            }
-            let hash = journal::address_hash(&key, &key_text);
-            let in_doubt = match state.get(&hash).map(|r| r.e) {
-                Some(Event::Sent) => {
-                    summary.already_sent += 1;
-                    progress.tick();
-                    continue;
-                }
-                Some(Event::Failed) => {
-                    // A permanent refusal stands: report it, do not resend.
-                    summary.failed += 1;
-                    progress.tick();
-                    continue;
-                }
-                Some(Event::Start) if !opts.resend_in_doubt => {
-                    summary.in_doubt += 1;
-                    progress.tick();
-                    continue;
-                }
-                Some(Event::Start) => true,
-                _ => false,
-            };
-            if stopping() {
-                break;
-            }
-            let job = Job {
-                recipient,
-                hash,
-                in_doubt,
-            };
-            if tx.send(job).is_err() {
-                break;
+                Next::Skip { counted: true } => progress.tick(),
+                Next::Skip { counted: false } => {}
             }
         }
         drop(tx);
@@ -209,6 +172,77 @@ pub fn run(
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     Ok(summary)
+}
+
+/// What to do with one row of the list.
+enum Next {
+    /// Send to this recipient.
+    Send(Job),
+    /// Not this run's to send; `counted` when it counts towards progress
+    /// (every row of this shard does).
+    Skip {
+        /// Whether progress counts it.
+        counted: bool,
+    },
+}
+
+/// Decide about one row: invalid, a duplicate, another shard's, already
+/// sent or refused for good (reported, not resent), in doubt (resent unless
+/// asked not to), or to send. Counts what it skips in `summary`.
+fn admit(
+    row: Result<Recipient, InvalidRow>,
+    selector: &mut Selector,
+    key: &[u8; 32],
+    state: &journal::State,
+    opts: &Options,
+    summary: &mut Summary,
+    on_invalid: &mut dyn FnMut(&InvalidRow),
+) -> Next {
+    summary.rows += 1;
+    let skip = Next::Skip { counted: true };
+    let recipient = match row {
+        Ok(r) => r,
+        Err(bad) => {
+            summary.invalid += bad.lines as usize;
+            on_invalid(&bad);
+            return skip;
+        }
+    };
+    let key_text = recipient.key();
+    match selector.admit(&key_text) {
+        Admit::Duplicate => {
+            summary.duplicates += 1;
+            return skip;
+        }
+        Admit::OtherShard => {
+            summary.other_shards += 1;
+            return Next::Skip { counted: false };
+        }
+        Admit::New => {}
+    }
+    let hash = journal::address_hash(key, &key_text);
+    let in_doubt = match state.get(&hash).map(|r| r.e) {
+        Some(Event::Sent) => {
+            summary.already_sent += 1;
+            return skip;
+        }
+        Some(Event::Failed) => {
+            // A permanent refusal stands: report it, do not resend.
+            summary.failed += 1;
+            return skip;
+        }
+        Some(Event::Start) if !opts.resend_in_doubt => {
+            summary.in_doubt += 1;
+            return skip;
+        }
+        Some(Event::Start) => true,
+        _ => false,
+    };
+    Next::Send(Job {
+        recipient,
+        hash,
+        in_doubt,
+    })
 }
 
 /// Send one recipient's message with retries; journal every step.

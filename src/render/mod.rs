@@ -4,6 +4,7 @@ pub mod html;
 mod markdown;
 pub mod notice;
 pub mod site;
+pub mod templates;
 mod text;
 
 use std::fmt::Write;
