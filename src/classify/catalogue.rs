@@ -9,14 +9,16 @@ use std::sync::LazyLock;
 
 use super::terms::Terms;
 
+use super::ids::DetectorId;
+
 /// Ids of the built-in detectors, stable across releases.
 pub const BUILTIN_IDS: [&str; 6] = [
-    "processing",
-    "ownership",
-    "recipients",
-    "rights",
-    "contact",
-    "high-risk",
+    DetectorId::Processing.as_str(),
+    DetectorId::Ownership.as_str(),
+    DetectorId::Recipients.as_str(),
+    DetectorId::Rights.as_str(),
+    DetectorId::Contact.as_str(),
+    DetectorId::HighRisk.as_str(),
 ];
 
 /// A named term list whose arrival in a change is a signal.
@@ -32,7 +34,7 @@ pub struct Signal {
 #[derive(Debug)]
 pub struct Detector {
     /// Stable id.
-    pub id: &'static str,
+    pub id: DetectorId,
     /// Catalogue wording, used when the policy has no list of its own.
     pub title: &'static str,
     /// What the detector looks for, for `policydiff triggers`.
@@ -99,7 +101,7 @@ pub const HIGH: &str =
 pub static CATALOGUE: LazyLock<Vec<Detector>> = LazyLock::new(|| {
     vec![
         Detector {
-            id: "processing",
+            id: DetectorId::Processing,
             title: "The service model changes: the purpose of processing, the types of personal information processed, or the way it is used",
             looks_for: "new categories of personal information (device identifiers, location, contacts, biometrics, health, financial, clipboard …); new purposes (advertising, profiling, analytics, AI training); changed retention periods; cross-border storage or processing; a way of use newly allowed (will not → may, removed 'only')",
             maps: Terms::new(
@@ -119,7 +121,7 @@ pub static CATALOGUE: LazyLock<Vec<Detector>> = LazyLock::new(|| {
             ],
         },
         Detector {
-            id: "ownership",
+            id: DetectorId::Ownership,
             title: "The ownership or organisational structure changes (merger, acquisition, bankruptcy, a new controller or operator)",
             looks_for: "merger, acquisition, bankruptcy, restructuring, change of controller or operator entity, parent company; a changed company name",
             maps: Terms::new(
@@ -131,7 +133,7 @@ pub static CATALOGUE: LazyLock<Vec<Detector>> = LazyLock::new(|| {
             subject_signals: vec![],
         },
         Detector {
-            id: "recipients",
+            id: DetectorId::Recipients,
             title: "The main recipients of sharing, transfer or public disclosure change",
             looks_for: "new named third parties or categories of recipients; sharing, transfer or disclosure newly allowed ('will not share' → 'may share'); new cross-border recipients",
             maps: Terms::new(
@@ -149,7 +151,7 @@ pub static CATALOGUE: LazyLock<Vec<Detector>> = LazyLock::new(|| {
             ],
         },
         Detector {
-            id: "rights",
+            id: DetectorId::Rights,
             title: "Users' rights over their personal information, or how they exercise them, change",
             looks_for: "a right removed or restricted (access, correction, deletion, account cancellation, withdrawal of consent); new conditions or fees; longer response deadlines; weakened commitments",
             maps: Terms::new("right|rights|exercise*|权利|行使"),
@@ -164,7 +166,7 @@ pub static CATALOGUE: LazyLock<Vec<Detector>> = LazyLock::new(|| {
             )],
         },
         Detector {
-            id: "contact",
+            id: DetectorId::Contact,
             title: "The department responsible for personal information, the contact details or the complaint channels change",
             looks_for: "changed email addresses, phone numbers, postal addresses, contact or complaint URLs; a new or changed responsible department or officer",
             maps: Terms::new(
@@ -181,7 +183,7 @@ pub static CATALOGUE: LazyLock<Vec<Detector>> = LazyLock::new(|| {
             )],
         },
         Detector {
-            id: "high-risk",
+            id: DetectorId::HighRisk,
             title: "A personal information security impact assessment reports a high risk",
             looks_for: "text stating that an impact assessment found high risk; or --impact-assessment high",
             maps: Terms::new("impact assessment|high risk|影响评估|高风险"),
@@ -196,6 +198,7 @@ pub static CATALOGUE: LazyLock<Vec<Detector>> = LazyLock::new(|| {
 
 /// The built-in detector with this id.
 pub fn detector(id: &str) -> Option<&'static Detector> {
+    let id = DetectorId::parse(id)?;
     CATALOGUE.iter().find(|d| d.id == id)
 }
 
@@ -207,7 +210,7 @@ mod tests {
     fn ids_are_unique_and_in_order() {
         assert_eq!(CATALOGUE.len(), BUILTIN_IDS.len());
         for (d, id) in CATALOGUE.iter().zip(BUILTIN_IDS) {
-            assert_eq!(d.id, id);
+            assert_eq!(d.id.as_str(), id);
         }
     }
 
@@ -216,35 +219,35 @@ mod tests {
         let items = [
             (
                 "Our service model undergoes major changes, such as the purpose of processing personal information, the type of personal information processed, the way personal information is used, etc.;",
-                "processing",
+                DetectorId::Processing,
             ),
             (
                 "We have major changes in our ownership structure, organizational structure, etc., such as changes in ownership due to business adjustments, bankruptcy, mergers and acquisitions, etc.;",
-                "ownership",
+                DetectorId::Ownership,
             ),
             (
                 "The main objects of sharing, transfer or public disclosure of personal information have changed;",
-                "recipients",
+                DetectorId::Recipients,
             ),
             (
                 "There are significant changes in your rights to participate in the processing of personal information and how you exercise them;",
-                "rights",
+                DetectorId::Rights,
             ),
             (
                 "When our responsible department for handling personal information security, contact information and complaint channels change;",
-                "contact",
+                DetectorId::Contact,
             ),
             (
                 "When the personal information security impact assessment report indicates that there is a high risk.",
-                "high-risk",
+                DetectorId::HighRisk,
             ),
             (
                 "个人信息共享、转让或公开披露的主要对象发生变化；",
-                "recipients",
+                DetectorId::Recipients,
             ),
             (
                 "我们负责处理个人信息安全的责任部门、联络方式及投诉渠道发生变化时；",
-                "contact",
+                DetectorId::Contact,
             ),
         ];
         for (text, id) in items {

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use super::Finding;
 use super::catalogue::{ASSESSMENT, Detector, HIGH};
+use super::ids::DetectorId;
 use super::scan;
 use super::terms::{Sentence, Terms, Tokens};
 use crate::diff::ChangeKind;
@@ -190,7 +191,7 @@ pub fn detect(d: &Detector, ctx: &Context<'_>) -> Vec<Finding> {
         }
     }
     match d.id {
-        "processing" => {
+        DetectorId::Processing => {
             // Retention: the durations in sentences about keeping data changed.
             let kept = |tokens: &Tokens<'_>| -> Vec<(String, f64)> {
                 tokens
@@ -221,7 +222,7 @@ pub fn detect(d: &Detector, ctx: &Context<'_>) -> Vec<Finding> {
                 }
             }
         }
-        "rights" if about => {
+        DetectorId::Rights if about => {
             if ctx.old.is_some()
                 && ctx.new.is_some()
                 && let Some(m) = durations_longer(&ctx.old_durations, &ctx.new_durations)
@@ -250,8 +251,8 @@ pub fn detect(d: &Detector, ctx: &Context<'_>) -> Vec<Finding> {
                 out.push(finding("channel for exercising rights changed", f.matched));
             }
         }
-        "contact" => contact(ctx, &mut out),
-        "ownership" => {
+        DetectorId::Contact => contact(ctx, &mut out),
+        DetectorId::Ownership => {
             let names = only_in_entities(ctx.new_text, o);
             let about_operation = ctx
                 .new_tok
@@ -262,7 +263,7 @@ pub fn detect(d: &Detector, ctx: &Context<'_>) -> Vec<Finding> {
                 out.push(finding("new company name for the operator", names));
             }
         }
-        "recipients" => {
+        DetectorId::Recipients => {
             let names: Vec<String> = ctx
                 .new_tok
                 .sentences()
@@ -274,13 +275,13 @@ pub fn detect(d: &Detector, ctx: &Context<'_>) -> Vec<Finding> {
                 out.push(finding("new named recipient", names));
             }
         }
-        "high-risk" => {
+        DetectorId::HighRisk => {
             let m = high_risk(ctx.new_text);
             if !m.is_empty() && high_risk(ctx.old_text).is_empty() {
                 out.push(finding("impact assessment reports high risk", m));
             }
         }
-        _ => {}
+        DetectorId::Rights => {}
     }
     out
 }
