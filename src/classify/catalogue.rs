@@ -88,8 +88,13 @@ pub const ANONYMITY: &str = "anonymous|anonymously|anonymi*|de identif*|deidenti
 /// Ownership and control.
 pub const OWNERSHIP: &str = "merge|merges|merger*|merged|merging|acquire|acquired|acquires|acquiring|acquisition*|bankrupt*|insolven*|restructur*|reorganis*|reorganiz*|controller|controllers|data controller*|operator|operators|operated by|parent company|parent undertaking|subsidiary|subsidiaries|change of control|successor*|joint venture*|shareholder*|ownership|合并|收购|并购|破产|重组|控制者|运营主体|运营者|母公司|子公司|控股|股权|股东|所有权|实际控制人";
 
+/// An announced change of ownership or control (not a mention of one: "in
+/// the event of a merger …" describes a hypothesis, "we have merged with …"
+/// announces a fact).
+pub const ANNOUNCED_OWNERSHIP: &str = "acquired by|has acquired|have acquired|has been acquired|have been acquired|completion of the acquisition|completed the acquisition|acquisition of our company|merged with|have merged|has merged|has been merged|now part of|is now owned by|are now owned by|wholly owned subsidiary|now a subsidiary|become a subsidiary|became a subsidiary|has become a wholly|change of control has|now operated by|new controller|new operator|全资子公司|完成收购|完成合并|已合并|合并后的|运营者变更|运营主体变更|控制者变更|处理者变更|运营方变更";
+
 /// Roles and channels of contact.
-pub const CONTACT_ROLES: &str = "data protection officer|dpo|privacy officer|responsible department|responsible person|responsible officer|department|complaint*|supervisory authority|regulator|ombudsman|个人信息保护负责人|负责人|责任部门|部门|投诉|举报|监管部门";
+pub const CONTACT_ROLES: &str = "data protection officer|dpo|privacy officer|chief privacy officer|responsible department|responsible person|responsible officer|department|complaint*|contact form|complaint form|web form|online form|request form|supervisory authority|regulator|ombudsman|délégué à la protection des données|délégué à la protection|datenschutzbeauftragte*|delegado de protección de datos|个人信息保护负责人|个人信息保护专职部门|负责人|责任部门|部门|投诉|举报|监管部门|在线表单|反馈表单|联系表单";
 
 /// An impact or risk assessment (one half of the high-risk statement).
 pub const ASSESSMENT: &str = "impact assessment*|risk assessment*|pia|dpia|影响评估|风险评估";
@@ -129,7 +134,10 @@ pub static CATALOGUE: LazyLock<Vec<Detector>> = LazyLock::new(|| {
             ),
             subject: Terms::new(OWNERSHIP),
             section_counts: true,
-            signals: vec![signal("change of ownership or controller", OWNERSHIP)],
+            signals: vec![signal(
+                "change of ownership or controller announced",
+                ANNOUNCED_OWNERSHIP,
+            )],
             subject_signals: vec![],
         },
         Detector {
