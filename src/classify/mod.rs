@@ -467,9 +467,9 @@ fn builtin_triggers(triggers: &[Trigger]) -> Vec<(usize, &'static Detector)> {
         .collect()
 }
 
-/// Step: the built-in detectors' own signals, then the general signals
-/// (weakened modal, negation flip …) attributed to the trigger whose subject
-/// the clause is about, unless that trigger already has this change as evidence.
+/// Step: the built-in detectors' own signals; failing those, the general
+/// signals (weakened modal, negation flip …) attributed to the trigger whose
+/// subject the clause is about.
 fn detect_builtin(
     builtin: &[(usize, &'static Detector)],
     ctx: &signals::Context<'_>,
@@ -483,10 +483,14 @@ fn detect_builtin(
             evidence.add_from(t, k, finding);
         }
     }
+    // General signals are the fallback: a change a detector already
+    // explains gives them to no other trigger.
+    if !specific.is_empty() {
+        return;
+    }
     let general = signals::general(ctx);
     if !general.is_empty()
         && let Some(t) = best_subject(builtin, ctx)
-        && !specific.contains(&t)
     {
         for finding in general {
             evidence.add_from(t, k, finding);

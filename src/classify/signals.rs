@@ -285,8 +285,12 @@ pub fn detect(d: &Detector, ctx: &Context<'_>) -> Vec<Finding> {
                 ));
             }
             // The channel for exercising a right (an address, a form) changed.
+            // Only in a section about rights: in the contact section the
+            // same change is `contact`'s.
             let mut channel = Vec::new();
-            contact(ctx, &mut channel);
+            if section_about {
+                contact(ctx, &mut channel);
+            }
             for f in channel {
                 out.push(finding("channel for exercising rights changed", f.matched));
             }
@@ -458,12 +462,16 @@ fn consent_exception(ctx: &Context<'_>) -> Option<Vec<String>> {
     // clause before it that is not an item.
     let j = ctx.new_index?;
     let clauses = &ctx.new_doc.clauses;
-    let intro = new.parent.map(|p| &clauses[p]).or_else(|| {
-        clauses[..j]
-            .iter()
-            .rev()
-            .find(|c| c.label.is_none() && c.kind != crate::document::ClauseKind::ListItem)
-    })?;
+    let intro = new
+        .parent
+        .map(|p| &clauses[p])
+        .filter(|p| p.kind == crate::document::ClauseKind::ListItem)
+        .or_else(|| {
+            clauses[..j]
+                .iter()
+                .rev()
+                .find(|c| c.label.is_none() && c.kind != crate::document::ClauseKind::ListItem)
+        })?;
     CONSENT_EXCEPTION
         .is_match(&intro.text)
         .then(|| vec![format!("+{}", first_words(&new.text))])
