@@ -330,7 +330,6 @@ pub fn classify(
         new: trigger_list(new),
     };
     let builtin = builtin_triggers(&triggers);
-    let old_lower = lower_text(old);
     let mut evidence = Evidence::default();
     let mut review = Vec::new();
     for (k, change) in set.changes.iter().enumerate() {
@@ -350,13 +349,7 @@ pub fn classify(
             scan::prose(oc.map_or("", |c| c.text.as_str())),
             scan::prose(nc.map_or("", |c| c.text.as_str())),
         );
-        let ctx = signals::Context::new(
-            change,
-            (&prose.0, &prose.1),
-            &section,
-            (old, new),
-            &old_lower,
-        );
+        let ctx = signals::Context::new(change, (&prose.0, &prose.1), &section, (old, new));
         // The list of major changes describes triggers, not practices: an
         // edit to it fires `triggers`, not the trigger it mentions.
         let in_list = lists.touches(change.old, change.new);
@@ -394,17 +387,6 @@ fn is_navigation(clause: &crate::document::Clause) -> bool {
     // Links the parser could not read (a target with spaces) count too.
     let links = clause.links.len().max(clause.text.matches("](").count());
     links >= 3 && scan::prose(&clause.text).chars().count() < links * 40
-}
-
-/// A version's words, lower case, as a reader reads them: what an added
-/// clause's words are compared with.
-fn lower_text(doc: &Document) -> String {
-    let mut out = String::new();
-    for c in &doc.clauses {
-        out.push_str(&scan::prose(&c.text).to_lowercase());
-        out.push('\n');
-    }
-    out
 }
 
 /// The old and new versions' lists of major changes.

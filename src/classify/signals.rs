@@ -39,9 +39,6 @@ pub struct Context<'a> {
     pub new_tok: Tokens<'a>,
     /// Index of the new clause in the new version.
     new_index: Option<usize>,
-    /// The whole old version, lower case: what an added clause is compared
-    /// with (a term it shares with the old version elsewhere is not new).
-    old_doc_lower: &'a str,
     old_doc: &'a Document,
     new_doc: &'a Document,
 }
@@ -54,7 +51,6 @@ impl<'a> Context<'a> {
         (old_prose, new_prose): (&'a str, &'a str),
         section: &'a str,
         (old_doc, new_doc): (&'a Document, &'a Document),
-        old_doc_lower: &'a str,
     ) -> Self {
         let old = change.old.map(|i| &old_doc.clauses[i]);
         let new = change.new.map(|j| &new_doc.clauses[j]);
@@ -76,7 +72,6 @@ impl<'a> Context<'a> {
             old_tok: Tokens::new(old_prose),
             new_tok: Tokens::new(new_prose),
             new_index: change.new,
-            old_doc_lower,
             old_doc,
             new_doc,
         }
@@ -511,7 +506,7 @@ fn new_sdks(ctx: &Context<'_>) -> Vec<String> {
                 .take(40)
                 .collect();
             let name = name.trim();
-            if !name.is_empty() && !ctx.old_doc_lower.contains(&name.to_lowercase()) {
+            if !name.is_empty() && !doc_mentions(ctx.old_doc, &name.to_lowercase()) {
                 out.push(format!("+{name}"));
             }
         }
@@ -1087,7 +1082,9 @@ fn general_in(kind: ChangeKind, old: &Side<'_>, new: &Side<'_>) -> Vec<Finding> 
             }
         }
         ChangeKind::Removed => {
-            let m: Vec<String> = [&*STRONG, &*LIMITER, &*NEGATION]
+            // A commitment ("will not", "only", "without your consent"),
+            // not a stray "not" or "will".
+            let m: Vec<String> = [&*COMMITMENT, &*LIMITER]
                 .iter()
                 .flat_map(|t| t.matches_in(&old.tok.all()).into_iter().map(str::to_owned))
                 .collect::<BTreeSet<_>>()
