@@ -9,14 +9,16 @@ use std::sync::LazyLock;
 
 use super::terms::Terms;
 
+use super::ids::DetectorId;
+
 /// Ids of the built-in detectors, stable across releases.
 pub const BUILTIN_IDS: [&str; 6] = [
-    "processing",
-    "ownership",
-    "recipients",
-    "rights",
-    "contact",
-    "high-risk",
+    DetectorId::Processing.as_str(),
+    DetectorId::Ownership.as_str(),
+    DetectorId::Recipients.as_str(),
+    DetectorId::Rights.as_str(),
+    DetectorId::Contact.as_str(),
+    DetectorId::HighRisk.as_str(),
 ];
 
 /// A named term list whose arrival in a change is a signal.
@@ -32,7 +34,7 @@ pub struct Signal {
 #[derive(Debug)]
 pub struct Detector {
     /// Stable id.
-    pub id: &'static str,
+    pub id: DetectorId,
     /// Catalogue wording, used when the policy has no list of its own.
     pub title: &'static str,
     /// What the detector looks for, for `policydiff triggers`.
@@ -86,8 +88,13 @@ pub const ANONYMITY: &str = "anonymous|anonymously|anonymi*|de identif*|deidenti
 /// Ownership and control.
 pub const OWNERSHIP: &str = "merge|merges|merger*|merged|merging|acquire|acquired|acquires|acquiring|acquisition*|bankrupt*|insolven*|restructur*|reorganis*|reorganiz*|controller|controllers|data controller*|operator|operators|operated by|parent company|parent undertaking|subsidiary|subsidiaries|change of control|successor*|joint venture*|shareholder*|ownership|合并|收购|并购|破产|重组|控制者|运营主体|运营者|母公司|子公司|控股|股权|股东|所有权|实际控制人";
 
+/// An announced change of ownership or control (not a mention of one: "in
+/// the event of a merger …" describes a hypothesis, "we have merged with …"
+/// announces a fact).
+pub const ANNOUNCED_OWNERSHIP: &str = "acquired by|has acquired|have acquired|has been acquired|have been acquired|completion of the acquisition|completed the acquisition|acquisition of our company|merged with|have merged|has merged|has been merged|now part of|is now owned by|are now owned by|wholly owned subsidiary|now a subsidiary|become a subsidiary|became a subsidiary|has become a wholly|change of control has|now operated by|new controller|new operator|全资子公司|完成收购|完成合并|已合并|合并后的|运营者变更|运营主体变更|控制者变更|处理者变更|运营方变更";
+
 /// Roles and channels of contact.
-pub const CONTACT_ROLES: &str = "data protection officer|dpo|privacy officer|responsible department|responsible person|responsible officer|department|complaint*|supervisory authority|regulator|ombudsman|个人信息保护负责人|负责人|责任部门|部门|投诉|举报|监管部门";
+pub const CONTACT_ROLES: &str = "data protection officer|dpo|privacy officer|chief privacy officer|responsible department|responsible person|responsible officer|department|complaint*|contact form|complaint form|web form|online form|request form|supervisory authority|regulator|ombudsman|délégué à la protection des données|délégué à la protection|datenschutzbeauftragte*|delegado de protección de datos|个人信息保护负责人|个人信息保护专职部门|负责人|责任部门|部门|投诉|举报|监管部门|在线表单|反馈表单|联系表单";
 
 /// An impact or risk assessment (one half of the high-risk statement).
 pub const ASSESSMENT: &str = "impact assessment*|risk assessment*|pia|dpia|影响评估|风险评估";
@@ -99,7 +106,7 @@ pub const HIGH: &str =
 pub static CATALOGUE: LazyLock<Vec<Detector>> = LazyLock::new(|| {
     vec![
         Detector {
-            id: "processing",
+            id: DetectorId::Processing,
             title: "The service model changes: the purpose of processing, the types of personal information processed, or the way it is used",
             looks_for: "new categories of personal information (device identifiers, location, contacts, biometrics, health, financial, clipboard …); new purposes (advertising, profiling, analytics, AI training); changed retention periods; cross-border storage or processing; a way of use newly allowed (will not → may, removed 'only')",
             maps: Terms::new(
@@ -119,7 +126,7 @@ pub static CATALOGUE: LazyLock<Vec<Detector>> = LazyLock::new(|| {
             ],
         },
         Detector {
-            id: "ownership",
+            id: DetectorId::Ownership,
             title: "The ownership or organisational structure changes (merger, acquisition, bankruptcy, a new controller or operator)",
             looks_for: "merger, acquisition, bankruptcy, restructuring, change of controller or operator entity, parent company; a changed company name",
             maps: Terms::new(
@@ -127,11 +134,14 @@ pub static CATALOGUE: LazyLock<Vec<Detector>> = LazyLock::new(|| {
             ),
             subject: Terms::new(OWNERSHIP),
             section_counts: true,
-            signals: vec![signal("change of ownership or controller", OWNERSHIP)],
+            signals: vec![signal(
+                "change of ownership or controller announced",
+                ANNOUNCED_OWNERSHIP,
+            )],
             subject_signals: vec![],
         },
         Detector {
-            id: "recipients",
+            id: DetectorId::Recipients,
             title: "The main recipients of sharing, transfer or public disclosure change",
             looks_for: "new named third parties or categories of recipients; sharing, transfer or disclosure newly allowed ('will not share' → 'may share'); new cross-border recipients",
             maps: Terms::new(
@@ -149,7 +159,7 @@ pub static CATALOGUE: LazyLock<Vec<Detector>> = LazyLock::new(|| {
             ],
         },
         Detector {
-            id: "rights",
+            id: DetectorId::Rights,
             title: "Users' rights over their personal information, or how they exercise them, change",
             looks_for: "a right removed or restricted (access, correction, deletion, account cancellation, withdrawal of consent); new conditions or fees; longer response deadlines; weakened commitments",
             maps: Terms::new("right|rights|exercise*|权利|行使"),
@@ -164,7 +174,7 @@ pub static CATALOGUE: LazyLock<Vec<Detector>> = LazyLock::new(|| {
             )],
         },
         Detector {
-            id: "contact",
+            id: DetectorId::Contact,
             title: "The department responsible for personal information, the contact details or the complaint channels change",
             looks_for: "changed email addresses, phone numbers, postal addresses, contact or complaint URLs; a new or changed responsible department or officer",
             maps: Terms::new(
@@ -181,7 +191,7 @@ pub static CATALOGUE: LazyLock<Vec<Detector>> = LazyLock::new(|| {
             )],
         },
         Detector {
-            id: "high-risk",
+            id: DetectorId::HighRisk,
             title: "A personal information security impact assessment reports a high risk",
             looks_for: "text stating that an impact assessment found high risk; or --impact-assessment high",
             maps: Terms::new("impact assessment|high risk|影响评估|高风险"),
@@ -196,6 +206,7 @@ pub static CATALOGUE: LazyLock<Vec<Detector>> = LazyLock::new(|| {
 
 /// The built-in detector with this id.
 pub fn detector(id: &str) -> Option<&'static Detector> {
+    let id = DetectorId::parse(id)?;
     CATALOGUE.iter().find(|d| d.id == id)
 }
 
@@ -207,7 +218,7 @@ mod tests {
     fn ids_are_unique_and_in_order() {
         assert_eq!(CATALOGUE.len(), BUILTIN_IDS.len());
         for (d, id) in CATALOGUE.iter().zip(BUILTIN_IDS) {
-            assert_eq!(d.id, id);
+            assert_eq!(d.id.as_str(), id);
         }
     }
 
@@ -216,35 +227,35 @@ mod tests {
         let items = [
             (
                 "Our service model undergoes major changes, such as the purpose of processing personal information, the type of personal information processed, the way personal information is used, etc.;",
-                "processing",
+                DetectorId::Processing,
             ),
             (
                 "We have major changes in our ownership structure, organizational structure, etc., such as changes in ownership due to business adjustments, bankruptcy, mergers and acquisitions, etc.;",
-                "ownership",
+                DetectorId::Ownership,
             ),
             (
                 "The main objects of sharing, transfer or public disclosure of personal information have changed;",
-                "recipients",
+                DetectorId::Recipients,
             ),
             (
                 "There are significant changes in your rights to participate in the processing of personal information and how you exercise them;",
-                "rights",
+                DetectorId::Rights,
             ),
             (
                 "When our responsible department for handling personal information security, contact information and complaint channels change;",
-                "contact",
+                DetectorId::Contact,
             ),
             (
                 "When the personal information security impact assessment report indicates that there is a high risk.",
-                "high-risk",
+                DetectorId::HighRisk,
             ),
             (
                 "个人信息共享、转让或公开披露的主要对象发生变化；",
-                "recipients",
+                DetectorId::Recipients,
             ),
             (
                 "我们负责处理个人信息安全的责任部门、联络方式及投诉渠道发生变化时；",
-                "contact",
+                DetectorId::Contact,
             ),
         ];
         for (text, id) in items {

@@ -56,11 +56,48 @@ fn is_intro(text: &str) -> bool {
     (t.ends_with(':') || t.ends_with('：')) && MAJOR.is_match(t) && LISTING.is_match(t)
 }
 
+/// A list written in one paragraph: "重大变更包括但不限于：A；B；C。" —
+/// the intro up to the colon, then two or more items separated by semicolons.
+fn inline_list(i: usize, clause: &crate::document::Clause) -> Option<TriggerList> {
+    let text = clause.text.trim_end();
+    let (colon, width) = [('：', '：'.len_utf8()), (':', 1)]
+        .into_iter()
+        .filter_map(|(c, w)| text.find(c).map(|at| (at, w)))
+        .min_by_key(|&(at, _)| at)?;
+    let (head, rest) = (&text[..colon + width], &text[colon + width..]);
+    if !(MAJOR.is_match(head) && LISTING.is_match(head)) {
+        return None;
+    }
+    let items: Vec<ListedItem> = rest
+        .split(['；', ';'])
+        .map(|item| item.trim().trim_end_matches(['。', '.']).trim())
+        .filter(|item| !item.is_empty())
+        .map(|item| ListedItem {
+            index: i,
+            label: None,
+            text: item.to_owned(),
+            line: clause.line,
+        })
+        .collect();
+    (items.len() >= 2).then(|| TriggerList {
+        intro_index: i,
+        intro: head.to_owned(),
+        intro_line: clause.line,
+        items,
+    })
+}
+
 /// Find the trigger list in a document, if it has one.
 pub fn trigger_list(doc: &Document) -> Option<TriggerList> {
     let clauses = &doc.clauses;
     for (i, intro) in clauses.iter().enumerate() {
-        if intro.kind == ClauseKind::Meta || !is_intro(&intro.text) {
+        if intro.kind == ClauseKind::Meta {
+            continue;
+        }
+        if !is_intro(&intro.text) {
+            if let Some(list) = inline_list(i, intro) {
+                return Some(list);
+            }
             continue;
         }
         // Items: list items nested under the intro, or the labelled clauses
@@ -139,6 +176,21 @@ mod tests {
         );
         let list = trigger_list(&doc).expect("list");
         assert_eq!(list.items.len(), 2);
+    }
+
+    #[test]
+    fn a_list_in_one_paragraph() {
+        let doc = Document::parse(
+            "本隐私政策所指的重大变更包括但不限于：我们的服务模式发生重大变化；个人信息共享、转让或公开披露的主要对象发生变化；我们的联系方式及投诉渠道发生变化。\n",
+            Format::Markdown,
+        );
+        let list = trigger_list(&doc).expect("list");
+        assert_eq!(list.items.len(), 3);
+        assert!(list.items[2].text.starts_with("我们的联系方式"));
+        assert_eq!(
+            super::super::best_detector(&list.items[1].text).map(|d| d.id.as_str()),
+            Some("recipients")
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 pub mod catalogue;
 mod extract;
+pub mod ids;
 mod rules;
 mod scan;
 mod signals;
@@ -22,6 +23,7 @@ use crate::diff::{ChangeKind, ChangeSet};
 use crate::document::Document;
 pub use catalogue::{CATALOGUE, Detector};
 pub use extract::{ListedItem, TriggerList, trigger_list};
+pub use ids::{DetectorId, MANUAL_ID, TRIGGERS_ID};
 pub use rules::{CustomTrigger, MapRule, Rules, RulesError};
 
 /// How prominent the notice of a change must be.
@@ -199,7 +201,7 @@ pub fn triggers_for(
             );
             for d in CATALOGUE.iter() {
                 triggers.push(Trigger {
-                    id: d.id.into(),
+                    id: d.id.as_str().into(),
                     wording: d.title.into(),
                     source: TriggerSource::Catalogue,
                     label: None,
@@ -222,7 +224,7 @@ pub fn triggers_for(
         });
     }
     triggers.push(Trigger {
-        id: "triggers".into(),
+        id: TRIGGERS_ID.into(),
         wording: "The list of major changes itself changes".into(),
         source: if list.is_some() { TriggerSource::Policy } else { TriggerSource::Catalogue },
         label: None,
@@ -235,16 +237,16 @@ pub fn triggers_for(
 
 fn describe(detection: &Detection, rules: &Rules) -> (String, String) {
     match detection {
-        Detection::Builtin(d) => (d.id.into(), d.looks_for.into()),
+        Detection::Builtin(d) => (d.id.as_str().into(), d.looks_for.into()),
         Detection::Custom(k) => (rules.custom[*k].id.clone(), rules.custom[*k].looks_for()),
         Detection::Manual(words) => (
-            "manual".into(),
+            MANUAL_ID.into(),
             format!(
                 "no detector: changes that mention {} are listed for manual review",
                 words.join(", ")
             ),
         ),
-        Detection::TriggerList => ("triggers".into(), String::new()),
+        Detection::TriggerList => (TRIGGERS_ID.into(), String::new()),
     }
 }
 
@@ -300,7 +302,9 @@ fn content_words(text: &str) -> Vec<String> {
     words
 }
 
-/// Classify a change set between two documents.
+/// Classify a change set between two documents, in named steps: the triggers
+/// in force, the evidence of each substantive change, the run-level facts,
+/// and the class that follows from what fired.
 pub fn classify(
     old: &Document,
     new: &Document,
@@ -309,33 +313,13 @@ pub fn classify(
     facts: RunFacts,
 ) -> Verdict {
     let (triggers, list, mut warnings) = triggers_for(old, rules);
-    let new_list = trigger_list(new);
-    let mut fired: Vec<Fired> = Vec::new();
-    let mut review = Vec::new();
-    let add = |fired: &mut Vec<Fired>, trigger: usize, finding: Finding| match fired
-        .iter_mut()
-        .find(|f| f.trigger == trigger)
-    {
-        Some(f) => {
-            if !f.findings.contains(&finding) {
-                f.findings.push(finding);
-            }
-        }
-        None => fired.push(Fired {
-            trigger,
-            findings: vec![finding],
-        }),
+    let lists = Lists {
+        old: list.as_ref(),
+        new: trigger_list(new),
     };
-
-    let builtin: Vec<(usize, &'static Detector)> = triggers
-        .iter()
-        .enumerate()
-        .filter_map(|(t, tr)| match tr.detection {
-            Detection::Builtin(d) => Some((t, d)),
-            _ => None,
-        })
-        .collect();
-
+    let builtin = builtin_triggers(&triggers);
+    let mut evidence = Evidence::default();
+    let mut review = Vec::new();
     for (k, change) in set.changes.iter().enumerate() {
         if change.kind == ChangeKind::Editorial {
             continue;
@@ -345,146 +329,36 @@ pub fn classify(
         if change.kind == ChangeKind::Moved && oc.map(|c| &c.text) == nc.map(|c| &c.text) {
             continue; // the same words elsewhere: minor
         }
+        if [oc, nc].into_iter().flatten().all(is_navigation) {
+            continue; // a menu or table of contents states no practice: minor
+        }
         let section = signals::Context::section_of(oc, nc);
-        let ctx = signals::Context::new(change.kind, (oc, nc), &section, old, new);
+        let prose = (
+            scan::prose(oc.map_or("", |c| c.text.as_str())),
+            scan::prose(nc.map_or("", |c| c.text.as_str())),
+        );
+        let ctx = signals::Context::new(change, (&prose.0, &prose.1), &section, (old, new));
         // The list of major changes describes triggers, not practices: an
-        // edit to it fires `triggers` (below), not the trigger it mentions.
-        let in_list = change
-            .old
-            .is_some_and(|i| list.as_ref().is_some_and(|l| touches(l, i)))
-            || change
-                .new
-                .is_some_and(|j| new_list.as_ref().is_some_and(|l| touches(l, j)));
-
-        // Specific signals of each detector in force.
-        let mut specific = BTreeSet::new();
-        for &(t, d) in builtin.iter().filter(|_| !in_list) {
-            for finding in signals::detect(d, &ctx) {
-                specific.insert(t);
-                add(
-                    &mut fired,
-                    t,
-                    Finding {
-                        change: Some(k),
-                        ..finding
-                    },
-                );
-            }
+        // edit to it fires `triggers`, not the trigger it mentions.
+        let in_list = lists.touches(change.old, change.new);
+        if !in_list {
+            detect_builtin(&builtin, &ctx, k, &mut evidence);
         }
-        // General signals (weakened modal, negation flip …) go to the trigger
-        // whose subject the clause is about, unless that trigger already has
-        // this change as evidence.
-        let general = if in_list {
-            Vec::new()
-        } else {
-            signals::general(&ctx)
-        };
-        if !general.is_empty()
-            && let Some(t) = best_subject(&builtin, &ctx)
-            && !specific.contains(&t)
-        {
-            for finding in general {
-                add(
-                    &mut fired,
-                    t,
-                    Finding {
-                        change: Some(k),
-                        ..finding
-                    },
-                );
-            }
-        }
-        for (t, trigger) in triggers.iter().enumerate() {
-            match &trigger.detection {
-                Detection::Custom(c) => {
-                    if let Some(finding) = rules.custom[*c].detect(&ctx) {
-                        add(
-                            &mut fired,
-                            t,
-                            Finding {
-                                change: Some(k),
-                                ..finding
-                            },
-                        );
-                    }
-                }
-                Detection::Manual(words) => {
-                    let text = ctx.both_lower();
-                    let matched: Vec<String> = words
-                        .iter()
-                        .filter(|w| text.contains(w.as_str()))
-                        .cloned()
-                        .collect();
-                    if matched.len() >= 2 {
-                        review.push(Review {
-                            trigger: t,
-                            change: k,
-                            matched,
-                        });
-                    }
-                }
-                Detection::TriggerList => {
-                    if in_list {
-                        add(
-                            &mut fired,
-                            t,
-                            Finding {
-                                change: Some(k),
-                                signal: "the list of major changes was edited".into(),
-                                matched: Vec::new(),
-                            },
-                        );
-                    }
-                }
-                Detection::Builtin(_) => {}
-            }
-        }
-    }
-    if list.is_some() != new_list.is_some() {
-        let t = triggers.len() - 1;
-        add(
-            &mut fired,
-            t,
-            Finding {
-                change: None,
-                signal: if list.is_some() {
-                    "the new version no longer lists what counts as a major change".into()
-                } else {
-                    "the new version adds a list of what counts as a major change".into()
-                },
-                matched: Vec::new(),
-            },
+        detect_configured(
+            &triggers,
+            rules,
+            &ctx,
+            k,
+            in_list,
+            &mut evidence,
+            &mut review,
         );
     }
-    if facts.impact_high {
-        let t = builtin
-            .iter()
-            .find(|(_, d)| d.id == "high-risk")
-            .map(|&(t, _)| t);
-        match t {
-            Some(t) => add(
-                &mut fired,
-                t,
-                Finding {
-                    change: None,
-                    signal: "a security impact assessment reported high risk (stated for this run)".into(),
-                    matched: vec!["--impact-assessment high".into()],
-                },
-            ),
-            None => warnings.push(
-                "--impact-assessment high was given, but the old version's list of major changes has no high-risk item: it fires nothing".into(),
-            ),
-        }
-    }
+    list_presence_changed(&triggers, &lists, &mut evidence);
+    run_facts(&builtin, facts, &mut evidence, &mut warnings);
+    let mut fired = evidence.fired;
     fired.sort_by_key(|f| f.trigger);
-    let substantive = set.changes.iter().any(|c| c.kind != ChangeKind::Editorial);
-    let classification = if !fired.is_empty() {
-        Classification::Major
-    } else if substantive {
-        Classification::Minor
-    } else {
-        Classification::None
-    };
+    let classification = class_of(&fired, set);
     Verdict {
         classification,
         triggers,
@@ -492,6 +366,208 @@ pub fn classify(
         review,
         list,
         warnings,
+    }
+}
+
+/// A menu or table of contents: three or more links and little text
+/// besides their labels (a site menu, "Table of contents" anchors).
+fn is_navigation(clause: &crate::document::Clause) -> bool {
+    // Links the parser could not read (a target with spaces) count too.
+    let links = clause.links.len().max(clause.text.matches("](").count());
+    links >= 3 && scan::prose(&clause.text).chars().count() < links * 40
+}
+
+/// The old and new versions' lists of major changes.
+struct Lists<'a> {
+    old: Option<&'a TriggerList>,
+    new: Option<TriggerList>,
+}
+
+impl Lists<'_> {
+    /// True if a change's old or new clause belongs to its version's list.
+    fn touches(&self, old: Option<usize>, new: Option<usize>) -> bool {
+        old.is_some_and(|i| self.old.is_some_and(|l| touches(l, i)))
+            || new.is_some_and(|j| self.new.as_ref().is_some_and(|l| touches(l, j)))
+    }
+}
+
+/// Fired triggers as they are collected, each finding once.
+#[derive(Default)]
+struct Evidence {
+    fired: Vec<Fired>,
+}
+
+impl Evidence {
+    /// Record a finding for a trigger (once).
+    fn add(&mut self, trigger: usize, finding: Finding) {
+        match self.fired.iter_mut().find(|f| f.trigger == trigger) {
+            Some(f) => {
+                if !f.findings.contains(&finding) {
+                    f.findings.push(finding);
+                }
+            }
+            None => self.fired.push(Fired {
+                trigger,
+                findings: vec![finding],
+            }),
+        }
+    }
+
+    /// Record a detector's finding as evidence from change `k`.
+    fn add_from(&mut self, trigger: usize, k: usize, finding: Finding) {
+        self.add(
+            trigger,
+            Finding {
+                change: Some(k),
+                ..finding
+            },
+        );
+    }
+}
+
+/// The triggers in force that a built-in detector decides, with their index.
+fn builtin_triggers(triggers: &[Trigger]) -> Vec<(usize, &'static Detector)> {
+    triggers
+        .iter()
+        .enumerate()
+        .filter_map(|(t, tr)| match tr.detection {
+            Detection::Builtin(d) => Some((t, d)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Step: the built-in detectors' own signals; failing those, the general
+/// signals (weakened modal, negation flip …) attributed to the trigger whose
+/// subject the clause is about.
+fn detect_builtin(
+    builtin: &[(usize, &'static Detector)],
+    ctx: &signals::Context<'_>,
+    k: usize,
+    evidence: &mut Evidence,
+) {
+    let mut specific = BTreeSet::new();
+    for &(t, d) in builtin {
+        for finding in signals::detect(d, ctx) {
+            specific.insert(t);
+            evidence.add_from(t, k, finding);
+        }
+    }
+    // General signals are the fallback: a change a detector already
+    // explains gives them to no other trigger.
+    if !specific.is_empty() {
+        return;
+    }
+    let general = signals::general(ctx);
+    if !general.is_empty()
+        && let Some(t) = best_subject(builtin, ctx)
+    {
+        for finding in general {
+            evidence.add_from(t, k, finding);
+        }
+    }
+}
+
+/// Step: config-defined triggers, manual-review subjects and the list of
+/// major changes itself.
+fn detect_configured(
+    triggers: &[Trigger],
+    rules: &Rules,
+    ctx: &signals::Context<'_>,
+    k: usize,
+    in_list: bool,
+    evidence: &mut Evidence,
+    review: &mut Vec<Review>,
+) {
+    for (t, trigger) in triggers.iter().enumerate() {
+        match &trigger.detection {
+            Detection::Custom(c) => {
+                if let Some(finding) = rules.custom[*c].detect(ctx) {
+                    evidence.add_from(t, k, finding);
+                }
+            }
+            Detection::Manual(words) => {
+                let text = ctx.both_lower();
+                let matched: Vec<String> = words
+                    .iter()
+                    .filter(|w| text.contains(w.as_str()))
+                    .cloned()
+                    .collect();
+                if matched.len() >= 2 {
+                    review.push(Review {
+                        trigger: t,
+                        change: k,
+                        matched,
+                    });
+                }
+            }
+            Detection::TriggerList if in_list => evidence.add_from(
+                t,
+                k,
+                Finding {
+                    change: None,
+                    signal: "the list of major changes was edited".into(),
+                    matched: Vec::new(),
+                },
+            ),
+            Detection::TriggerList | Detection::Builtin(_) => {}
+        }
+    }
+}
+
+/// Step: a list of major changes that appeared or disappeared as a whole.
+fn list_presence_changed(triggers: &[Trigger], lists: &Lists<'_>, evidence: &mut Evidence) {
+    if lists.old.is_some() == lists.new.is_some() {
+        return;
+    }
+    // The list-changed trigger is always the last one (see triggers_for).
+    evidence.add(
+        triggers.len() - 1,
+        Finding {
+            change: None,
+            signal: if lists.old.is_some() {
+                "the new version no longer lists what counts as a major change".into()
+            } else {
+                "the new version adds a list of what counts as a major change".into()
+            },
+            matched: Vec::new(),
+        },
+    );
+}
+
+/// Step: facts stated for the run (`--impact-assessment high`).
+fn run_facts(
+    builtin: &[(usize, &'static Detector)],
+    facts: RunFacts,
+    evidence: &mut Evidence,
+    warnings: &mut Vec<String>,
+) {
+    if !facts.impact_high {
+        return;
+    }
+    match builtin.iter().find(|(_, d)| d.id == DetectorId::HighRisk) {
+        Some(&(t, _)) => evidence.add(
+            t,
+            Finding {
+                change: None,
+                signal: "a security impact assessment reported high risk (stated for this run)".into(),
+                matched: vec!["--impact-assessment high".into()],
+            },
+        ),
+        None => warnings.push(
+            "--impact-assessment high was given, but the old version's list of major changes has no high-risk item: it fires nothing".into(),
+        ),
+    }
+}
+
+/// Step: the class follows from what fired and whether anything substantive changed.
+fn class_of(fired: &[Fired], set: &ChangeSet) -> Classification {
+    if !fired.is_empty() {
+        Classification::Major
+    } else if set.changes.iter().any(|c| c.kind != ChangeKind::Editorial) {
+        Classification::Minor
+    } else {
+        Classification::None
     }
 }
 

@@ -3,6 +3,7 @@
 use regex::Regex;
 
 use super::catalogue::{self, BUILTIN_IDS};
+use super::ids::{DetectorId, MANUAL_ID};
 use super::signals::Context;
 use super::{Detection, Finding, ListedItem};
 use crate::config::Config;
@@ -131,9 +132,7 @@ impl Rules {
                     format!("{:?}: use letters, digits, '-' or '_'", t.id),
                 ));
             }
-            if BUILTIN_IDS.contains(&t.id.as_str())
-                || ["triggers", "manual"].contains(&t.id.as_str())
-            {
+            if DetectorId::is_reserved(&t.id) {
                 return Err(err(
                     format!("{key}.id"),
                     format!("{:?} is a built-in id; choose another", t.id),
@@ -170,8 +169,8 @@ impl Rules {
         }
         let mut map = Vec::new();
         for (i, m) in config.maps.iter().enumerate() {
-            let known = BUILTIN_IDS.contains(&m.id.as_str())
-                || m.id == "manual"
+            let known = DetectorId::parse(&m.id).is_some()
+                || m.id == MANUAL_ID
                 || custom.iter().any(|c| c.id == m.id);
             if !known {
                 return Err(err(

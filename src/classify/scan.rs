@@ -1,6 +1,111 @@
 //! Small scanners for contact details, numbers and durations. Hand-written
 //! for the same reason as [`super::terms`]: nothing to compile per run.
 
+use std::borrow::Cow;
+
+/// The words a reader reads: Markdown link targets (`](…)`), bare URLs and
+/// email addresses blanked out. Words of a URL or an address ("…/privacy/
+/// marketing?…", "dpo@…") are not words of the policy; a link target that
+/// changed behind the same link text changes no practice. Borrowed when
+/// there is nothing to blank (most clauses).
+pub fn prose(text: &str) -> Cow<'_, str> {
+    if !text.contains("](")
+        && !text.contains("://")
+        && !text.contains("www.")
+        && !text.contains('@')
+    {
+        return Cow::Borrowed(text);
+    }
+    let out = link_free(text).into_owned();
+    let mut blanked = out.clone();
+    for found in urls(&out).into_iter().chain(emails(&out)) {
+        blanked = blanked.replacen(found, " ", 1);
+    }
+    Cow::Owned(blanked)
+}
+
+/// `text` without its Markdown link targets (`](…)`): what remains of a
+/// link is its text.
+pub fn link_free(text: &str) -> Cow<'_, str> {
+    if !text.contains("](") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("](") {
+        out.push_str(&rest[..=at]);
+        let mut depth = 0usize;
+        let mut end = rest.len();
+        for (i, c) in rest[at + 1..].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = at + 1 + i + 1;
+                        break;
+                    }
+                }
+                '\n' => {
+                    end = at + 1 + i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        out.push(' ');
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// A web address as a channel: host and path, lower case, without scheme,
+/// "www.", query, fragment or trailing slash.
+pub fn url_key(url: &str) -> String {
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .split_once("://")
+        .map_or(lower.as_str(), |(_, r)| r)
+        .trim_start_matches("www.");
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    rest.trim_end_matches('/').to_owned()
+}
+
+/// A sentence that reports figures (statistics, averages, a metrics table
+/// row): its numbers and durations are measurements, not commitments.
+pub fn reports_figures(sentence: &str) -> bool {
+    const MARKERS: [&str; 12] = [
+        "average",
+        "median",
+        "statistic",
+        "per cent",
+        "percent",
+        "%",
+        "mean time",
+        "metrics",
+        "平均",
+        "统计",
+        "中位数",
+        "百分比",
+    ];
+    let lower = sentence.to_lowercase();
+    sentence.matches('|').count() >= 2 || MARKERS.iter().any(|m| lower.contains(m))
+}
+
+/// A phone number's digits (and a leading `+`): the same number however it is spaced.
+pub fn phone_key(phone: &str) -> String {
+    phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect()
+}
+
+/// A year (1900–2099), read as a date, not as a quantity.
+pub fn is_year(number: &str) -> bool {
+    number.len() == 4 && (number.starts_with("19") || number.starts_with("20"))
+}
+
 /// Characters allowed in the local part and domain of an email address.
 fn email_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "._%+-".contains(c)
@@ -375,6 +480,20 @@ mod tests {
             ("five years".to_owned(), 1825.0)
         );
         assert_eq!(chinese_number("二十"), Some(20.0));
+    }
+
+    #[test]
+    fn prose_blanks_link_targets_urls_and_emails() {
+        assert_eq!(
+            prose("see our [Terms](https://x.com/a?b=(c)) now"),
+            "see our [Terms]  now"
+        );
+        assert!(!prose("write to dpo@example.com").contains("dpo"));
+        assert!(!prose("Retrieved from https://x.org/w/index.php?oldid=1").contains("oldid"));
+        assert!(matches!(prose("plain text"), Cow::Borrowed(_)));
+        assert!(reports_figures("| Average time | 8.83 days |"));
+        assert!(!reports_figures("We answer within 15 days."));
+        assert_eq!(phone_key("+1 (800) 555-0100"), phone_key("+1-800-555-0100"));
     }
 
     #[test]

@@ -187,10 +187,36 @@ impl<'t> Tokens<'t> {
     }
 }
 
-impl Sentence<'_, '_> {
+impl<'t> Sentence<'_, 't> {
+    /// The whole text the sentence belongs to (match ranges index into it).
+    pub fn whole_text(&self) -> &'t str {
+        self.tokens.text
+    }
+
     /// The sentence's text.
     pub fn text(&self) -> &str {
         &self.tokens.text[self.bytes.clone()]
+    }
+
+    /// The first word of the sentence that starts at or after byte `at` of
+    /// the whole text and is not in `skip` (lower case): the word a negation
+    /// governs ("will not **share**"). For CJK text, the two characters after
+    /// `at` instead.
+    pub fn word_after(&self, at: usize, skip: &[&str]) -> Option<String> {
+        let next_cjk: String = self.tokens.text[at.min(self.bytes.end)..self.bytes.end]
+            .chars()
+            .take_while(|&c| is_cjk(c))
+            .take(2)
+            .collect();
+        if !next_cjk.is_empty() {
+            return Some(next_cjk);
+        }
+        self.tokens.words[self.words.clone()]
+            .iter()
+            .filter(|t| t.range.start >= at)
+            .map(|t| t.lower.as_ref())
+            .find(|w| !skip.contains(w))
+            .map(str::to_owned)
     }
 }
 

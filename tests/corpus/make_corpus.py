@@ -11,6 +11,12 @@ moment each replacement is applied.
 Bases:
   en -> policies/privacy-policy.md
   zh -> tests/fixtures/zh-policy.md
+  zhr-inline, zhr-table -> tests/corpus/bases/zh-real-*.md: our own Chinese
+      policies written to reproduce the structures of real Chinese policies
+      (operator named in the introduction, a third-party SDK list as numbered
+      blocks or a table, the list of major changes in one paragraph or as
+      `1、` items, contact clauses mixing a channel and a deadline). No real
+      policy text is used. Their pairs are named `zhr-…` and labelled `zh`.
 
 Run from anywhere:  python3 tests/corpus/make_corpus.py
 Standard library only, deterministic output.
@@ -27,13 +33,20 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 BASES = {
     "en": os.path.join(ROOT, "policies", "privacy-policy.md"),
     "zh": os.path.join(ROOT, "tests", "fixtures", "zh-policy.md"),
+    "zhr-inline": os.path.join(HERE, "bases", "zh-real-inline.md"),
+    "zhr-table": os.path.join(HERE, "bases", "zh-real-table.md"),
 }
 TRIGGERS = {"processing", "ownership", "recipients", "rights", "contact", "high-risk", "triggers"}
 CLASSES = {"major", "minor", "none"}
 
 
 def P(name, lang, repl, cls, triggers, note):
-    return dict(name=name, lang=lang, repl=repl, cls=cls, triggers=sorted(triggers), note=note)
+    return dict(name=name, lang=lang, base=lang, repl=repl, cls=cls, triggers=sorted(triggers), note=note)
+
+
+def R(name, base, repl, cls, triggers, note):
+    """A pair on a Chinese real-structure base (labelled lang zh)."""
+    return dict(name=name, lang="zh", base=base, repl=repl, cls=cls, triggers=sorted(triggers), note=note)
 
 
 # ---------------------------------------------------------------------------
@@ -577,7 +590,109 @@ LATER = [
       "Appends to an existing paragraph that the impact assessment found NO high risk (issue 8): a result, not a commitment; high-risk does not fire and the added 'no' is no negation flipped."),
 ]
 
-PAIRS = EN + EN_NEG + ZH + ZH_NEG + LATER
+# ---------------------------------------------------------------------------
+# Chinese pairs on real-policy structures (issue 10)
+# ---------------------------------------------------------------------------
+ZHR = [
+    R("zhr-ownership-operator-in-intro", "zhr-inline", [
+        ("本产品由星桥示例网络科技有限公司运营。", "本产品由澜庭示例信息技术有限公司运营。"),
+    ], "major", ["ownership"],
+      "The operator named in the introduction (本产品由……有限公司运营) is a different entity."),
+    R("zhr-ownership-we-refers-to", "zhr-inline", [
+        ("我们（指星桥示例网络科技有限公司及其关联公司）", "我们（指澜庭示例信息技术有限公司及其关联公司）"),
+    ], "major", ["ownership"],
+      "The entity that 我们 refers to in the introduction changed: a new operator/handler."),
+    R("zhr-recipients-new-sdk-block", "zhr-inline", [
+        ("隐私政策链接：https://stats.example.cn/privacy\n",
+         "隐私政策链接：https://stats.example.cn/privacy\n\n"
+         "3. SDK名称：示例登录SDK；开发者：速通示例认证技术有限公司；收集的信息：手机号码、网络类型；使用目的：为您提供一键登录；隐私政策链接：https://login.example.cn/privacy\n"),
+    ], "major", ["recipients"],
+      "A new entry in the numbered third-party SDK list: a new recipient (the SDK's developer)."),
+    R("zhr-minor-sdk-link-changed", "zhr-inline", [
+        ("隐私政策链接：https://push.example.cn/privacy", "隐私政策链接：https://push.example.cn/legal/privacy-v2"),
+    ], "minor", [],
+      "Only the SDK's privacy-policy address moved; same SDK, same developer, same data."),
+    R("zhr-contact-email-changed", "zhr-inline", [
+        ("发送邮件至privacy@xingqiao.example.cn，", "发送邮件至pi-officer@xingqiao.example.cn，"),
+    ], "major", ["contact"],
+      "The email address in a contact clause that also states a deadline changed: contact, not rights."),
+    R("zhr-rights-contact-deadline-longer", "zhr-inline", [
+        ("privacy@xingqiao.example.cn，我们会在十五个工作日内反馈。", "privacy@xingqiao.example.cn，我们会在三十个工作日内反馈。"),
+    ], "major", ["rights"],
+      "Same channel, longer deadline to answer (15 → 30 working days): rights, not contact."),
+    R("zhr-minor-statistics-changed", "zhr-inline", [
+        ("2024年我们平均在3.5天内处理完毕用户的请求。", "2024年我们平均在8.2天内处理完毕用户的请求。"),
+    ], "minor", [],
+      "A reported average (statistics), not a deadline: no trigger."),
+    R("zhr-triggers-inline-item-removed", "zhr-inline", [
+        ("；我们负责处理个人信息安全的责任部门、联络方式及投诉渠道发生变化；", "；"),
+    ], "major", ["triggers"],
+      "An item removed from the one-paragraph list of major changes (包括但不限于：A；B；C。)."),
+    R("zhr-processing-consent-exception-added", "zhr-inline", [
+        ("紧急情况下为保护自然人的生命健康和财产安全所必需。\n",
+         "紧急情况下为保护自然人的生命健康和财产安全所必需；\n\n"
+         "（4）为开展商业推广活动，在合理的范围内处理您的个人信息。\n"),
+    ], "major", ["processing"],
+      "A new case under 无需征得您的授权同意: a new exception to consent."),
+    R("zhr-recipients-will-not-to-may-share", "zhr-inline", [
+        ("1、我们不会与本公司以外的任何公司、组织和个人共享您的个人信息，但经过您的单独同意或法律法规另有规定的除外。",
+         "1、我们可能会与本公司以外的合作伙伴共享您的个人信息，以便向您提供更丰富的服务。"),
+    ], "major", ["recipients"],
+      "Sharing newly allowed with partners (不会共享 → 可能会共享)."),
+    R("zhr-minor-date-only", "zhr-inline", [
+        ("更新日期：2025年6月1日", "更新日期：2025年7月1日"),
+    ], "minor", [],
+      "Date-only edit (debatable: minor by corpus convention)."),
+    R("zhr-minor-sync-wording", "zhr-inline", [
+        ("1、为在您的多台设备之间同步笔记，我们会将您的笔记内容加密后保存在我们的服务器上。",
+         "1、为在您的多台设备之间同步笔记，我们会将您的笔记内容以加密形式保存在我们的服务器上。"),
+    ], "minor", [],
+      "Rewording of an existing practice; nothing new."),
+    R("zhr-processing-cookie-ads", "zhr-table", [
+        ("3．我们使用Cookie和同类技术记住您的登录状态，以便您无需重复登录。",
+         "3．我们使用Cookie和同类技术记住您的登录状态，并用于统计分析和向您展示个性化广告。"),
+    ], "major", ["processing"],
+      "A new analytics and advertising use of cookies."),
+    R("zhr-recipients-new-sdk-row", "zhr-table", [
+        ("| 示例支付SDK | 汇付示例支付服务有限公司 | 订单信息、设备型号 | 完成订单支付 | https://pay.example.cn/privacy |\n",
+         "| 示例支付SDK | 汇付示例支付服务有限公司 | 订单信息、设备型号 | 完成订单支付 | https://pay.example.cn/privacy |\n"
+         "| 示例分享SDK | 连云示例网络技术有限公司 | 设备型号、网络类型 | 分享行程到社交平台 | https://share.example.cn/privacy |\n"),
+    ], "major", ["recipients"],
+      "A new row in the third-party SDK table: a new recipient."),
+    R("zhr-minor-sdk-row-reworded", "zhr-table", [
+        ("| 显示地图与规划路线 |", "| 显示地图并规划行程路线 |"),
+    ], "minor", [],
+      "The purpose of an existing SDK reworded; same SDK, same data."),
+    R("zhr-ownership-operator-table-base", "zhr-table", [
+        ("由青木示例出行服务有限公司运营。", "由远行示例科技有限公司运营。"),
+    ], "major", ["ownership"],
+      "A different operator named in the introduction."),
+    R("zhr-contact-phone-changed", "zhr-table", [
+        ("021-5555-0199", "021-6666-0288"),
+    ], "major", ["contact"],
+      "The phone number in a contact clause that also states a deadline changed."),
+    R("zhr-minor-deadline-shortened", "zhr-table", [
+        ("我们将在十个工作日内处理完毕。", "我们将在七个工作日内处理完毕。"),
+    ], "minor", [],
+      "A shorter deadline favours the user (corpus convention: minor)."),
+    R("zhr-triggers-item-added", "zhr-table", [
+        ("5、我们的联络方式及投诉渠道发生变化。\n",
+         "5、我们的联络方式及投诉渠道发生变化；\n\n6、个人信息安全影响评估报告表明存在高风险。\n"),
+    ], "major", ["triggers"],
+      "An item added to the `1、` list of major changes (重大变化包括：)."),
+    R("zhr-processing-retention-longer", "zhr-table", [
+        ("您的行程记录将保存三年", "您的行程记录将保存五年"),
+    ], "major", ["processing"],
+      "A longer retention period."),
+    R("zhr-contact-address-changed", "zhr-table", [
+        ("杭州市西湖区示例街100号", "杭州市滨江区示例路200号"),
+    ], "major", ["contact"],
+      "The registered postal address in the contact section changed."),
+    R("zhr-none-identical", "zhr-table", [], "none", [],
+      "Identical texts."),
+]
+
+PAIRS = EN + EN_NEG + ZH + ZH_NEG + LATER + ZHR
 
 
 def apply(base, repl, name):
@@ -613,7 +728,7 @@ def main():
             shutil.rmtree(d)
 
     for idx, p in enumerate(PAIRS, start=1):
-        base = bases[p["lang"]]
+        base = bases[p["base"]]
         new = apply(base, p["repl"], p["name"])
         if p["repl"]:
             assert new != base, p["name"]
