@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use super::words::{InlineOp, InlineTag, inline_diff};
-use super::{Alignment, Change, ChangeKind, link_changes};
+use super::{Alignment, Change, ChangeKind, Regroup, link_changes};
 use crate::document::Clause;
 
 /// Word-diff budget of one clause pair.
@@ -49,6 +49,8 @@ pub(super) fn assemble(a: &[Clause], b: &[Clause], al: &Alignment, deadline: Ins
                     similarity: None,
                     inline: whole(InlineTag::Delete, &a[*next_old].text),
                     links: Vec::new(),
+                    regroup: None,
+                    more: Vec::new(),
                 });
             }
             *next_old += 1;
@@ -63,9 +65,20 @@ pub(super) fn assemble(a: &[Clause], b: &[Clause], al: &Alignment, deadline: Ins
                 similarity: None,
                 inline: whole(InlineTag::Insert, &nc.text),
                 links: Vec::new(),
+                regroup: None,
+                more: Vec::new(),
             });
             continue;
         };
+        if al.later_parts.contains(&j) {
+            continue; // shown with the first part of its split
+        }
+        if let Some((how, olds, news)) = al.groups.get(&j) {
+            emit_removed_until(olds[0], &mut changes, &mut next_old);
+            next_old = next_old.max(olds[olds.len() - 1] + 1);
+            changes.push(regrouped(a, b, *how, olds, news));
+            continue;
+        }
         let moved = al.kind.get(&j) == Some(&ChangeKind::Moved);
         if !moved {
             emit_removed_until(i, &mut changes, &mut next_old);
@@ -111,6 +124,8 @@ pub(super) fn assemble(a: &[Clause], b: &[Clause], al: &Alignment, deadline: Ins
             similarity: Some(al.similarity.get(&j).copied().unwrap_or(1.0)),
             inline,
             links,
+            regroup: None,
+            more: Vec::new(),
         });
     }
     emit_removed_until(a.len(), &mut changes, &mut next_old);
@@ -118,5 +133,39 @@ pub(super) fn assemble(a: &[Clause], b: &[Clause], al: &Alignment, deadline: Ins
         changes,
         unchanged,
         word_timeouts,
+    }
+}
+
+/// The change of a split or merge: the word runs compare the joined texts of
+/// each side (a space between clauses), exactly as written.
+fn regrouped(a: &[Clause], b: &[Clause], how: Regroup, olds: &[usize], news: &[usize]) -> Change {
+    let join = |clauses: &[Clause], at: &[usize]| {
+        at.iter()
+            .map(|&k| clauses[k].text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let links = |clauses: &[Clause], at: &[usize]| -> Vec<String> {
+        at.iter()
+            .flat_map(|&k| clauses[k].links.iter().cloned())
+            .collect()
+    };
+    let (old_text, new_text) = (join(a, olds), join(b, news));
+    // The words are equal, so the runs are short; a split of a huge clause
+    // still gets a deadline.
+    let (inline, _) = inline_diff(&old_text, &new_text, true, WORD_BUDGET);
+    let more = match how {
+        Regroup::Split => news[1..].to_vec(),
+        Regroup::Merged => olds[1..].to_vec(),
+    };
+    Change {
+        kind: ChangeKind::Editorial,
+        old: Some(olds[0]),
+        new: Some(news[0]),
+        similarity: Some(1.0),
+        inline,
+        links: link_changes(&links(a, olds), &links(b, news)),
+        regroup: Some(how),
+        more,
     }
 }

@@ -11,6 +11,7 @@ mod anchor;
 mod assemble;
 mod moves;
 mod pair;
+mod regroup;
 mod words;
 
 use std::collections::HashMap;
@@ -57,6 +58,24 @@ pub struct Change {
     pub inline: Vec<InlineOp>,
     /// Link targets that changed between the paired clauses.
     pub links: Vec<LinkChange>,
+    /// For an editorial change that regrouped the words into other blocks:
+    /// a split (one old clause, several new) or a merge (several old, one new).
+    pub regroup: Option<Regroup>,
+    /// The further clauses of a regroup, in order, on the side that has
+    /// several: new clauses after `new` for a split, old ones after `old` for
+    /// a merge. Empty otherwise.
+    pub more: Vec<usize>,
+}
+
+/// How an editorial change regrouped the same words into blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Regroup {
+    /// One clause became several consecutive ones (a paragraph split, a
+    /// bold run-in label made a heading of its own).
+    Split,
+    /// Several consecutive clauses became one.
+    Merged,
 }
 
 /// A link target that changed: `old` became `new`; `None` on the side
@@ -145,6 +164,10 @@ pub(super) struct Alignment {
     pub kind: HashMap<usize, ChangeKind>,
     /// Word similarity of pairs matched by similarity, by new index.
     pub similarity: HashMap<usize, f32>,
+    /// Regroups by their first new clause: how, the old clauses, the new ones.
+    pub groups: HashMap<usize, (Regroup, Vec<usize>, Vec<usize>)>,
+    /// New clauses after the first of a split: shown with the first.
+    pub later_parts: std::collections::HashSet<usize>,
 }
 
 impl Alignment {
@@ -154,6 +177,8 @@ impl Alignment {
             new_match: vec![None; new],
             kind: HashMap::new(),
             similarity: HashMap::new(),
+            groups: HashMap::new(),
+            later_parts: std::collections::HashSet::new(),
         }
     }
 
@@ -171,6 +196,21 @@ impl Alignment {
             self.similarity.insert(j, s);
         }
     }
+
+    /// Match consecutive old clauses with consecutive new ones holding the
+    /// same words (one side has exactly one clause).
+    pub(super) fn regroup(&mut self, olds: &[usize], news: &[usize], how: Regroup) {
+        for &i in olds {
+            self.old_match[i] = Some(news[0]);
+        }
+        for &j in news {
+            self.new_match[j] = Some(olds[0]);
+        }
+        self.later_parts.extend(&news[1..]);
+        self.kind.insert(news[0], ChangeKind::Editorial);
+        self.groups
+            .insert(news[0], (how, olds.to_vec(), news.to_vec()));
+    }
 }
 
 /// Compare two documents clause by clause, phase by phase (see the module
@@ -183,6 +223,7 @@ pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> ChangeSet 
 
     let gaps = anchor::anchor(a, b, &mut al, deadline);
     moves::exact_moves(a, b, &mut al);
+    regroup::regroup(&gaps, a, b, &mut al);
     let bags_a = pair::bags(a, &al.old_match);
     let bags_b = pair::bags(b, &al.new_match);
     let sides = pair::Sides {
@@ -333,5 +374,90 @@ mod tests {
         assert_eq!(c.links.len(), 1);
         assert_eq!(c.inline.len(), 1);
         assert_eq!(c.inline[0].op, InlineTag::Equal);
+    }
+
+    #[test]
+    fn a_paragraph_split_in_two_is_one_editorial_split() {
+        let old = "# Uses\n\nWe keep your data for a year. After that we delete it.\n\nEnd.\n";
+        let new = "# Uses\n\nWe keep your data for a year.\n\nAfter that we delete it.\n\nEnd.\n";
+        let a = Document::parse(old, Format::Markdown);
+        let b = Document::parse(new, Format::Markdown);
+        let set = diff(&a, &b, &DiffOptions::default());
+        assert_eq!(set.changes.len(), 1, "{:?}", set.changes);
+        let c = &set.changes[0];
+        assert_eq!(
+            (c.kind, c.regroup),
+            (ChangeKind::Editorial, Some(Regroup::Split))
+        );
+        assert_eq!(
+            (c.old, c.new, c.more.as_slice()),
+            (Some(1), Some(1), &[2][..])
+        );
+        // And back: merged.
+        let set = diff(&b, &a, &DiffOptions::default());
+        assert_eq!(set.changes.len(), 1);
+        let c = &set.changes[0];
+        assert_eq!(c.regroup, Some(Regroup::Merged));
+        assert_eq!(
+            (c.old, c.new, c.more.as_slice()),
+            (Some(1), Some(1), &[2][..])
+        );
+    }
+
+    #[test]
+    fn bold_run_in_labels_made_headings_are_editorial() {
+        let item = |l: &str, t: &str| {
+            format!("({l}) **To {t}.** We process your contact data to {t} for you.\n\n")
+        };
+        let heading = |l: &str, t: &str| {
+            format!("### ({l}) To {t}\n\nWe process your contact data to {t} for you.\n\n")
+        };
+        let topics = [
+            ("a", "provide our services"),
+            ("b", "send messages"),
+            ("c", "keep accounts safe"),
+        ];
+        let old: String = topics.iter().map(|(l, t)| item(l, t)).collect();
+        let new: String = topics.iter().map(|(l, t)| heading(l, t)).collect();
+        let k = kinds(&old, &new);
+        assert_eq!(
+            k,
+            [ChangeKind::Editorial; 3],
+            "split, not added and modified"
+        );
+        // A heading that becomes a bold label is editorial too.
+        let k = kinds("## Your rights\n\nText.\n", "**Your rights:**\n\nText.\n");
+        assert_eq!(k, [ChangeKind::Editorial]);
+    }
+
+    #[test]
+    fn the_same_words_with_a_word_changed_are_not_a_split() {
+        let k = kinds(
+            "We keep your data for a year. After that we delete it.\n",
+            "We keep your data for two years.\n\nAfter that we delete it.\n",
+        );
+        assert!(
+            k.contains(&ChangeKind::Modified) || k.contains(&ChangeKind::Added),
+            "{k:?}"
+        );
+        assert!(!k.contains(&ChangeKind::Editorial), "{k:?}");
+    }
+
+    #[test]
+    fn chinese_split_with_full_width_labels_is_editorial() {
+        let old = "（一）【收集信息】我们会收集您的手机号码。我们不会出售您的信息。\n";
+        let new = "（一）【收集信息】\n\n我们会收集您的手机号码。我们不会出售您的信息。\n";
+        assert_eq!(kinds(old, new), [ChangeKind::Editorial]);
+        let a = Document::parse(
+            "1．我们会收集您的手机号码。\n2、我们不会出售您的信息。\n",
+            Format::Text,
+        );
+        let b = Document::parse(
+            "1． 我们会收集您的手机号码，我们不会出售您的信息。\n",
+            Format::Text,
+        );
+        let set = diff(&a, &b, &DiffOptions::default());
+        assert_eq!(set.changes.len(), 1);
+        assert_eq!(set.changes[0].regroup, Some(Regroup::Merged));
     }
 }
