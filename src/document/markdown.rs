@@ -350,7 +350,7 @@ fn front_matter(raw: &str, first_line: usize, b: &mut impl Sink) {
 /// breaks as spaces) and the link targets inside it.
 fn inline_text<'a>(node: &'a AstNode<'a>) -> (String, Vec<String>) {
     let mut text = String::new();
-    let mut links = Vec::new();
+    let mut links: Vec<String> = Vec::new();
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         match &n.data().value {
@@ -371,7 +371,79 @@ fn inline_text<'a>(node: &'a AstNode<'a>) -> (String, Vec<String>) {
             _ => stack.extend(n.reverse_children()),
         }
     }
+    if text.contains("](") {
+        text = literal_links(&text, &mut links);
+    }
+    for link in &mut links {
+        if let Some(mailto) = deobfuscated_mailto(link) {
+            *link = mailto;
+        }
+    }
     (text, links)
+}
+
+/// Read `[label](target)` left as text (CommonMark refuses a target with a
+/// space in it, as HTML converters write `javascript:` links) as the link a
+/// reader sees: the label stays, the target joins `links`. Only targets that
+/// look like one (a scheme, `/`, `#`, `www.`) count, so bracketed prose stays.
+fn literal_links(text: &str, links: &mut Vec<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let parsed = after.find("](").and_then(|mid| {
+            let label = &after[..mid];
+            let tail = &after[mid + 2..];
+            let close = tail.find(')')?;
+            let target = &tail[..close];
+            let scheme = target
+                .split_once(':')
+                .is_some_and(|(s, _)| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphabetic()));
+            let looks = scheme || target.starts_with(['/', '#']) || target.starts_with("www.");
+            (looks && !label.contains(['[', ']']) && !target.contains(['(', '\n'])).then_some((
+                label,
+                target,
+                open + 1 + mid + 2 + close + 1,
+            ))
+        });
+        match parsed {
+            Some((label, target, end)) => {
+                out.push_str(&rest[..open]);
+                out.push_str(label);
+                links.push(target.trim().to_owned());
+                rest = &rest[end..];
+            }
+            None => {
+                out.push_str(&rest[..=open]);
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `mailto:` address a `javascript:` link opens, with the `/u0064` or
+/// `\u0064` escapes that hide it from crawlers decoded: the link a reader
+/// follows, so that de-obfuscating it is not a changed address.
+fn deobfuscated_mailto(link: &str) -> Option<String> {
+    let body = link.strip_prefix("javascript:")?;
+    let start = body.find("mailto:")?;
+    let mut out = String::new();
+    let mut chars = body[start..].chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' | ';' => break,
+            '/' | '\\' if chars.peek() == Some(&'u') => {
+                chars.next();
+                let hex: String = chars.by_ref().take(4).collect();
+                out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
+            }
+            c => out.push(c),
+        }
+    }
+    let address = out.strip_prefix("mailto:")?;
+    address.contains('@').then_some(out)
 }
 
 /// True for tags that break a line (`<br>`, `<p>`, `</li>` …): they read as a space.
@@ -581,5 +653,18 @@ mod tests {
             Document::parse_cached(md, Format::Markdown, &mut cache),
             doc
         );
+    }
+
+    #[test]
+    fn a_link_left_as_text_and_an_obfuscated_mailto_read_as_links() {
+        let hidden = "javascript:location='mailto:/u0061/u0040/u0062.example';void 0";
+        let a = parse(&format!("Write to [a@b.example]({hidden}) today."));
+        let b = parse("Write to [a@b.example](mailto:a@b.example) today.");
+        assert_eq!(a.clauses[0].text, "Write to a@b.example today.");
+        assert_eq!(a.clauses[0].links, ["mailto:a@b.example"]);
+        assert_eq!(a.clauses[0].links, b.clauses[0].links);
+        // Bracketed prose is not a link.
+        let c = parse("Rights [see below](section 4) apply.");
+        assert_eq!(c.clauses[0].text, "Rights [see below](section 4) apply.");
     }
 }
