@@ -4,7 +4,8 @@
 //! bold label. Found inside each gap between anchors by comparing word
 //! sequences (punctuation and markup left out), in order.
 
-use std::hash::{Hash, Hasher};
+use std::cell::OnceCell;
+use std::hash::Hasher;
 
 use super::anchor::Gap;
 use super::{Alignment, ChangeKind, Regroup, words};
@@ -29,26 +30,79 @@ fn word_key(clause: &Clause) -> Vec<u64> {
         })
         .map(|w| {
             let mut h = rustc_hash::FxHasher::default();
-            normalize_token(w).hash(&mut h);
+            if w.is_ascii() {
+                // normalize_token lower-cases ASCII: hash it so, without allocating.
+                w.bytes().for_each(|b| h.write_u8(b.to_ascii_lowercase()));
+            } else {
+                normalize_token(w).bytes().for_each(|b| h.write_u8(b));
+            }
             h.finish()
         })
         .collect()
 }
 
-/// The longest run of `parts` from the first whose keys, joined, give
-/// `whole`: the number of parts used, if they give it exactly.
-fn cover(whole: &[u64], parts: &[Vec<u64>]) -> Option<usize> {
-    let mut at = 0;
-    for (n, part) in parts.iter().enumerate() {
-        if part.is_empty() || !whole[at..].starts_with(part) {
+/// Letters and digits in a clause: equal word keys have equal counts (up
+/// to rare compatibility characters), so the count rules out most
+/// candidates before any key is built.
+fn letters(clause: &Clause) -> usize {
+    if clause.text.is_ascii() {
+        clause
+            .text
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .count()
+    } else {
+        clause.text.chars().filter(|c| c.is_alphanumeric()).count()
+    }
+}
+
+/// How many of `counts` from the first add up to `total` exactly, if any do.
+fn parts_adding_to(total: usize, counts: &[usize]) -> Option<usize> {
+    let mut sum = 0;
+    for (n, &c) in counts.iter().enumerate() {
+        if c == 0 {
             return None;
         }
-        at += part.len();
-        if at == whole.len() {
-            return Some(n + 1);
+        sum += c;
+        if sum >= total {
+            return (sum == total).then_some(n + 1);
         }
     }
     None
+}
+
+/// Word keys built on first use.
+struct Keys<'a> {
+    clauses: &'a [Clause],
+    at: &'a [usize],
+    keys: Vec<OnceCell<Vec<u64>>>,
+}
+
+impl<'a> Keys<'a> {
+    fn new(clauses: &'a [Clause], at: &'a [usize]) -> Keys<'a> {
+        Keys {
+            clauses,
+            at,
+            keys: (0..at.len()).map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    fn get(&self, k: usize) -> &[u64] {
+        self.keys[k].get_or_init(|| word_key(&self.clauses[self.at[k]]))
+    }
+
+    /// Whether the keys of `n` clauses from `from` joined equal `whole`.
+    fn cover(&self, whole: &[u64], from: usize, n: usize) -> bool {
+        let mut at = 0;
+        for k in from..from + n {
+            let part = self.get(k);
+            if part.is_empty() || !whole[at..].starts_with(part) {
+                return false;
+            }
+            at += part.len();
+        }
+        at == whole.len()
+    }
 }
 
 /// Find, in order, pairs with the same words (editorial), then clauses split
@@ -68,23 +122,25 @@ pub(super) fn regroup(gaps: &[Gap], a: &[Clause], b: &[Clause], al: &mut Alignme
         if olds.is_empty() || news.is_empty() || olds.len() * news.len() > MAX_GAP_CELLS {
             continue;
         }
-        let ko: Vec<Vec<u64>> = olds.iter().map(|&i| word_key(&a[i])).collect();
-        let kn: Vec<Vec<u64>> = news.iter().map(|&j| word_key(&b[j])).collect();
+        let co: Vec<usize> = olds.iter().map(|&i| letters(&a[i])).collect();
+        let cn: Vec<usize> = news.iter().map(|&j| letters(&b[j])).collect();
+        let ko = Keys::new(a, &olds);
+        let kn = Keys::new(b, &news);
         let mut used_o = vec![false; olds.len()];
         let mut used_n = vec![false; news.len()];
         // One old clause as one or several new ones.
         let mut y0 = 0;
         for x in 0..olds.len() {
-            if ko[x].is_empty() {
+            if co[x] == 0 {
                 continue;
             }
             for y in y0..news.len() {
-                if kn[y].first() != ko[x].first() {
-                    continue;
-                }
-                let Some(n) = cover(&ko[x], &kn[y..]) else {
+                let Some(n) = parts_adding_to(co[x], &cn[y..]) else {
                     continue;
                 };
+                if !kn.cover(ko.get(x), y, n) {
+                    continue;
+                }
                 let (i, j) = (olds[x], news[y]);
                 if n == 1 {
                     al.pair(i, j, ChangeKind::Editorial, None);
@@ -100,19 +156,16 @@ pub(super) fn regroup(gaps: &[Gap], a: &[Clause], b: &[Clause], al: &mut Alignme
         // Several old clauses as one new one.
         let mut x0 = 0;
         for y in 0..news.len() {
-            if used_n[y] || kn[y].is_empty() {
+            if used_n[y] || cn[y] == 0 {
                 continue;
             }
             for x in x0..olds.len() {
-                if used_o[x] || ko[x].first() != kn[y].first() {
-                    continue;
-                }
                 // Only clauses left unmatched may merge.
                 let free = used_o[x..].iter().take_while(|u| !**u).count();
-                let Some(n) = cover(&kn[y], &ko[x..x + free]) else {
+                let Some(n) = parts_adding_to(cn[y], &co[x..x + free]) else {
                     continue;
                 };
-                if n > 1 {
+                if n > 1 && ko.cover(kn.get(y), x, n) {
                     al.regroup(&olds[x..x + n], &news[y..=y], Regroup::Merged);
                     used_o[x..x + n].iter_mut().for_each(|u| *u = true);
                     x0 = x + n;
