@@ -53,7 +53,7 @@ pub(super) fn near_moves(
         }
     }
     postings.retain(|_, v| v.len() <= MAX_POSTINGS);
-    for i in 0..bags_a.len() {
+    for (i, bag_a) in bags_a.iter().enumerate() {
         if al.old_match[i].is_some() {
             continue;
         }
@@ -61,7 +61,7 @@ pub(super) fn near_moves(
             return true;
         }
         let mut votes: HashMap<usize, usize> = HashMap::new();
-        for t in &bags_a[i] {
+        for t in bag_a {
             for &j in postings.get(t).into_iter().flatten() {
                 if al.new_match[j].is_none() {
                     *votes.entry(j).or_default() += 1;
@@ -73,7 +73,7 @@ pub(super) fn near_moves(
         let best = candidates
             .iter()
             .take(4)
-            .map(|&(j, _)| (j, dice(&bags_a[i], &bags_b[j])))
+            .map(|&(j, _)| (j, dice(bag_a, &bags_b[j])))
             .filter(|&(_, s)| s >= threshold)
             .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)));
         if let Some((j, s)) = best {

@@ -206,16 +206,27 @@ fn blocks<'a>(arena: &'a Arena<'a>, root: &'a AstNode<'a>, b: &mut impl Sink) {
                     Vec::new(),
                 );
             }
-            NodeValue::HtmlBlock(html) => {
-                // A block of HTML counts as the text a reader sees in it.
-                let text = html_visible_text(&html.literal);
-                if !text.trim().is_empty() {
-                    let i = b.push(ClauseKind::Paragraph, 0, None, &text, line, Vec::new());
-                    if let Some(p) = item {
-                        b.set_parent(i, p);
+            NodeValue::HtmlBlock(html) => match html_visible_text(&html.literal) {
+                // A block of formatting HTML counts as the text a reader sees in it.
+                Some(text) => {
+                    if !text.trim().is_empty() {
+                        let i = b.push(ClauseKind::Paragraph, 0, None, &text, line, Vec::new());
+                        if let Some(p) = item {
+                            b.set_parent(i, p);
+                        }
                     }
                 }
-            }
+                None => {
+                    b.push(
+                        ClauseKind::Verbatim,
+                        0,
+                        None,
+                        &html.literal,
+                        line,
+                        Vec::new(),
+                    );
+                }
+            },
             NodeValue::Table(_) => table(node, visit.line_offset, b),
             _ => {
                 // Thematic breaks and other blocks: keep any text they hold.
@@ -304,7 +315,10 @@ fn list_item<'a>(
     let first = node.first_child();
     let first_text = first.and_then(|p| match &p.data().value {
         NodeValue::Paragraph | NodeValue::Heading(_) => Some(inline_text(p)),
-        NodeValue::HtmlBlock(h) => Some((html_visible_text(&h.literal), Vec::new())),
+        NodeValue::HtmlBlock(h) => Some((
+            html_visible_text(&h.literal).unwrap_or_else(|| h.literal.clone()),
+            Vec::new(),
+        )),
         NodeValue::CodeBlock(c) => Some((c.literal.clone(), Vec::new())),
         _ => None,
     });
@@ -358,11 +372,15 @@ fn inline_text<'a>(node: &'a AstNode<'a>) -> (String, Vec<String>) {
             NodeValue::Code(c) => text.push_str(&c.literal),
             // Tags are markup: a reader sees none of `<a id="x"></a>` or
             // `<span>`; a line break reads as a space.
-            NodeValue::HtmlInline(h) => {
+            NodeValue::HtmlInline(h) if h.starts_with("<!--") => {}
+            NodeValue::HtmlInline(h) if is_markup_tag(h) => {
                 if is_break_tag(h) {
                     text.push(' ');
                 }
             }
+            // Anything else (`<script>`, `<iframe>`) is not policy markup: a
+            // reviewer must see it as written.
+            NodeValue::HtmlInline(h) => text.push_str(h),
             NodeValue::SoftBreak | NodeValue::LineBreak => text.push(' '),
             NodeValue::Link(l) | NodeValue::Image(l) => {
                 links.push(l.url.clone());
@@ -448,14 +466,8 @@ fn deobfuscated_mailto(link: &str) -> Option<String> {
 
 /// True for tags that break a line (`<br>`, `<p>`, `</li>` …): they read as a space.
 fn is_break_tag(tag: &str) -> bool {
-    let name: String = tag
-        .trim_start_matches(['<', '/'])
-        .chars()
-        .take_while(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
     matches!(
-        name.as_str(),
+        tag_name(tag).as_str(),
         "br" | "p"
             | "div"
             | "li"
@@ -475,36 +487,100 @@ fn is_break_tag(tag: &str) -> bool {
     )
 }
 
-/// The text a reader sees in a run of HTML: tags dropped (block tags read as
-/// a space), comments, scripts and styles dropped, common entities decoded.
-fn html_visible_text(html: &str) -> String {
+/// The name of a tag, lower-cased: `<A href=…>` and `</a>` give `a`.
+fn tag_name(tag: &str) -> String {
+    tag.trim_start_matches(['<', '/'])
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// True for tags that only format or anchor text, as HTML converters leave
+/// them in a policy: they count as nothing but their visible text.
+fn is_markup_tag(tag: &str) -> bool {
+    matches!(
+        tag_name(tag).as_str(),
+        "a" | "abbr"
+            | "b"
+            | "i"
+            | "u"
+            | "s"
+            | "em"
+            | "strong"
+            | "small"
+            | "big"
+            | "mark"
+            | "span"
+            | "font"
+            | "sup"
+            | "sub"
+            | "br"
+            | "wbr"
+            | "p"
+            | "div"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "main"
+            | "aside"
+            | "nav"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "tr"
+            | "td"
+            | "th"
+            | "caption"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "hr"
+            | "blockquote"
+            | "cite"
+            | "q"
+            | "time"
+            | "address"
+            | "center"
+            | "img"
+            | "figure"
+            | "figcaption"
+            | "label"
+    )
+}
+
+/// The text a reader sees in a block of HTML: formatting tags dropped (block
+/// tags read as a space), comments dropped, common entities decoded. `None`
+/// when the block holds anything else (`<script>`, `<iframe>`, a form): then
+/// it is kept as written.
+fn html_visible_text(html: &str) -> Option<String> {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
         out.push_str(&rest[..lt]);
         rest = &rest[lt..];
-        let lower_head = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
-        // Content that is never shown: skip to its end.
-        let hidden_end = if lower_head.starts_with("<!--") {
-            Some("-->")
-        } else if lower_head.starts_with("<script") {
-            Some("</script>")
-        } else if lower_head.starts_with("<style") {
-            Some("</style>")
-        } else {
-            None
-        };
-        if let Some(end) = hidden_end {
-            let lower = rest.to_ascii_lowercase();
-            rest = match lower.find(end) {
-                Some(k) => &rest[k + end.len()..],
-                None => "",
-            };
+        if rest.starts_with("<!--") {
+            rest = rest.find("-->").map_or("", |k| &rest[k + 3..]);
             continue;
         }
         match rest.find('>') {
             Some(gt) => {
-                if is_break_tag(&rest[..=gt]) {
+                let tag = &rest[..=gt];
+                if !is_markup_tag(tag) {
+                    return None;
+                }
+                if is_break_tag(tag) {
                     out.push(' ');
                 }
                 rest = &rest[gt + 1..];
@@ -517,7 +593,7 @@ fn html_visible_text(html: &str) -> String {
         }
     }
     out.push_str(rest);
-    decode_entities(&out)
+    Some(decode_entities(&out))
 }
 
 /// Decode the entities HTML converters leave most often.
@@ -626,6 +702,9 @@ mod tests {
         assert_eq!(b.clauses[0].kind, ClauseKind::Paragraph);
         assert_eq!(b.clauses[0].text, "We keep & share less.");
         assert!(parse("<div></div>\n").clauses.is_empty());
+        // Not markup: kept as written for a reviewer to see.
+        let c = parse("We keep <script>x()</script> data.\n");
+        assert_eq!(c.clauses[0].text, "We keep <script>x()</script> data.");
     }
 
     #[test]
