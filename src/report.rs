@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::archive::{Origin, Version};
 use crate::classify::{Classification, TriggerSource, Verdict};
-use crate::diff::{ChangeKind, ChangeSet, InlineOp, InlineTag, LinkChange, word_count};
+use crate::diff::{ChangeKind, ChangeSet, InlineOp, InlineTag, LinkChange, Regroup, word_count};
 use crate::document::{Clause, ClauseKind, Document};
 
 /// Version of the Report JSON. Bumped on any incompatible change.
@@ -238,6 +238,17 @@ pub struct Change {
     /// changed behind the same link text is an editorial change).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub link_changes: Vec<LinkChange>,
+    /// For an editorial change that put the same words into other blocks:
+    /// `split` (one old clause became `new` and `more_new`) or `merged`
+    /// (`old` and `more_old` became one). Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regroup: Option<Regroup>,
+    /// The further old clauses of a merge, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_old: Vec<ClauseRef>,
+    /// The further new clauses of a split, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_new: Vec<ClauseRef>,
 }
 
 impl Change {
@@ -253,6 +264,24 @@ impl Change {
     /// a place or a link target changed).
     pub fn has_word_edits(&self) -> bool {
         self.inline.iter().any(|op| op.op != InlineTag::Equal)
+    }
+
+    /// The new text as the inline runs give it (all the clauses of a split,
+    /// joined by a space).
+    pub fn new_text(&self) -> String {
+        self.inline
+            .iter()
+            .filter(|op| op.op != InlineTag::Delete)
+            .map(|op| op.text.as_str())
+            .collect()
+    }
+
+    /// A few words on a regroup for headers: `split into 3` or `merged from 2`.
+    pub fn regroup_note(&self) -> Option<String> {
+        match self.regroup? {
+            Regroup::Split => Some(format!("split into {}", 1 + self.more_new.len())),
+            Regroup::Merged => Some(format!("merged from {}", 1 + self.more_old.len())),
+        }
     }
 
     /// `label text` of the side to cite, for headings of the change.
@@ -410,6 +439,17 @@ impl Report {
                 similarity: ch.similarity.map(|s| (s * 1000.0).round() / 1000.0),
                 inline: ch.inline.clone(),
                 link_changes: ch.links.clone(),
+                regroup: ch.regroup,
+                more_old: match ch.regroup {
+                    Some(Regroup::Merged) => {
+                        ch.more.iter().map(|&i| clause_ref(old.1, i)).collect()
+                    }
+                    _ => Vec::new(),
+                },
+                more_new: match ch.regroup {
+                    Some(Regroup::Split) => ch.more.iter().map(|&j| clause_ref(new.1, j)).collect(),
+                    _ => Vec::new(),
+                },
             });
         }
         let empty = Verdict::unclassified();

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use policydiff::diff::{ChangeKind, DiffOptions, InlineTag, diff, inline_diff};
+use policydiff::diff::{ChangeKind, DiffOptions, InlineTag, Regroup, diff, inline_diff};
 use policydiff::document::{Document, Format};
 use proptest::prelude::*;
 
@@ -87,12 +87,32 @@ fn check_accounting(a: &Document, b: &Document) -> Result<(), TestCaseError> {
             .filter(|o| o.op != InlineTag::Delete)
             .map(|o| o.text.as_str())
             .collect();
-        prop_assert_eq!(new_text, c.new.map_or("", |j| b.clauses[j].text.as_str()));
+        // A split's new text is its clauses joined by a space.
+        let parts = c.new.into_iter().chain(match c.regroup {
+            Some(Regroup::Split) => c.more.clone(),
+            _ => Vec::new(),
+        });
+        let want: Vec<&str> = parts.map(|j| b.clauses[j].text.as_str()).collect();
+        prop_assert_eq!(new_text, want.join(" "));
         if let Some(i) = c.old {
             prop_assert!(old_seen.insert(i), "old clause {} counted twice", i);
         }
         if let Some(j) = c.new {
             prop_assert!(new_seen.insert(j), "new clause {} counted twice", j);
+        }
+        // A split's further new clauses, a merge's further old ones.
+        for &k in &c.more {
+            let fresh = match c.regroup {
+                Some(Regroup::Split) => new_seen.insert(k),
+                Some(Regroup::Merged) => old_seen.insert(k),
+                None => false,
+            };
+            prop_assert!(
+                fresh,
+                "part {} of {:?} counted twice or without a regroup",
+                k,
+                c.regroup
+            );
         }
     }
     prop_assert_eq!(old_seen.len(), a.clauses.len());

@@ -323,3 +323,57 @@ fn a_link_target_only_change_is_editorial_and_named_in_every_format() {
         "{r}"
     );
 }
+
+/// Issue 10: bold run-in labels made headings, a paragraph split in two and
+/// two merged into one are editorial, said so in the Report (valid against
+/// the schema) and in every redline format.
+#[test]
+fn split_and_merged_paragraphs_are_editorial_and_named_in_every_format() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let old = dir.path().join("old.md");
+    let new = dir.path().join("new.md");
+    std::fs::write(
+        &old,
+        "# Policy\n\n## Uses\n\n(a) **To Provide Our Services.** We process your account data to run the service.\n\n(b) **To Keep You Safe.** We process login data to stop fraud.\n\nWe keep data for a year.\n\nThen we delete it.\n",
+    )
+    .expect("write");
+    std::fs::write(
+        &new,
+        "# Policy\n\n## Uses\n\n### (a) To Provide Our Services\n\nWe process your account data to run the service.\n\n### (b) To Keep You Safe\n\nWe process login data to stop fraud.\n\nWe keep data for a year. Then we delete it.\n",
+    )
+    .expect("write");
+    let r = report(&old, &new);
+    assert!(validation_errors(&schema(), &r).is_empty(), "{r}");
+    assert_eq!(r["classification"], "none", "{r}");
+    let changes = r["changes"].as_array().expect("changes");
+    let regroups: Vec<&str> = changes
+        .iter()
+        .map(|c| c["regroup"].as_str().unwrap_or("-"))
+        .collect();
+    assert_eq!(regroups, ["split", "split", "merged"], "{r}");
+    assert!(changes.iter().all(|c| c["kind"] == "editorial"));
+    assert_eq!(
+        changes[0]["more_new"][0]["text"],
+        "We process your account data to run the service."
+    );
+    assert_eq!(changes[2]["more_old"][0]["text"], "Then we delete it.");
+
+    for (format, needle) in [
+        ("text", "(split into 2)"),
+        ("markdown", "(split into 2)"),
+        ("html", "split into 2"),
+    ] {
+        let out = Command::cargo_bin("policydiff")
+            .expect("binary")
+            .args(["diff", "--format", format])
+            .arg(&old)
+            .arg(&new)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("runs");
+        let text = String::from_utf8(out.stdout).expect("utf-8");
+        assert!(text.contains(needle), "{format} lacks {needle}:\n{text}");
+        assert!(text.contains("merged from 2"), "{format}:\n{text}");
+        assert!(!text.contains("ADDED"), "{format}:\n{text}");
+    }
+}

@@ -7,16 +7,20 @@
 //! paired as moves. What is left is added or removed. Every step is bounded by
 //! a deadline; past it the diff gets coarser and says so in a note.
 
+mod anchor;
+mod assemble;
+mod moves;
+mod pair;
+mod regroup;
 mod words;
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use similar::{Algorithm, DiffTag, capture_diff_deadline};
+use similar::{Algorithm, DiffTag};
 
-use crate::document::{Clause, ClauseKind, Document};
+use crate::document::Document;
 pub use words::{InlineOp, InlineTag, inline_diff, word_count};
 
 /// The kind of one change between two versions.
@@ -54,6 +58,24 @@ pub struct Change {
     pub inline: Vec<InlineOp>,
     /// Link targets that changed between the paired clauses.
     pub links: Vec<LinkChange>,
+    /// For an editorial change that regrouped the words into other blocks:
+    /// a split (one old clause, several new) or a merge (several old, one new).
+    pub regroup: Option<Regroup>,
+    /// The further clauses of a regroup, in order, on the side that has
+    /// several: new clauses after `new` for a split, old ones after `old` for
+    /// a merge. Empty otherwise.
+    pub more: Vec<usize>,
+}
+
+/// How an editorial change regrouped the same words into blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Regroup {
+    /// One clause became several consecutive ones (a paragraph split, a
+    /// bold run-in label made a heading of its own).
+    Split,
+    /// Several consecutive clauses became one.
+    Merged,
 }
 
 /// A link target that changed: `old` became `new`; `None` on the side
@@ -91,17 +113,6 @@ pub fn link_changes(old: &[String], new: &[String]) -> Vec<LinkChange> {
         }
     }
     out
-}
-
-/// Runs standing for a whole text: one run of `tag`, none for an empty text.
-fn whole(tag: InlineTag, text: &str) -> Vec<InlineOp> {
-    if text.is_empty() {
-        return Vec::new();
-    }
-    vec![InlineOp {
-        op: tag,
-        text: text.to_owned(),
-    }]
 }
 
 /// Tuning of the alignment.
@@ -143,232 +154,86 @@ impl ChangeSet {
     }
 }
 
-/// A gap between patience anchors: unmatched clauses on both sides.
-struct Gap {
-    old: std::ops::Range<usize>,
-    new: std::ops::Range<usize>,
+/// The matching the phases build up: who pairs with whom, and how.
+pub(super) struct Alignment {
+    /// Partner in the new version of each old clause.
+    pub old_match: Vec<Option<usize>>,
+    /// Partner in the old version of each new clause.
+    pub new_match: Vec<Option<usize>>,
+    /// Kind of each pair not matched as an anchor, by new index.
+    pub kind: HashMap<usize, ChangeKind>,
+    /// Word similarity of pairs matched by similarity, by new index.
+    pub similarity: HashMap<usize, f32>,
+    /// Regroups by their first new clause: how, the old clauses, the new ones.
+    pub groups: HashMap<usize, (Regroup, Vec<usize>, Vec<usize>)>,
+    /// New clauses after the first of a split: shown with the first.
+    pub later_parts: std::collections::HashSet<usize>,
 }
 
-/// Word bag of a clause for cheap similarity: sorted hashes of its word tokens.
-fn bag(clause: &Clause) -> Vec<u64> {
-    let mut v: Vec<u64> = words::segments(clause.norm())
-        .into_iter()
-        .map(|(_, w)| w)
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .map(|w| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            w.hash(&mut h);
-            h.finish()
-        })
-        .collect();
-    v.sort_unstable();
-    v
-}
-
-/// Dice coefficient of two sorted bags: 2·|A∩B| / (|A|+|B|).
-fn dice(a: &[u64], b: &[u64]) -> f32 {
-    if a.is_empty() && b.is_empty() {
-        return 1.0;
-    }
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
+impl Alignment {
+    fn new(old: usize, new: usize) -> Alignment {
+        Alignment {
+            old_match: vec![None; old],
+            new_match: vec![None; new],
+            kind: HashMap::new(),
+            similarity: HashMap::new(),
+            groups: HashMap::new(),
+            later_parts: std::collections::HashSet::new(),
         }
     }
-    2.0 * common as f32 / (a.len() + b.len()) as f32
+
+    /// Match two clauses as an anchor: unchanged, or changed only editorially.
+    pub(super) fn anchor(&mut self, i: usize, j: usize) {
+        self.old_match[i] = Some(j);
+        self.new_match[j] = Some(i);
+    }
+
+    /// Pair two clauses as a change of `kind`, with its similarity if scored.
+    pub(super) fn pair(&mut self, i: usize, j: usize, kind: ChangeKind, similarity: Option<f32>) {
+        self.anchor(i, j);
+        self.kind.insert(j, kind);
+        if let Some(s) = similarity {
+            self.similarity.insert(j, s);
+        }
+    }
+
+    /// Match consecutive old clauses with consecutive new ones holding the
+    /// same words (one side has exactly one clause).
+    pub(super) fn regroup(&mut self, olds: &[usize], news: &[usize], how: Regroup) {
+        for &i in olds {
+            self.old_match[i] = Some(news[0]);
+        }
+        for &j in news {
+            self.new_match[j] = Some(olds[0]);
+        }
+        self.later_parts.extend(&news[1..]);
+        self.kind.insert(news[0], ChangeKind::Editorial);
+        self.groups
+            .insert(news[0], (how, olds.to_vec(), news.to_vec()));
+    }
 }
 
-/// Largest gap (old × new clauses) paired by dynamic programming; larger gaps
-/// fall through to the indexed move search, which is linear.
-const MAX_GAP_CELLS: usize = 40_000;
-/// Tokens in more clauses than this are too common to find candidates by.
-const MAX_POSTINGS: usize = 64;
-
-/// Compare two documents clause by clause.
+/// Compare two documents clause by clause, phase by phase (see the module
+/// comment); each phase works on what the earlier ones left unmatched.
 pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> ChangeSet {
-    let started = Instant::now();
-    let deadline = started + options.budget;
-    let a = &old.clauses;
-    let b = &new.clauses;
+    let deadline = Instant::now() + options.budget;
+    let (a, b) = (&old.clauses[..], &new.clauses[..]);
     let mut notes = Vec::new();
+    let mut al = Alignment::new(a.len(), b.len());
 
-    // 1. Anchors, in order: first clauses with identical text (no normalising
-    // needed, and that is nearly all of them), then inside each gap clauses
-    // with equal comparison text.
-    let mut old_match: Vec<Option<usize>> = vec![None; a.len()];
-    let mut new_match: Vec<Option<usize>> = vec![None; b.len()];
-    let mut pair_kind: HashMap<usize, ChangeKind> = HashMap::new(); // keyed by new index
-    let mut gaps = Vec::new();
-    let ta: Vec<u64> = a.iter().map(Clause::text_hash).collect();
-    let tb: Vec<u64> = b.iter().map(Clause::text_hash).collect();
-    let exact_ops = capture_diff_deadline(
-        Algorithm::Patience,
-        &ta,
-        0..ta.len(),
-        &tb,
-        0..tb.len(),
-        Some(deadline),
-    );
-    for op in &exact_ops {
-        let (tag, or, nr) = op.as_tag_tuple();
-        // A hash collision must not pair two different texts: check them.
-        if tag == DiffTag::Equal
-            && or
-                .clone()
-                .zip(nr.clone())
-                .all(|(i, j)| a[i].text == b[j].text)
-        {
-            for (i, j) in or.zip(nr) {
-                old_match[i] = Some(j);
-                new_match[j] = Some(i);
-            }
-            continue;
-        }
-        if or.is_empty() || nr.is_empty() {
-            gaps.push(Gap { old: or, new: nr });
-            continue;
-        }
-        let na: Vec<&str> = a[or.clone()].iter().map(Clause::norm).collect();
-        let nb: Vec<&str> = b[nr.clone()].iter().map(Clause::norm).collect();
-        let norm_ops = capture_diff_deadline(
-            Algorithm::Patience,
-            &na,
-            0..na.len(),
-            &nb,
-            0..nb.len(),
-            Some(deadline),
-        );
-        for op in norm_ops {
-            let (tag, sub_o, sub_n) = op.as_tag_tuple();
-            let (so, sn) = (
-                sub_o.start + or.start..sub_o.end + or.start,
-                sub_n.start + nr.start..sub_n.end + nr.start,
-            );
-            if tag == DiffTag::Equal {
-                for (i, j) in so.zip(sn) {
-                    old_match[i] = Some(j);
-                    new_match[j] = Some(i);
-                }
-            } else {
-                gaps.push(Gap { old: so, new: sn });
-            }
-        }
-    }
-
-    // 2. Moves by exact comparison text.
-    let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (j, c) in b.iter().enumerate().rev() {
-        if new_match[j].is_none() {
-            by_text.entry(c.norm()).or_default().push(j);
-        }
-    }
-    for (i, c) in a.iter().enumerate() {
-        if old_match[i].is_some() {
-            continue;
-        }
-        if let Some(j) = by_text.get_mut(c.norm()).and_then(Vec::pop) {
-            old_match[i] = Some(j);
-            new_match[j] = Some(i);
-            pair_kind.insert(j, ChangeKind::Moved);
-        }
-    }
-
-    // 3. Modified: pair what is left inside each gap, keeping order.
-    // Word bags only for clauses still unmatched: most are anchored by now.
-    let bags_a: Vec<Vec<u64>> = a
-        .iter()
-        .zip(&old_match)
-        .map(|(c, m)| if m.is_none() { bag(c) } else { Vec::new() })
-        .collect();
-    let bags_b: Vec<Vec<u64>> = b
-        .iter()
-        .zip(&new_match)
-        .map(|(c, m)| if m.is_none() { bag(c) } else { Vec::new() })
-        .collect();
-    let mut similarity: HashMap<usize, f32> = HashMap::new();
-    for gap in &gaps {
-        let olds: Vec<usize> = gap
-            .old
-            .clone()
-            .filter(|&i| old_match[i].is_none())
-            .collect();
-        let news: Vec<usize> = gap
-            .new
-            .clone()
-            .filter(|&j| new_match[j].is_none())
-            .collect();
-        if olds.is_empty() || news.is_empty() || olds.len() * news.len() > MAX_GAP_CELLS {
-            continue;
-        }
-        if Instant::now() > deadline {
-            break;
-        }
-        // A lone clause replaced by a lone clause at the same place is that
-        // clause rewritten, however different the words (a date, an address).
-        let lone = olds.len() == 1 && news.len() == 1;
-        let threshold = if lone { 0.0 } else { options.modify_threshold };
-        for (i, j, s) in pair_in_order(&olds, &news, a, b, &bags_a, &bags_b, threshold) {
-            old_match[i] = Some(j);
-            new_match[j] = Some(i);
-            pair_kind.insert(j, ChangeKind::Modified);
-            similarity.insert(j, s);
-        }
-    }
-
-    // 4. Near-identical clauses far apart: moved with edits. Candidates come from
-    // an index of uncommon words, so the cost stays linear in the input.
-    let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (j, bag) in bags_b.iter().enumerate() {
-        if new_match[j].is_none() {
-            let mut last = None;
-            for &t in bag {
-                if last != Some(t) {
-                    postings.entry(t).or_default().push(j);
-                    last = Some(t);
-                }
-            }
-        }
-    }
-    postings.retain(|_, v| v.len() <= MAX_POSTINGS);
-    let mut timed_out = false;
-    for i in 0..a.len() {
-        if old_match[i].is_some() {
-            continue;
-        }
-        if Instant::now() > deadline {
-            timed_out = true;
-            break;
-        }
-        let mut votes: HashMap<usize, usize> = HashMap::new();
-        for t in &bags_a[i] {
-            for &j in postings.get(t).into_iter().flatten() {
-                if new_match[j].is_none() {
-                    *votes.entry(j).or_default() += 1;
-                }
-            }
-        }
-        let mut candidates: Vec<(usize, usize)> = votes.into_iter().collect();
-        candidates.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-        let best = candidates
-            .iter()
-            .take(4)
-            .map(|&(j, _)| (j, dice(&bags_a[i], &bags_b[j])))
-            .filter(|&(_, s)| s >= options.move_threshold)
-            .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)));
-        if let Some((j, s)) = best {
-            old_match[i] = Some(j);
-            new_match[j] = Some(i);
-            pair_kind.insert(j, ChangeKind::Moved);
-            similarity.insert(j, s);
-        }
-    }
+    let gaps = anchor::anchor(a, b, &mut al, deadline);
+    moves::exact_moves(a, b, &mut al);
+    regroup::regroup(&gaps, a, b, &mut al);
+    let bags_a = pair::bags(a, &al.old_match);
+    let bags_b = pair::bags(b, &al.new_match);
+    let sides = pair::Sides {
+        a,
+        b,
+        bags_a: &bags_a,
+        bags_b: &bags_b,
+    };
+    pair::pair_gaps(&gaps, &sides, &mut al, options.modify_threshold, deadline);
+    let timed_out = moves::near_moves(&mut al, &bags_a, &bags_b, options.move_threshold, deadline);
     if timed_out || Instant::now() > deadline {
         notes.push(format!(
             "alignment stopped at its {:.1} s budget: some moved or modified clauses may be shown as removed and added",
@@ -376,159 +241,18 @@ pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> ChangeSet 
         ));
     }
 
-    // 5. Assemble in reading order: walk the new version, placing each removed
-    // clause before the first new clause whose partner comes after it.
-    let word_budget = Duration::from_millis(200);
-    let mut word_timeouts = 0usize;
-    let mut changes = Vec::new();
-    let mut unchanged = Vec::new();
-    let mut next_old = 0usize;
-    let emit_removed_until = |limit: usize, changes: &mut Vec<Change>, next_old: &mut usize| {
-        while *next_old < limit {
-            if old_match[*next_old].is_none() {
-                changes.push(Change {
-                    kind: ChangeKind::Removed,
-                    old: Some(*next_old),
-                    new: None,
-                    similarity: None,
-                    inline: whole(InlineTag::Delete, &a[*next_old].text),
-                    links: Vec::new(),
-                });
-            }
-            *next_old += 1;
-        }
-    };
-    for (j, nc) in b.iter().enumerate() {
-        let Some(i) = new_match[j] else {
-            changes.push(Change {
-                kind: ChangeKind::Added,
-                old: None,
-                new: Some(j),
-                similarity: None,
-                inline: whole(InlineTag::Insert, &nc.text),
-                links: Vec::new(),
-            });
-            continue;
-        };
-        let moved = pair_kind.get(&j) == Some(&ChangeKind::Moved);
-        if !moved {
-            emit_removed_until(i, &mut changes, &mut next_old);
-            next_old = next_old.max(i + 1);
-        }
-        let oc = &a[i];
-        let same_text = oc.text == nc.text;
-        // A changed link target behind the same words is editorial, but it
-        // is a change: a reviewer must see where the link now goes.
-        let links = link_changes(&oc.links, &nc.links);
-        let same_form = same_text
-            && oc.label == nc.label
-            && oc.kind == nc.kind
-            && oc.level == nc.level
-            && links.is_empty();
-        let kind = match pair_kind.get(&j) {
-            Some(&k) => k,
-            None if same_form => {
-                unchanged.push((i, j));
-                continue;
-            }
-            None => ChangeKind::Editorial,
-        };
-        let exact = kind == ChangeKind::Editorial || oc.norm() == nc.norm();
-        let inline = if same_text {
-            whole(InlineTag::Equal, &nc.text)
-        } else {
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            let (ops, hit) = inline_diff(
-                &oc.text,
-                &nc.text,
-                exact,
-                word_budget.min(remaining.max(Duration::from_millis(5))),
-            );
-            word_timeouts += usize::from(hit);
-            ops
-        };
-        changes.push(Change {
-            kind,
-            old: Some(i),
-            new: Some(j),
-            // Pairs without a recorded score matched on equal comparison text.
-            similarity: Some(similarity.get(&j).copied().unwrap_or(1.0)),
-            inline,
-            links,
-        });
-    }
-    emit_removed_until(a.len(), &mut changes, &mut next_old);
-    if word_timeouts > 0 {
+    let assembled = assemble::assemble(a, b, &al, deadline);
+    if assembled.word_timeouts > 0 {
         notes.push(format!(
-            "{word_timeouts} clause pair(s) hit the word-diff deadline and are shown as whole-text replacements"
+            "{} clause pair(s) hit the word-diff deadline and are shown as whole-text replacements",
+            assembled.word_timeouts
         ));
     }
     ChangeSet {
-        changes,
-        unchanged,
+        changes: assembled.changes,
+        unchanged: assembled.unchanged,
         notes,
     }
-}
-
-/// Pair old and new clauses of one gap, in order, maximising total similarity
-/// over pairs at or above `threshold` (a small Needleman–Wunsch).
-/// Front-matter fields with the same key always pair.
-fn pair_in_order(
-    olds: &[usize],
-    news: &[usize],
-    a: &[Clause],
-    b: &[Clause],
-    bags_a: &[Vec<u64>],
-    bags_b: &[Vec<u64>],
-    threshold: f32,
-) -> Vec<(usize, usize, f32)> {
-    let (n, m) = (olds.len(), news.len());
-    let sim = |x: usize, y: usize| {
-        let (i, j) = (olds[x], news[y]);
-        let s = dice(&bags_a[i], &bags_b[j]);
-        let same_field = a[i].kind == ClauseKind::Meta
-            && b[j].kind == ClauseKind::Meta
-            && a[i].label == b[j].label;
-        // Keep a tiny positive score so a zero-similarity pair can still be chosen.
-        if s >= threshold || same_field {
-            s.max(f32::EPSILON)
-        } else {
-            0.0
-        }
-    };
-    let sims: Vec<f32> = (0..n)
-        .flat_map(|x| (0..m).map(move |y| (x, y)))
-        .map(|(x, y)| sim(x, y))
-        .collect();
-    // score[x][y]: best total for olds[x..] and news[y..]
-    let mut score = vec![0.0f32; (n + 1) * (m + 1)];
-    let at = |x: usize, y: usize| x * (m + 1) + y;
-    for x in (0..n).rev() {
-        for y in (0..m).rev() {
-            let s = sims[x * m + y];
-            let take = if s > 0.0 {
-                s + score[at(x + 1, y + 1)]
-            } else {
-                0.0
-            };
-            score[at(x, y)] = take.max(score[at(x + 1, y)]).max(score[at(x, y + 1)]);
-        }
-    }
-    let mut pairs = Vec::new();
-    let (mut x, mut y) = (0, 0);
-    while x < n && y < m {
-        let s = sims[x * m + y];
-        if s > 0.0 && (s + score[at(x + 1, y + 1)] - score[at(x, y)]).abs() < 1e-6 {
-            pairs.push((olds[x], news[y], s));
-            x += 1;
-            y += 1;
-        } else if (score[at(x + 1, y)] - score[at(x, y)]).abs() < 1e-6 {
-            x += 1;
-        } else {
-            y += 1;
-        }
-    }
-    pairs
 }
 
 #[cfg(test)]
@@ -650,5 +374,90 @@ mod tests {
         assert_eq!(c.links.len(), 1);
         assert_eq!(c.inline.len(), 1);
         assert_eq!(c.inline[0].op, InlineTag::Equal);
+    }
+
+    #[test]
+    fn a_paragraph_split_in_two_is_one_editorial_split() {
+        let old = "# Uses\n\nWe keep your data for a year. After that we delete it.\n\nEnd.\n";
+        let new = "# Uses\n\nWe keep your data for a year.\n\nAfter that we delete it.\n\nEnd.\n";
+        let a = Document::parse(old, Format::Markdown);
+        let b = Document::parse(new, Format::Markdown);
+        let set = diff(&a, &b, &DiffOptions::default());
+        assert_eq!(set.changes.len(), 1, "{:?}", set.changes);
+        let c = &set.changes[0];
+        assert_eq!(
+            (c.kind, c.regroup),
+            (ChangeKind::Editorial, Some(Regroup::Split))
+        );
+        assert_eq!(
+            (c.old, c.new, c.more.as_slice()),
+            (Some(1), Some(1), &[2][..])
+        );
+        // And back: merged.
+        let set = diff(&b, &a, &DiffOptions::default());
+        assert_eq!(set.changes.len(), 1);
+        let c = &set.changes[0];
+        assert_eq!(c.regroup, Some(Regroup::Merged));
+        assert_eq!(
+            (c.old, c.new, c.more.as_slice()),
+            (Some(1), Some(1), &[2][..])
+        );
+    }
+
+    #[test]
+    fn bold_run_in_labels_made_headings_are_editorial() {
+        let item = |l: &str, t: &str| {
+            format!("({l}) **To {t}.** We process your contact data to {t} for you.\n\n")
+        };
+        let heading = |l: &str, t: &str| {
+            format!("### ({l}) To {t}\n\nWe process your contact data to {t} for you.\n\n")
+        };
+        let topics = [
+            ("a", "provide our services"),
+            ("b", "send messages"),
+            ("c", "keep accounts safe"),
+        ];
+        let old: String = topics.iter().map(|(l, t)| item(l, t)).collect();
+        let new: String = topics.iter().map(|(l, t)| heading(l, t)).collect();
+        let k = kinds(&old, &new);
+        assert_eq!(
+            k,
+            [ChangeKind::Editorial; 3],
+            "split, not added and modified"
+        );
+        // A heading that becomes a bold label is editorial too.
+        let k = kinds("## Your rights\n\nText.\n", "**Your rights:**\n\nText.\n");
+        assert_eq!(k, [ChangeKind::Editorial]);
+    }
+
+    #[test]
+    fn the_same_words_with_a_word_changed_are_not_a_split() {
+        let k = kinds(
+            "We keep your data for a year. After that we delete it.\n",
+            "We keep your data for two years.\n\nAfter that we delete it.\n",
+        );
+        assert!(
+            k.contains(&ChangeKind::Modified) || k.contains(&ChangeKind::Added),
+            "{k:?}"
+        );
+        assert!(!k.contains(&ChangeKind::Editorial), "{k:?}");
+    }
+
+    #[test]
+    fn chinese_split_with_full_width_labels_is_editorial() {
+        let old = "（一）【收集信息】我们会收集您的手机号码。我们不会出售您的信息。\n";
+        let new = "（一）【收集信息】\n\n我们会收集您的手机号码。我们不会出售您的信息。\n";
+        assert_eq!(kinds(old, new), [ChangeKind::Editorial]);
+        let a = Document::parse(
+            "1．我们会收集您的手机号码。\n2、我们不会出售您的信息。\n",
+            Format::Text,
+        );
+        let b = Document::parse(
+            "1． 我们会收集您的手机号码，我们不会出售您的信息。\n",
+            Format::Text,
+        );
+        let set = diff(&a, &b, &DiffOptions::default());
+        assert_eq!(set.changes.len(), 1);
+        assert_eq!(set.changes[0].regroup, Some(Regroup::Merged));
     }
 }

@@ -122,8 +122,10 @@ fn label_len(s: &str) -> Option<usize> {
             levels += 1;
         }
         match at(i) {
-            Some('.') | Some('．') if boundary_ok(i + 1) => return Some(end_at(i + 1)),
-            Some('、') => return Some(end_at(i + 1)),
+            Some('.') if boundary_ok(i + 1) => return Some(end_at(i + 1)),
+            // Chinese text needs no space after the number: "1．我们", "1.我们".
+            Some('.') if at(i + 1).is_some_and(super::is_cjk) => return Some(end_at(i + 1)),
+            Some('．') | Some('、') => return Some(end_at(i + 1)),
             Some(')') | Some('）') => return Some(end_at(i + 1)),
             Some(' ') if levels > 1 => return Some(end_at(i)),
             Some(' ') => {
@@ -196,6 +198,10 @@ mod tests {
         check("（一）共享", Some("（一）"), "共享");
         check("第一条 总则", Some("第一条"), "总则");
         check("第12条总则", Some("第12条"), "总则");
+        check("1．我们会收集", Some("1．"), "我们会收集");
+        check("2.我们会收集", Some("2."), "我们会收集");
+        check("12、我们", Some("12、"), "我们");
+        check("（二）【共享】我们", Some("（二）"), "【共享】我们");
     }
 
     #[test]

@@ -241,6 +241,8 @@ pub(crate) enum Event {
     },
     /// A [`Sink::set_parent`], in push indices of the block.
     SetParent { child: usize, parent: usize },
+    /// A [`Sink::set_context`].
+    Context(Option<String>),
 }
 
 /// Where the parsers put clauses.
@@ -257,6 +259,9 @@ pub(crate) trait Sink {
     ) -> usize;
     /// Make `parent` the parent of `child` (list nesting).
     fn set_parent(&mut self, child: usize, parent: usize);
+    /// Add `context` (a table's header) after the headings in the section
+    /// of the clauses pushed from now on; `None` ends it.
+    fn set_context(&mut self, context: Option<String>);
 }
 
 /// Records parser events for a block.
@@ -290,6 +295,9 @@ impl Sink for Recorder {
     fn set_parent(&mut self, child: usize, parent: usize) {
         self.events.push(Event::SetParent { child, parent });
     }
+    fn set_context(&mut self, context: Option<String>) {
+        self.events.push(Event::Context(context));
+    }
 }
 
 /// Builds the clause list while tracking the heading stack.
@@ -300,6 +308,8 @@ pub(crate) struct Builder {
     headings: Vec<(u8, usize)>,
     /// Display titles of the open headings, rebuilt only when they change.
     section: Arc<[String]>,
+    /// The section with a table header added, while inside a table.
+    context: Option<Arc<[String]>>,
 }
 
 impl Sink for Builder {
@@ -316,6 +326,15 @@ impl Sink for Builder {
     }
     fn set_parent(&mut self, child: usize, parent: usize) {
         Builder::set_parent(self, child, parent);
+    }
+    fn set_context(&mut self, context: Option<String>) {
+        self.context = context.map(|c| {
+            self.section
+                .iter()
+                .cloned()
+                .chain(std::iter::once(c))
+                .collect()
+        });
     }
 }
 
@@ -343,6 +362,7 @@ impl Builder {
                     );
                 }
                 Event::SetParent { child, parent } => self.set_parent(base + child, base + parent),
+                Event::Context(c) => Sink::set_context(self, c.clone()),
             }
         }
     }
@@ -377,7 +397,7 @@ impl Builder {
                 .map(|&(_, i)| self.clauses[i].display())
                 .collect();
         }
-        let section = Arc::clone(&self.section);
+        let section = Arc::clone(self.context.as_ref().unwrap_or(&self.section));
         let parent = self.headings.last().map(|&(_, i)| i);
         let index = self.clauses.len();
         self.clauses.push(Clause {

@@ -5,11 +5,20 @@
 use unicode_normalization::UnicodeNormalization;
 
 /// Characters that render as nothing (or as a plain space) and so never carry
-/// meaning in a policy: zero-width space/joiners, word joiner, BOM, soft hyphen.
+/// meaning in a policy: zero-width space/joiners, word joiner, BOM, soft
+/// hyphen; and `*`, which in policy text is left-over emphasis markup (an
+/// unpaired or escaped `**`), never a word.
 fn is_invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}'
+        '\u{200B}'
+            | '\u{200C}'
+            | '\u{200D}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+            | '\u{180E}'
+            | '*'
     )
 }
 
@@ -71,6 +80,9 @@ fn normalize_ascii(text: &str) -> String {
         if b.is_ascii_whitespace() || b == 0x0B {
             pending_space = true;
             continue;
+        }
+        if b == b'*' {
+            continue; // left-over emphasis markup, see `is_invisible`
         }
         if pending_space {
             if let Some(&prev) = out.last()
@@ -153,6 +165,22 @@ mod tests {
             let slow = collapse_spaces(text.nfkc().filter(|c| !is_invisible(*c)).map(fold_char).flat_map(char::to_lowercase), 0);
             proptest::prop_assert_eq!(normalize_ascii(&text), slow);
         }
+    }
+
+    #[test]
+    fn left_over_emphasis_markers_are_editorial() {
+        assert_eq!(
+            normalize("**Your rights.** You may"),
+            normalize("Your rights. You may")
+        );
+        assert_eq!(
+            normalize("Your rights.** You may"),
+            normalize("Your rights. You may")
+        );
+        assert_eq!(
+            normalize("【您的权利】**您可以"),
+            normalize("【您的权利】您可以")
+        );
     }
 
     #[test]

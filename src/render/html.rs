@@ -255,6 +255,13 @@ fn write_change(out: &mut String, change: &Change) {
         kind_word(change.kind),
         esc(&location(change))
     );
+    if let Some(note) = change.regroup_note() {
+        let _ = writeln!(
+            out,
+            "<p class=\"marker\">The same words, {}</p>",
+            esc(&note)
+        );
+    }
     if let (Some(o), Some(n)) = (&change.old, &change.new) {
         if change.kind == ChangeKind::Moved {
             let _ = writeln!(
@@ -295,6 +302,9 @@ fn write_change(out: &mut String, change: &Change) {
         }
         ChangeKind::Removed => {
             let _ = write!(out, "<del>{}</del>", esc(&c.text));
+        }
+        _ if change.regroup.is_some() && !change.has_word_edits() => {
+            out.push_str(&esc(&change.new_text()));
         }
         _ if !change.has_word_edits() => out.push_str(&esc(&c.text)),
         _ => {

@@ -119,14 +119,21 @@ pub fn render(report: &Report) -> String {
         let c = change.clause();
         let _ = writeln!(
             out,
-            "### {}. {}\n\n_{}_\n",
+            "### {}. {}{}\n\n_{}_\n",
             n + 1,
             kind_word(change.kind),
+            change
+                .regroup_note()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default(),
             escape(&location(change))
         );
         let body = match change.kind {
             ChangeKind::Added => mark(&c.text, "**"),
             ChangeKind::Removed => mark(&c.text, "~~"),
+            _ if change.regroup.is_some() && !change.has_word_edits() => {
+                escape_line(&change.new_text())
+            }
             // Renumbered only: the number line says it all.
             ChangeKind::Editorial if !change.has_word_edits() && change.link_changes.is_empty() => {
                 String::new()

@@ -134,7 +134,15 @@ fn write_change(out: &mut String, change: &Change, p: &Paint) {
     let _ = writeln!(
         out,
         "{}  {}",
-        p.bold(&format!("[{}] {}", change.id, kind_word(change.kind))),
+        p.bold(&format!(
+            "[{}] {}{}",
+            change.id,
+            kind_word(change.kind),
+            change
+                .regroup_note()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default()
+        )),
         p.dim(&location(change))
     );
     match change.kind {
@@ -166,7 +174,10 @@ fn write_change(out: &mut String, change: &Change, p: &Paint) {
             if !change.has_word_edits() {
                 // The words stand as they were: show them, unless the
                 // number line above already says all (a renumbering).
-                if change.kind != ChangeKind::Editorial || !change.link_changes.is_empty() {
+                if change.regroup.is_some() {
+                    // The same words in other blocks: show them all.
+                    let _ = writeln!(out, "    {}", v(&change.new_text()));
+                } else if change.kind != ChangeKind::Editorial || !change.link_changes.is_empty() {
                     let _ = writeln!(out, "    {}", v(&change.clause().text));
                 }
             } else {
