@@ -680,4 +680,23 @@ mod tests {
         let ids = fired(BUNDLED, &(new.join("\n") + "\n"));
         assert!(ids.iter().any(|id| id == "high-risk"), "{ids:?}");
     }
+
+    /// A removed clause that was the way to reach the data protection
+    /// officer (a link to a contact form) removes that channel, even when
+    /// another clause still names the officer; the same clause removed while
+    /// its link stays elsewhere does not.
+    #[test]
+    fn a_removed_way_to_reach_the_officer_is_a_contact_change() {
+        let base = "# Privacy\n\n## Contact\n\nIn some countries you can also contact our data protection officer, as described below.\n\nWrite to us through [our help centre](https://example.com/help).\n\n";
+        let with =
+            format!("{base}Contact our [data protection officer](https://example.com/dpo-form).\n");
+        let ids = fired(&with, base);
+        assert!(ids.iter().any(|id| id == "contact"), "{ids:?}");
+        let kept = format!("{base}Our officer's form: [form](https://example.com/dpo-form).\n");
+        let with_kept = format!(
+            "{kept}\nContact our [data protection officer](https://example.com/dpo-form).\n"
+        );
+        let ids = fired(&with_kept, &kept);
+        assert!(!ids.iter().any(|id| id == "contact"), "{ids:?}");
+    }
 }

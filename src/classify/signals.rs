@@ -740,11 +740,30 @@ static FORM_WORDS: LazyLock<Terms> = LazyLock::new(|| {
 fn roles_lost(ctx: &Context<'_>) -> Vec<String> {
     let lost: Vec<&str> = match ctx.new {
         Some(_) => CONTACT_ROLE_TERMS.lost(&ctx.old_tok.all(), &ctx.new_tok.all()),
-        None => CONTACT_ROLE_TERMS
-            .matches_in(&ctx.old_tok.all())
-            .into_iter()
-            .filter(|r| !doc_mentions(ctx.new_doc, &r.to_lowercase()))
-            .collect(),
+        // A removed clause: the role is lost when the new version names it
+        // nowhere, or when the way to reach it that the clause gave (its
+        // link or address) is gone from the new version ("Contact our data
+        // protection officer" with a form link, removed, while another
+        // clause still names the officer).
+        None => {
+            let channels: Vec<String> = ctx
+                .old
+                .map(|c| {
+                    c.links
+                        .iter()
+                        .filter(|l| l.contains(':') && !l.starts_with('#'))
+                        .map(|l| l.to_lowercase())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let channel_gone =
+                !channels.is_empty() && channels.iter().all(|l| !doc_mentions(ctx.new_doc, l));
+            CONTACT_ROLE_TERMS
+                .matches_in(&ctx.old_tok.all())
+                .into_iter()
+                .filter(|r| channel_gone || !doc_mentions(ctx.new_doc, &r.to_lowercase()))
+                .collect()
+        }
     };
     let mut out: Vec<String> = lost.into_iter().map(|r| format!("-{r}")).collect();
     out.sort();
