@@ -37,8 +37,12 @@ fn main() {
                 effective_date: "2026-01-15".parse().ok(),
                 notice_date: "2025-12-01".parse().expect("a day"),
                 base_url: Some("https://example.com/privacy"),
+                max_changes: policydiff::render::notice::MAX_CHANGES,
+                templates: &templates,
+                title: None,
             },
-        );
+        )
+        .expect("the default templates render");
         let mut rounds = Vec::new();
         let mut bytes = 0usize;
         for _ in 0..5 {

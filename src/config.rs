@@ -52,12 +52,47 @@ pub struct PolicyConfig {
     pub name: String,
     /// Path of the policy file, relative to the config file's directory.
     pub path: String,
-    /// Human title.
+    /// Human title: one string, or one per locale
+    /// (`title = { en = "Privacy Policy", zh-CN = "隐私政策" }`).
     #[serde(default)]
-    pub title: Option<String>,
+    pub title: Option<Title>,
     /// BCP 47 locale of the text (`en`, `zh-CN`).
     #[serde(default = "default_locale")]
     pub locale: String,
+}
+
+/// A policy's title, in one language or per locale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Title {
+    /// The same title whatever the locale.
+    One(String),
+    /// A title per locale tag (`en`, `zh-CN`).
+    PerLocale(std::collections::BTreeMap<String, String>),
+}
+
+impl PolicyConfig {
+    /// The title for a locale: its own, else the policy's locale's, else
+    /// any; `None` when no title is configured.
+    pub fn title_for(&self, locale: Option<&str>) -> Option<&str> {
+        match self.title.as_ref()? {
+            Title::One(t) => Some(t),
+            Title::PerLocale(map) => locale
+                .and_then(|l| map.get(l))
+                .or_else(|| map.get(&self.locale))
+                .or_else(|| map.values().next())
+                .map(String::as_str),
+        }
+    }
+
+    /// The title configured for exactly this locale (a single title is the
+    /// policy's own locale's).
+    pub fn title_in(&self, locale: &str) -> Option<&str> {
+        match self.title.as_ref()? {
+            Title::One(t) => (self.locale == locale).then_some(t.as_str()),
+            Title::PerLocale(map) => map.get(locale).map(String::as_str),
+        }
+    }
 }
 
 fn default_locale() -> String {
@@ -110,6 +145,14 @@ pub struct NoticeConfig {
     /// Minimum days between the notice and the effective date, per class.
     #[serde(default)]
     pub min_days: MinDays,
+    /// Changes a notice lists section by section; the rest are counted
+    /// with a link to the full comparison.
+    #[serde(default = "default_max_changes")]
+    pub max_changes: usize,
+}
+
+fn default_max_changes() -> usize {
+    crate::render::notice::MAX_CHANGES
 }
 
 fn default_templates() -> String {
@@ -122,6 +165,7 @@ impl Default for NoticeConfig {
             base_url: None,
             templates: default_templates(),
             min_days: MinDays::default(),
+            max_changes: default_max_changes(),
         }
     }
 }
@@ -461,7 +505,7 @@ mod tests {
         let p = PolicyConfig {
             name: "p".into(),
             path: "policies/p.md".into(),
-            title: Some("P".into()),
+            title: Some(Title::One("P".into())),
             locale: "zh-CN".into(),
         };
         let c: Config = Config::template(&p).parse().unwrap();

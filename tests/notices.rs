@@ -172,6 +172,7 @@ fn evil(locale: &str) -> NoticeContext {
         summary: format!("{EVIL}."),
         words: vec![EVIL.into()],
         details: vec![EVIL.into()],
+        evidence: Vec::new(),
     });
     // Text that would start a Markdown block at the start of a line.
     ctx.triggers[0].summary = format!("1) {EVIL}");

@@ -43,7 +43,7 @@ pub(super) fn run(ctx: &Context, args: InitArgs) -> Result<()> {
     let policy = PolicyConfig {
         name,
         path: rel_path.clone(),
-        title: args.title.clone(),
+        title: args.title.clone().map(crate::config::Title::One),
         locale: crate::policy::Locale::from(args.locale).to_string(),
     };
     let text = Config::template(&policy);

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::pipeline::compare;
 use crate::policy::{self, Day, Locale};
 use crate::render;
-use crate::render::notice::{ContextOptions, NoticeContext, NoticeKind, Templates};
+use crate::render::notice::{self, ContextOptions, NoticeContext, NoticeKind, Templates};
 use crate::report::Report;
 
 pub(super) fn run(ctx: &Context, args: NoticeArgs) -> Result<()> {
@@ -81,10 +81,16 @@ pub(super) fn run(ctx: &Context, args: NoticeArgs) -> Result<()> {
                             effective_date: effective,
                             notice_date,
                             base_url: base_url.as_deref(),
+                            max_changes: config
+                                .map_or(notice::MAX_CHANGES, |c| c.notice.max_changes),
+                            templates: &templates,
+                            title: config
+                                .and_then(|c| c.policy(policy).ok())
+                                .and_then(|p| p.title_in(locale.as_str())),
                         },
                     )
                 })
-                .collect();
+                .collect::<std::result::Result<_, _>>()?;
             check_period(
                 &report,
                 effective,

@@ -140,9 +140,9 @@ pub(super) fn run(ctx: &Context, args: SendArgs) -> Result<()> {
 
     // The notice: versions, classification, notice period, one email context
     // per locale, and its identity.
-    let notice = SendNotice::load(ctx, &args)?;
     let templates_dir = config.dir.join(&config.notice.templates);
     let templates = Templates::new(Some(templates_dir).filter(|d| d.is_dir()));
+    let notice = SendNotice::load(ctx, &args, &templates)?;
     let emails = EmailRenderer::new(&templates, &notice.contexts, notice.locale);
     let render = |r: &Recipient| -> std::result::Result<EmailContent, String> {
         let e = emails
@@ -242,7 +242,7 @@ struct SendNotice {
 }
 
 impl SendNotice {
-    fn load(ctx: &Context, args: &SendArgs) -> Result<SendNotice> {
+    fn load(ctx: &Context, args: &SendArgs, templates: &Templates) -> Result<SendNotice> {
         let config = ctx.require_config()?;
         let policy = args.policy.policy.as_deref();
         let super::notice::NoticeInput {
@@ -259,7 +259,8 @@ impl SendNotice {
             args.period.effective.as_deref(),
             args.period.notice_date.as_deref(),
         )?;
-        let policy_name = config.policy(policy)?.name.clone();
+        let policy_cfg = config.policy(policy)?;
+        let policy_name = policy_cfg.name.clone();
         let contexts: Vec<NoticeContext> = Locale::ALL
             .into_iter()
             .map(|locale| {
@@ -271,10 +272,13 @@ impl SendNotice {
                         effective_date: effective,
                         notice_date,
                         base_url: config.notice.base_url.as_deref(),
+                        max_changes: config.notice.max_changes,
+                        templates,
+                        title: policy_cfg.title_in(locale.as_str()),
                     },
                 )
             })
-            .collect();
+            .collect::<std::result::Result<_, _>>()?;
         super::notice::check_period(
             &report,
             effective,

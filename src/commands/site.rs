@@ -24,8 +24,8 @@ pub(super) fn run(ctx: &Context, args: SiteArgs) -> Result<()> {
         .or_else(|| config.notice.base_url.clone());
     let releases = released(ctx, &archive, policy, &path)?;
     let title = policy
-        .title
-        .clone()
+        .title_for(None)
+        .map(str::to_owned)
         .or_else(|| {
             let latest = &releases[releases.len() - 1];
             Document::parse(&latest.text, Format::from_path(&path))
@@ -68,7 +68,7 @@ pub(super) fn history(ctx: &Context, args: HistoryArgs) -> Result<()> {
     let config = ctx.require_config()?;
     let releases = released(ctx, &archive, policy, &path)?;
     let md = render::site::history(
-        policy.title.as_deref().unwrap_or(&policy.name),
+        policy.title_for(None).unwrap_or(&policy.name),
         &policy.locale,
         &releases,
     );

@@ -12,16 +12,17 @@ pub use locale::{Locale, UnknownLocale};
 pub use notice_period::{ShortNotice, check_notice_period, required_days};
 pub use release::{SincePrevious, release_message};
 
-/// The effective date a version states: its front matter's, else its
-/// release tag's (`<policy>/<YYYY-MM-DD>`). `None` when neither is a day.
+/// The release date in a version's tag (`<policy>/<YYYY-MM-DD>`), when the
+/// version is a release.
+pub fn release_day(v: &crate::report::VersionInfo) -> Option<Day> {
+    v.tag
+        .as_deref()
+        .and_then(|t| t.rsplit_once('/'))
+        .and_then(|(_, d)| d.parse().ok())
+}
+
+/// The effective date of a version: its release tag's when it is a release,
+/// else its front matter's. `None` when neither is a day.
 pub fn stated_effective(v: &crate::report::VersionInfo) -> Option<Day> {
-    v.effective
-        .clone()
-        .or_else(|| {
-            v.tag
-                .as_deref()
-                .and_then(|t| t.rsplit('/').next())
-                .map(str::to_owned)
-        })
-        .and_then(|d| d.parse().ok())
+    release_day(v).or_else(|| v.effective.as_deref().and_then(|d| d.parse().ok()))
 }

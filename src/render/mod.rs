@@ -1,5 +1,6 @@
 //! Renderers. They only read a [`Report`]; they never recompute the diff.
 
+mod excerpt;
 pub mod html;
 mod markdown;
 pub mod notice;

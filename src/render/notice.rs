@@ -12,9 +12,11 @@ use serde::{Deserialize, Serialize};
 
 pub use super::templates::{TemplateError, Templates};
 
+use super::excerpt::{self, Run};
 use super::site::{redline_page, version_page};
 use crate::classify::Classification;
 use crate::diff::ChangeKind;
+use crate::document::ClauseKind;
 use crate::policy::{Day, Locale};
 use crate::report::Report;
 
@@ -97,8 +99,12 @@ pub struct NoticeContext {
     pub major: bool,
     /// Fired triggers, each in the policy's words and in plain words.
     pub triggers: Vec<TriggerNotice>,
-    /// Substantive changes grouped by section, in reading order.
+    /// Substantive changes grouped by section, in reading order (at most
+    /// `[notice] max_changes` of them).
     pub sections: Vec<SectionNotice>,
+    /// Substantive changes not listed in `sections`.
+    #[serde(default)]
+    pub more: usize,
     /// Counts of substantive changes.
     pub counts: Counts,
     /// Where to read the new and previous versions and the redline.
@@ -124,8 +130,12 @@ pub struct VersionRef {
     pub id: String,
     /// Commit date (`YYYY-MM-DD`), for git versions.
     pub date: Option<String>,
-    /// Effective date from the text's front matter or release tag.
+    /// Effective date: the release tag's, else the front matter's.
     pub effective: Option<String>,
+    /// Whether the version is a release (its tag names its effective date),
+    /// so that the archive has a page for it.
+    #[serde(default)]
+    pub release: bool,
 }
 
 /// A fired trigger for users.
@@ -143,6 +153,27 @@ pub struct TriggerNotice {
     pub words: Vec<String>,
     /// The evidence, one technical sentence each (clause and signal).
     pub details: Vec<String>,
+    /// The evidence as the sentence templates see it.
+    #[serde(default)]
+    pub evidence: Vec<EvidenceNotice>,
+}
+
+/// One piece of evidence of a fired trigger, for the sentence templates
+/// (`what-changes.{locale}.txt.j2`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct EvidenceNotice {
+    /// What the detector saw (`new recipient of personal information`, …).
+    pub signal: String,
+    /// The words that arrived.
+    pub added: Vec<String>,
+    /// The words that left.
+    pub removed: Vec<String>,
+    /// The policy's own new words for this change (inserted words, or the
+    /// added clause), shortened: what a sentence quotes when it cannot say
+    /// it better.
+    pub quote: Option<String>,
+    /// The same for the old words.
+    pub quote_old: Option<String>,
 }
 
 /// Changes under one heading.
@@ -161,10 +192,17 @@ pub struct ChangeNotice {
     pub kind: ChangeKind,
     /// Number label of the clause.
     pub label: Option<String>,
-    /// Excerpt of the old text.
+    /// Excerpt of the old text: for a modified clause, the changed words with
+    /// a little context and "…" where text was left out.
     pub before: Option<String>,
-    /// Excerpt of the new text.
+    /// Excerpt of the new text, likewise.
     pub after: Option<String>,
+    /// `before` as runs, the deleted words marked `changed` (for HTML).
+    #[serde(default)]
+    pub before_runs: Vec<Run>,
+    /// `after` as runs, the inserted words marked `changed`.
+    #[serde(default)]
+    pub after_runs: Vec<Run>,
 }
 
 /// Counts for a notice.
@@ -194,7 +232,7 @@ pub struct Links {
 }
 
 /// Options for building a context.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ContextOptions<'a> {
     /// Kind of notice.
     pub kind: NoticeKind,
@@ -206,28 +244,65 @@ pub struct ContextOptions<'a> {
     pub notice_date: Day,
     /// Base URL of the public archive.
     pub base_url: Option<&'a str>,
+    /// Changes listed section by section; the rest are counted in `more`.
+    pub max_changes: usize,
+    /// The templates of the plain-language sentences.
+    pub templates: &'a Templates,
+    /// The policy's title configured for this locale, if any.
+    pub title: Option<&'a str>,
 }
 
-/// The longest excerpt, in characters.
+/// The longest excerpt of a whole clause, in characters.
 const EXCERPT: usize = 240;
 
-fn excerpt(text: &str) -> String {
-    super::shorten(text, EXCERPT)
+/// Default of [`ContextOptions::max_changes`].
+pub const MAX_CHANGES: usize = 5;
+
+/// A change as users read it: an added, removed or moved clause shortened,
+/// a modified one centred on its changed words on both sides.
+fn change_notice(c: &crate::report::Change) -> ChangeNotice {
+    let whole = |text: &str, changed: bool| {
+        let t = super::shorten(text, EXCERPT);
+        (Some(t.clone()), vec![Run { text: t, changed }])
+    };
+    let ((before, before_runs), (after, after_runs)) = match c.kind {
+        ChangeKind::Modified if c.has_word_edits() => {
+            let f = excerpt::focus(&c.inline);
+            (
+                (Some(excerpt::plain(&f.before)), f.before),
+                (Some(excerpt::plain(&f.after)), f.after),
+            )
+        }
+        _ => (
+            c.old.as_ref().map_or((None, Vec::new()), |o| {
+                whole(&o.text, c.kind == ChangeKind::Removed)
+            }),
+            c.new.as_ref().map_or((None, Vec::new()), |n| {
+                whole(&n.text, c.kind == ChangeKind::Added)
+            }),
+        ),
+    };
+    ChangeNotice {
+        kind: c.kind,
+        label: c.clause().label.clone(),
+        before,
+        after,
+        before_runs,
+        after_runs,
+    }
 }
 
 impl NoticeContext {
     /// Build the context of a notice from a report.
-    pub fn new(report: &Report, opts: &ContextOptions<'_>) -> NoticeContext {
-        let zh = opts.locale.is_chinese();
+    pub fn new(report: &Report, opts: &ContextOptions<'_>) -> Result<NoticeContext, TemplateError> {
         let version = |v: &crate::report::VersionInfo| VersionRef {
             id: v.label(),
             date: v.date.as_ref().map(|d| d[..d.len().min(10)].to_owned()),
-            effective: v.effective.clone().or_else(|| {
-                v.tag
-                    .as_deref()
-                    .and_then(|t| t.rsplit('/').next())
-                    .map(str::to_owned)
-            }),
+            // A release's date is its tag's; the front matter's only otherwise.
+            effective: crate::policy::stated_effective(v)
+                .map(|d| d.to_string())
+                .or_else(|| v.effective.clone()),
+            release: crate::policy::release_day(v).is_some(),
         };
         let old = version(&report.old);
         let mut new = version(&report.new);
@@ -239,25 +314,10 @@ impl NoticeContext {
         let triggers = report
             .triggers
             .iter()
-            .map(|t| {
-                let words: Vec<String> = dedup(
-                    t.evidence
-                        .iter()
-                        .flat_map(|e| e.matched.iter())
-                        .filter(|m| !m.starts_with('-') && !m.starts_with("--"))
-                        .map(|m| m.trim_start_matches('+').to_owned()),
-                );
-                TriggerNotice {
-                    id: t.id.clone(),
-                    wording: t.wording.clone(),
-                    label: t.label.clone(),
-                    summary: plain_summary(&t.id, &t.wording, &words, zh),
-                    words,
-                    details: t.evidence.iter().map(|e| e.summary.clone()).collect(),
-                }
-            })
-            .collect();
+            .map(|t| trigger_notice(t, report, opts))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut sections: Vec<SectionNotice> = Vec::new();
+        let mut more = 0usize;
         // Counted once, by the Report.
         let counts = Counts {
             added: report.stats.added,
@@ -265,11 +325,28 @@ impl NoticeContext {
             modified: report.stats.modified,
             moved: report.stats.moved,
         };
-        for c in report
-            .changes
+        // Users see what changes for them: no editorial change, no front
+        // matter, no edit they would not call a change, unless a trigger
+        // cites it.
+        let cited: std::collections::HashSet<&str> = report
+            .triggers
             .iter()
-            .filter(|c| c.kind != ChangeKind::Editorial)
-        {
+            .flat_map(|t| t.evidence.iter())
+            .filter_map(|e| e.change.as_deref())
+            .collect();
+        let shown = report.changes.iter().filter(|c| {
+            c.kind != ChangeKind::Editorial
+                && c.clause().kind != ClauseKind::Meta
+                && (cited.contains(c.id.as_str())
+                    || !(c.kind == ChangeKind::Modified && excerpt::is_trivial(&c.inline)))
+        });
+        let mut listed = 0usize;
+        for c in shown {
+            if listed == opts.max_changes {
+                more += 1;
+                continue;
+            }
+            listed += 1;
             let clause = c.clause();
             let title = clause
                 .section
@@ -277,12 +354,7 @@ impl NoticeContext {
                 .cloned()
                 .or_else(|| report.new.title.clone())
                 .unwrap_or_default();
-            let change = ChangeNotice {
-                kind: c.kind,
-                label: clause.label.clone(),
-                before: c.old.as_ref().map(|o| excerpt(&o.text)),
-                after: c.new.as_ref().map(|n| excerpt(&n.text)),
-            };
+            let change = change_notice(c);
             match sections.last_mut() {
                 Some(s) if s.title == title => s.changes.push(change),
                 _ => sections.push(SectionNotice {
@@ -291,20 +363,22 @@ impl NoticeContext {
                 }),
             }
         }
+        // Only releases have pages in the archive (`policydiff site`).
+        let page =
+            |v: &crate::report::VersionInfo| crate::policy::release_day(v).map(|d| d.to_string());
         let links = match opts.base_url {
             Some(base) => {
                 let base = base.trim_end_matches('/');
+                let (old_page, new_page) = (page(&report.old), page(&report.new));
                 Links {
                     archive: Some(format!("{base}/")),
-                    policy: new
-                        .effective
+                    policy: new_page
                         .as_deref()
                         .map(|e| format!("{base}/{}", version_page(e))),
-                    previous: old
-                        .effective
+                    previous: old_page
                         .as_deref()
                         .map(|e| format!("{base}/{}", version_page(e))),
-                    redline: match (&old.effective, &new.effective) {
+                    redline: match (&old_page, &new_page) {
                         (Some(o), Some(n)) => Some(format!("{base}/{}", redline_page(o, n))),
                         _ => None,
                     },
@@ -313,24 +387,13 @@ impl NoticeContext {
             None => Links::default(),
         };
         let classification = report.classification.unwrap_or(Classification::None);
-        NoticeContext {
+        Ok(NoticeContext {
             schema_version: CONTEXT_VERSION,
             kind: opts.kind,
             locale: opts.locale.as_str().to_owned(),
             policy: PolicyInfo {
                 name: report.policy.clone(),
-                title: report
-                    .new
-                    .title
-                    .clone()
-                    .or_else(|| report.old.title.clone())
-                    .unwrap_or_else(|| {
-                        if zh {
-                            "隐私政策".into()
-                        } else {
-                            "Privacy Policy".into()
-                        }
-                    }),
+                title: notice_title(report, opts),
             },
             old,
             new,
@@ -341,10 +404,11 @@ impl NoticeContext {
             classification: classification.as_str().to_owned(),
             triggers,
             sections,
+            more,
             counts,
             links,
             recipient: None,
-        }
+        })
     }
 }
 
@@ -358,55 +422,153 @@ fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
     out
 }
 
-/// One sentence a user understands, per trigger.
-fn plain_summary(id: &str, wording: &str, words: &[String], zh: bool) -> String {
-    let list = if zh {
-        words.join("、")
-    } else {
-        words.join(", ")
-    };
-    let with = |en: &str, cn: &str| -> String {
-        match (zh, list.is_empty()) {
-            (false, true) => format!("{en}."),
-            (false, false) => format!("{en} ({list})."),
-            (true, true) => format!("{cn}。"),
-            (true, false) => format!("{cn}（{list}）。"),
+/// The policy's title in the notice's language: the configured one, else
+/// the document's when it is written in that language, else a plain name.
+/// A Chinese notice never titles the policy 《Privacy Policy》.
+fn notice_title(report: &Report, opts: &ContextOptions<'_>) -> String {
+    if let Some(t) = opts.title {
+        return t.to_owned();
+    }
+    let cjk = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    report
+        .new
+        .title
+        .clone()
+        .or_else(|| report.old.title.clone())
+        .filter(|t| cjk(t) == opts.locale.is_chinese())
+        .unwrap_or_else(|| {
+            if opts.locale.is_chinese() {
+                "隐私政策".into()
+            } else {
+                "Privacy Policy".into()
+            }
+        })
+}
+
+/// Words of a signal's matches: `+word` arrived, `-word` left; unmarked
+/// matches count as arrived.
+fn split_matched(matched: &[String]) -> (Vec<String>, Vec<String>) {
+    let (mut added, mut removed) = (Vec::new(), Vec::new());
+    for m in matched {
+        match m.strip_prefix('-') {
+            Some(w) => removed.push(w.to_owned()),
+            None => added.push(m.strip_prefix('+').unwrap_or(m).to_owned()),
         }
+    }
+    (dedup(added.into_iter()), dedup(removed.into_iter()))
+}
+
+/// The words a change inserted (or the clause it added), and those it
+/// deleted, shortened for a quote.
+fn quotes(change: Option<&crate::report::Change>) -> (Option<String>, Option<String>) {
+    const QUOTE: usize = 160;
+    let Some(c) = change else {
+        return (None, None);
     };
-    match id {
-        "processing" => with(
-            "How we use your personal information changes",
-            "我们处理您个人信息的方式发生变化",
-        ),
-        "ownership" => with(
-            "The company responsible for your personal information changes",
-            "负责处理您个人信息的主体发生变化",
-        ),
-        "recipients" => with(
-            "Who we share your personal information with changes",
-            "我们共享、转让或公开披露您个人信息的对象发生变化",
-        ),
-        "rights" => with(
-            "Your rights over your personal information, or how you exercise them, change",
-            "您的个人信息权利或其行使方式发生变化",
-        ),
-        "contact" => with(
-            "How to contact us about your personal information changes",
-            "联系我们的方式或投诉渠道发生变化",
-        ),
-        "high-risk" => with(
-            "A security impact assessment found a high risk",
-            "个人信息安全影响评估发现存在高风险",
-        ),
-        "triggers" => with(
-            "What we count as a major change has been revised",
-            "本政策对重大变化的界定已调整",
-        ),
-        _ => with(
-            wording.trim_end_matches(['.', ';', '。', '；']),
-            wording.trim_end_matches(['.', ';', '。', '；']),
+    let runs = |tag: crate::diff::InlineTag| {
+        let text = c
+            .inline
+            .iter()
+            .filter(|o| o.op == tag)
+            .map(|o| o.text.trim())
+            .filter(|t| t.chars().any(char::is_alphanumeric))
+            .collect::<Vec<_>>()
+            .join(" … ");
+        // A quote starts and ends on words, not on the list punctuation
+        // or the joining word the diff cut it at.
+        let text = text
+            .trim_matches(|c: char| c.is_whitespace() || ",;，；、".contains(c))
+            .to_owned();
+        (!text.is_empty()).then(|| super::shorten(&text, QUOTE))
+    };
+    match c.kind {
+        ChangeKind::Added => (c.new.as_ref().map(|n| super::shorten(&n.text, QUOTE)), None),
+        ChangeKind::Removed => (None, c.old.as_ref().map(|o| super::shorten(&o.text, QUOTE))),
+        _ => (
+            runs(crate::diff::InlineTag::Insert),
+            runs(crate::diff::InlineTag::Delete),
         ),
     }
+}
+
+/// A fired trigger as users read it: one plain-language sentence, written by
+/// the `what-changes` template of the locale from the evidence.
+fn trigger_notice(
+    t: &crate::report::FiredTrigger,
+    report: &Report,
+    opts: &ContextOptions<'_>,
+) -> Result<TriggerNotice, TemplateError> {
+    let evidence: Vec<EvidenceNotice> = t
+        .evidence
+        .iter()
+        .map(|e| {
+            let (added, removed) = split_matched(&e.matched);
+            let change = e
+                .change
+                .as_deref()
+                .and_then(|id| report.changes.iter().find(|c| c.id == id));
+            let (quote, quote_old) = quotes(change);
+            EvidenceNotice {
+                signal: e.signal.clone(),
+                added,
+                removed,
+                quote,
+                quote_old,
+            }
+        })
+        .collect();
+    let words = dedup(evidence.iter().flat_map(|e| e.added.iter().cloned()));
+    let mut notice = TriggerNotice {
+        id: t.id.clone(),
+        wording: t.wording.clone(),
+        label: t.label.clone(),
+        summary: String::new(),
+        words,
+        details: t.evidence.iter().map(|e| e.summary.clone()).collect(),
+        evidence,
+    };
+    // Evidence of one kind merged, keyed by what the detector saw.
+    let mut signals: BTreeMap<&str, EvidenceNotice> = BTreeMap::new();
+    for e in &notice.evidence {
+        let m = signals.entry(&e.signal).or_default();
+        m.signal = e.signal.clone();
+        m.added = dedup(m.added.drain(..).chain(e.added.iter().cloned()));
+        m.removed = dedup(m.removed.drain(..).chain(e.removed.iter().cloned()));
+        m.quote = m.quote.take().or_else(|| e.quote.clone());
+        m.quote_old = m.quote_old.take().or_else(|| e.quote_old.clone());
+    }
+    let value = minijinja::context! {
+        id => &notice.id,
+        wording => &notice.wording,
+        label => &notice.label,
+        quote => notice.evidence.iter().find_map(|e| e.quote.clone()),
+        signals => minijinja::Value::from(minijinja::value::Serde(&signals)),
+    };
+    let sentence =
+        opts.templates
+            .render_value("what-changes", "txt", opts.locale.as_str(), &value)?;
+    // One sentence, on one line, whatever the template's layout.
+    notice.summary = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
+    if opts.locale.is_chinese() {
+        notice.summary = join_cjk(&notice.summary);
+    }
+    Ok(notice)
+}
+
+/// Chinese text joined back after white space was collapsed: no space
+/// between two CJK characters (a template's line breaks leave one).
+fn join_cjk(s: &str) -> String {
+    let cjk =
+        |c: char| ('\u{2e80}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c);
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' && i > 0 && i + 1 < chars.len() && cjk(chars[i - 1]) && cjk(chars[i + 1]) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A context as a template value.

@@ -45,6 +45,14 @@ impl TemplateError {
 /// The default templates, compiled in.
 const DEFAULTS: &[(&str, &str)] = &[
     (
+        "what-changes.en.txt.j2",
+        include_str!("../../templates/what-changes.en.txt.j2"),
+    ),
+    (
+        "what-changes.zh-CN.txt.j2",
+        include_str!("../../templates/what-changes.zh-CN.txt.j2"),
+    ),
+    (
         "site-layout.html.j2",
         include_str!("../../templates/site-layout.html.j2"),
     ),
