@@ -415,7 +415,7 @@ impl Config {
         })
         .unwrap_or_default();
         format!(
-            "# policydiff configuration: the policies this repository manages.\n# Paths are relative to this file. The first policy is the default.\n\n{body}"
+            "# policydiff configuration: the policies this repository manages.\n# Paths are relative to this file. The first policy is the default.\n\n{body}\n{NOTICE_AND_EMAIL}"
         )
     }
 }
@@ -446,6 +446,33 @@ fn toml_message(e: &toml::de::Error, text: &str) -> String {
         None => message,
     }
 }
+
+/// The `[notice]` and `[email]` part of a new config: the keys a team sets
+/// before its first notice, commented where optional.
+const NOTICE_AND_EMAIL: &str = r#"[notice]
+# Public address of the archive that `policydiff site` builds; notices link
+# to its pages. Without it, notices have no links (and say so).
+# base_url = "https://example.com/privacy"
+# Overrides of the notice and site templates, relative to this file.
+# templates = "templates"
+# Changes a notice lists before "and N more changes".
+# max_changes = 5
+
+[notice.min_days]
+# Days between the notice and the effective date, per class of change.
+major = 30
+minor = 0
+
+# For `policydiff send` (the SMTP password comes from POLICYDIFF_SMTP_PASSWORD
+# or --password-file, never from this file).
+# [email]
+# from = "Privacy Team <privacy@example.com>"
+# reply_to = "privacy@example.com"
+# list_unsubscribe = "<mailto:unsubscribe@example.com>"
+# smtp_user = "mailer"
+# dkim_key = "keys/dkim.pem"
+# dkim_selector = "policy2026"
+"#;
 
 impl std::str::FromStr for Config {
     type Err = ConfigError;

@@ -622,5 +622,83 @@ fn templates_never_mark_data_safe() {
             seen += 1;
         }
     }
-    assert_eq!(seen, 12, "the twelve default templates");
+    // Notices (12), the site's pages (5) and the plain-language sentences (2).
+    assert_eq!(seen, 19, "the nineteen default templates");
+}
+
+/// Issue 11: users are told what changes for them. Built from the bundled
+/// pair, no notice of any kind or language shows an editorial change (the
+/// renumbered items), a front-matter field or a bare date line, and every
+/// listed change shows a different before and after.
+#[test]
+fn notices_show_no_editorial_change_and_no_front_matter() {
+    use policydiff::archive::{Origin, Version};
+    use policydiff::diff::ChangeKind;
+    use policydiff::pipeline::{Comparison, compare};
+    use policydiff::policy::Locale;
+    use policydiff::render::notice::ContextOptions;
+    let version = |path: &str| Version {
+        spec: path.into(),
+        path: path.into(),
+        origin: Origin::File,
+        text: std::fs::read_to_string(root().join(path)).expect("bundled policy"),
+    };
+    let report = compare(
+        &version("policies/privacy-policy.md"),
+        &version("policies/drafts/privacy-policy-next.md"),
+        None,
+        &Comparison::default(),
+    );
+    let editorial: Vec<String> = report
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Editorial)
+        .map(|c| c.clause().text.chars().take(50).collect())
+        .collect();
+    assert!(editorial.len() >= 5, "the bundled pair renumbers a list");
+    let templates = Templates::new(None);
+    for locale in Locale::ALL {
+        for kind in NoticeKind::ALL {
+            let ctx = NoticeContext::new(
+                &report,
+                &ContextOptions {
+                    kind,
+                    locale,
+                    effective_date: "2026-01-15".parse().ok(),
+                    notice_date: "2025-12-01".parse().expect("a day"),
+                    base_url: Some("https://example.com/privacy"),
+                    max_changes: 50,
+                    templates: &templates,
+                    title: None,
+                },
+            )
+            .expect("context");
+            for s in &ctx.sections {
+                for c in &s.changes {
+                    assert_ne!(c.before, c.after, "{locale}: identical before and after");
+                }
+            }
+            for &(part, ext) in kind.parts() {
+                let out = render(&templates, part, ext, &ctx);
+                let name = format!("{part}.{locale}.{ext}");
+                for e in &editorial {
+                    assert!(
+                        !out.contains(e.as_str()),
+                        "{name} shows an editorial change: {e}"
+                    );
+                }
+                for meta in [
+                    "“2025-07-09”",
+                    "“2026-01-15”",
+                    "2025 .7 .9",
+                    "effective date",
+                ] {
+                    assert!(
+                        !out.contains(meta),
+                        "{name} shows front matter or a date line: {meta}"
+                    );
+                }
+            }
+        }
+    }
 }

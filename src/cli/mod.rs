@@ -463,6 +463,10 @@ pub struct ReleaseArgs {
     /// Print the tag message and do not create the tag.
     #[arg(long)]
     pub dry_run: bool,
+    /// Refuse when the policy's front matter states another effective date
+    /// than --effective (without it, a warning).
+    #[arg(long)]
+    pub strict: bool,
     /// Date users are told (default: today); checked against the notice period.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub notice_date: Option<String>,

@@ -179,6 +179,21 @@ impl Context {
     }
 }
 
+/// Say once why notices have no links: no `[notice] base_url`, or a NEW
+/// version that is not a release (only releases have pages in the archive).
+pub(crate) fn warn_about_links(base_url: Option<&str>, new: &crate::report::VersionInfo) {
+    match base_url {
+        None => eprintln!(
+            "policydiff: warning: [notice] base_url is not set in policydiff.toml, so the notices link to nothing; set it to the public archive's address (where `policydiff site` is published)"
+        ),
+        Some(_) if crate::policy::release_day(new).is_none() => eprintln!(
+            "policydiff: warning: {} is not a release, so the notices link to no version page (the archive has releases only); tag it with `policydiff release` first",
+            new.spec
+        ),
+        Some(_) => {}
+    }
+}
+
 /// A `YYYY-MM-DD` flag value; the error names the flag.
 pub(crate) fn parse_day(s: &str, flag: &str) -> Result<Day> {
     s.parse()

@@ -70,6 +70,7 @@ pub(super) fn run(ctx: &Context, args: NoticeArgs) -> Result<()> {
             )?;
             let locale = ctx.notice_locale(args.locale.map(Locale::from), policy)?;
             let base_url = config.and_then(|c| c.notice.base_url.clone());
+            super::context::warn_about_links(base_url.as_deref(), &report.new);
             let contexts: Vec<NoticeContext> = kinds
                 .iter()
                 .map(|&kind| {

@@ -24,6 +24,21 @@ pub(super) fn run(ctx: &Context, args: ReleaseArgs) -> Result<()> {
     };
     let previous = archive::check_release(&archive, &probe)?;
     let head = archive.read_at("HEAD", &path, "HEAD")?;
+    // The tag's date is the effective date; a different one in the front
+    // matter would tell readers of the text something else.
+    if let Some(stated) = crate::pipeline::parse(&head)
+        .meta("effective")
+        .map(str::to_owned)
+        && stated.parse::<Day>().ok() != Some(effective)
+    {
+        let message = format!(
+            "{path} says effective: {stated} in its front matter, but --effective is {effective}; the release tag's date is the one notices use: correct the front matter (or the flag)"
+        );
+        if args.strict {
+            return Err(Error::Usage(message));
+        }
+        eprintln!("policydiff: warning: {message}");
+    }
     let reason = args
         .allow_short_notice
         .as_deref()

@@ -259,6 +259,7 @@ impl SendNotice {
             args.period.effective.as_deref(),
             args.period.notice_date.as_deref(),
         )?;
+        super::context::warn_about_links(config.notice.base_url.as_deref(), &report.new);
         let policy_cfg = config.policy(policy)?;
         let policy_name = policy_cfg.name.clone();
         let contexts: Vec<NoticeContext> = Locale::ALL

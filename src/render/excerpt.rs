@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::diff::{InlineOp, InlineTag};
 
 /// Characters of context kept on each side of the changed words.
-const CONTEXT: usize = 60;
+const CONTEXT: usize = 30;
 /// Longest excerpt, in characters, before the changed span is cut short.
-const LONGEST: usize = 280;
+const LONGEST: usize = 120;
 
 /// A run of an excerpt: text, and whether it is what changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +104,16 @@ fn push(runs: &mut Vec<Run>, text: &str, changed: bool) {
         text.to_owned()
     };
     let text = text.as_str();
+    // …and a space that belonged before an inserted word stays before the
+    // punctuation that follows it (`courses , and`).
+    if text.starts_with([',', '.', ';', ':', '!', '?', ')'])
+        && let Some(last) = runs.last_mut()
+        && !last.changed
+        && last.text.ends_with(' ')
+    {
+        let trimmed = last.text.trim_end().len();
+        last.text.truncate(trimmed);
+    }
     match runs.last_mut() {
         Some(r) if r.changed == changed => r.text.push_str(text),
         _ => runs.push(Run {

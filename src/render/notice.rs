@@ -205,7 +205,8 @@ pub struct ChangeNotice {
     pub after_runs: Vec<Run>,
 }
 
-/// Counts for a notice.
+/// Counts of the changes a notice tells users about (substantive, not front
+/// matter, not trivial), listed or not.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Counts {
     /// Added clauses.
@@ -253,7 +254,7 @@ pub struct ContextOptions<'a> {
 }
 
 /// The longest excerpt of a whole clause, in characters.
-const EXCERPT: usize = 240;
+const EXCERPT: usize = 160;
 
 /// Default of [`ContextOptions::max_changes`].
 pub const MAX_CHANGES: usize = 5;
@@ -266,13 +267,20 @@ fn change_notice(c: &crate::report::Change) -> ChangeNotice {
         (Some(t.clone()), vec![Run { text: t, changed }])
     };
     let ((before, before_runs), (after, after_runs)) = match c.kind {
-        ChangeKind::Modified if c.has_word_edits() => {
+        ChangeKind::Modified | ChangeKind::Moved if c.has_word_edits() => {
             let f = excerpt::focus(&c.inline);
             (
                 (Some(excerpt::plain(&f.before)), f.before),
                 (Some(excerpt::plain(&f.after)), f.after),
             )
         }
+        // A moved clause reads the same on both sides: it is shown once.
+        ChangeKind::Moved => (
+            (None, Vec::new()),
+            c.new
+                .as_ref()
+                .map_or((None, Vec::new()), |n| whole(&n.text, false)),
+        ),
         _ => (
             c.old.as_ref().map_or((None, Vec::new()), |o| {
                 whole(&o.text, c.kind == ChangeKind::Removed)
@@ -317,14 +325,7 @@ impl NoticeContext {
             .map(|t| trigger_notice(t, report, opts))
             .collect::<Result<Vec<_>, _>>()?;
         let mut sections: Vec<SectionNotice> = Vec::new();
-        let mut more = 0usize;
-        // Counted once, by the Report.
-        let counts = Counts {
-            added: report.stats.added,
-            removed: report.stats.removed,
-            modified: report.stats.modified,
-            moved: report.stats.moved,
-        };
+        let more;
         // Users see what changes for them: no editorial change, no front
         // matter, no edit they would not call a change, unless a trigger
         // cites it.
@@ -338,22 +339,54 @@ impl NoticeContext {
             c.kind != ChangeKind::Editorial
                 && c.clause().kind != ClauseKind::Meta
                 && (cited.contains(c.id.as_str())
-                    || !(c.kind == ChangeKind::Modified && excerpt::is_trivial(&c.inline)))
+                    || !(c.kind == ChangeKind::Modified
+                        && (!c.has_word_edits() || excerpt::is_trivial(&c.inline))))
         });
-        let mut listed = 0usize;
-        for c in shown {
-            if listed == opts.max_changes {
-                more += 1;
-                continue;
+        // Past the cap, the changes a trigger cites are kept first, then
+        // added, removed and modified clauses, then moves; listed in reading
+        // order.
+        let shown: Vec<&crate::report::Change> = shown.collect();
+        // What users are told about, not the Report's counts of every edit.
+        let mut counts = Counts::default();
+        for c in &shown {
+            match c.kind {
+                ChangeKind::Added => counts.added += 1,
+                ChangeKind::Removed => counts.removed += 1,
+                ChangeKind::Modified => counts.modified += 1,
+                ChangeKind::Moved => counts.moved += 1,
+                ChangeKind::Editorial => {}
             }
-            listed += 1;
+        }
+        let mut ranked: Vec<(usize, &crate::report::Change)> =
+            shown.iter().copied().enumerate().collect();
+        ranked.sort_by_key(|(i, c)| {
+            let rank = if cited.contains(c.id.as_str()) {
+                0
+            } else if c.kind == ChangeKind::Moved {
+                2
+            } else {
+                1
+            };
+            (rank, *i)
+        });
+        let mut keep: Vec<usize> = ranked
+            .iter()
+            .take(opts.max_changes)
+            .map(|(i, _)| *i)
+            .collect();
+        keep.sort_unstable();
+        more = shown.len() - keep.len();
+        for c in keep.into_iter().map(|i| shown[i]) {
             let clause = c.clause();
-            let title = clause
-                .section
-                .last()
-                .cloned()
-                .or_else(|| report.new.title.clone())
-                .unwrap_or_default();
+            let title = super::shorten(
+                &clause
+                    .section
+                    .last()
+                    .cloned()
+                    .or_else(|| report.new.title.clone())
+                    .unwrap_or_default(),
+                70,
+            );
             let change = change_notice(c);
             match sections.last_mut() {
                 Some(s) if s.title == title => s.changes.push(change),
@@ -461,7 +494,7 @@ fn split_matched(matched: &[String]) -> (Vec<String>, Vec<String>) {
 /// The words a change inserted (or the clause it added), and those it
 /// deleted, shortened for a quote.
 fn quotes(change: Option<&crate::report::Change>) -> (Option<String>, Option<String>) {
-    const QUOTE: usize = 160;
+    const QUOTE: usize = 100;
     let Some(c) = change else {
         return (None, None);
     };

@@ -231,7 +231,8 @@ pub fn build(
                     title => info.title,
                     root => "../",
                     release => minijinja::Value::from(minijinja::value::Serde(&views[n])),
-                    html => html,
+                    // comrak's output, raw HTML left out: marked safe here, not in the template.
+                    html => minijinja::Value::from_safe_string(html),
                     previous => minijinja::Value::from(minijinja::value::Serde(n.checked_sub(1).map(|p| &views[p]))),
                     next => minijinja::Value::from(minijinja::value::Serde(views.get(n + 1))),
                 },
