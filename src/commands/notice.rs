@@ -16,6 +16,8 @@ use crate::report::Report;
 
 pub(super) fn run(ctx: &Context, args: NoticeArgs) -> Result<()> {
     let kinds = args.kind.kinds();
+    // Said once the notices are rendered (an error must be the only line).
+    let mut warn_links = None;
     if args.context && kinds.len() > 1 {
         return Err(Error::Usage(
             "--context prints one context: give --kind in-app, announcement, email or changelog"
@@ -70,7 +72,7 @@ pub(super) fn run(ctx: &Context, args: NoticeArgs) -> Result<()> {
             )?;
             let locale = ctx.notice_locale(args.locale.map(Locale::from), policy)?;
             let base_url = config.and_then(|c| c.notice.base_url.clone());
-            super::context::warn_about_links(base_url.as_deref(), &report.new);
+            warn_links = Some((base_url.clone(), report.new.clone()));
             let contexts: Vec<NoticeContext> = kinds
                 .iter()
                 .map(|&kind| {
@@ -121,6 +123,9 @@ pub(super) fn run(ctx: &Context, args: NoticeArgs) -> Result<()> {
             let text = templates.render(part, ext, c)?;
             files.push((format!("{part}.{}.{ext}", c.locale), text));
         }
+    }
+    if let Some((base_url, new)) = &warn_links {
+        super::context::warn_about_links(base_url.as_deref(), new);
     }
     match &args.out {
         Some(dir) => {

@@ -192,11 +192,13 @@ pub(super) fn run(ctx: &Context, args: SendArgs) -> Result<()> {
         // and sending nothing.
         transport(&args, &email, true)?;
         check_journal(&config.dir, &journal_path, &notice.id, &args)?;
+        super::context::warn_about_links(config.notice.base_url.as_deref(), &notice.new);
         return dry_run(&args, &render, shard, &mut on_invalid);
     }
 
     let transport = transport(&args, &email, false)?;
     let (writer, key, state) = open_journal(&config.dir, &journal_path, &notice.id, &args)?;
+    super::context::warn_about_links(config.notice.base_url.as_deref(), &notice.new);
     let total = count_rows(&args.recipients);
     let progress = SendProgress::new(total);
     let opts = Options {
@@ -236,6 +238,8 @@ pub(super) fn run(ctx: &Context, args: SendArgs) -> Result<()> {
 /// recipients who name none, and the notice's identity.
 struct SendNotice {
     policy: String,
+    /// The new version, for the warning about links.
+    new: crate::report::VersionInfo,
     contexts: Vec<NoticeContext>,
     locale: Locale,
     id: String,
@@ -259,7 +263,6 @@ impl SendNotice {
             args.period.effective.as_deref(),
             args.period.notice_date.as_deref(),
         )?;
-        super::context::warn_about_links(config.notice.base_url.as_deref(), &report.new);
         let policy_cfg = config.policy(policy)?;
         let policy_name = policy_cfg.name.clone();
         let contexts: Vec<NoticeContext> = Locale::ALL
@@ -298,6 +301,7 @@ impl SendNotice {
         );
         Ok(SendNotice {
             policy: policy_name,
+            new: report.new.clone(),
             contexts,
             locale: ctx.notice_locale(args.locale.map(Locale::from), policy)?,
             id,

@@ -22,11 +22,7 @@ pub(super) fn run(ctx: &Context, args: SiteArgs) -> Result<()> {
         .base_url
         .clone()
         .or_else(|| config.notice.base_url.clone());
-    if base_url.is_none() {
-        eprintln!(
-            "policydiff: warning: no --base-url and no [notice] base_url in policydiff.toml: the feed's links are relative, and notices link to nothing"
-        );
-    }
+
     let releases = released(ctx, &archive, policy, &path)?;
     let title = policy
         .title_for(None)
@@ -56,6 +52,11 @@ pub(super) fn run(ctx: &Context, args: SiteArgs) -> Result<()> {
             .collect(),
     };
     output::write_tree(&args.out, &files, &protected)?;
+    if base_url.is_none() {
+        eprintln!(
+            "policydiff: warning: no --base-url and no [notice] base_url in policydiff.toml: the feed's links are relative, and notices link to nothing"
+        );
+    }
     write_stdout(
         format!(
             "wrote {} files for {} releases to {}\n",
