@@ -2051,16 +2051,23 @@ fn send_writes_one_message_per_valid_unique_recipient_and_reports_the_rest() {
         .output()
         .expect("run");
     let (stdout, stderr) = (support::stdout(&out), support::stderr(&out));
+    // Issue 11: every valid recipient was sent, so exit 0 (it was 2); the
+    // skipped rows are listed with their lines and counted in the summary.
     assert_eq!(
         out.status.code(),
-        Some(2),
-        "invalid rows are undelivered: {stderr}"
+        Some(0),
+        "every valid recipient was sent: {stderr}"
     );
     assert!(
         stdout.contains("sent 2")
             && stdout.contains("invalid 3")
-            && stdout.contains("duplicates 1"),
+            && stdout.contains("duplicates 1")
+            && stdout.contains("by locale: en: sent 1; zh-CN: sent 1"),
         "{stdout}"
+    );
+    assert!(
+        stderr.contains("3 invalid row(s) skipped") && !stderr.contains("policydiff: error"),
+        "{stderr}"
     );
     for line in [
         "r.csv line 5: invalid email address",
@@ -2671,4 +2678,168 @@ fn control_characters_in_a_policy_never_reach_the_terminal_raw_even_in_colour() 
             );
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Issue 11: `send` as an operator expects (file transport: no pre-flight)
+// ---------------------------------------------------------------------------
+
+/// Not on a terminal (as here: stderr is a pipe), progress is a line per
+/// tenth of the list (or every 10 s), not one per row: main wrote 52 lines
+/// for 52 rows.
+#[test]
+fn send_progress_without_a_terminal_is_a_line_per_tenth_not_one_per_row() {
+    let repo = send_repo();
+    let mut csv = String::from("email,name\n");
+    for i in 0..52 {
+        csv.push_str(&format!("user{i}@example.com,User {i}\n"));
+    }
+    repo.write("r.csv", &csv);
+    let out = repo
+        .cmd()
+        .args(send_args(&[
+            "--recipients",
+            "r.csv",
+            "--journal",
+            "j.jsonl",
+        ]))
+        .output()
+        .expect("run");
+    let stderr = support::stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let progress: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("policydiff: send:"))
+        .collect();
+    assert!(
+        (2..=11).contains(&progress.len()),
+        "{} progress lines:\n{stderr}",
+        progress.len()
+    );
+    assert_eq!(
+        progress.last().copied(),
+        Some("policydiff: send: 52/52 recipients (100%)"),
+        "{stderr}"
+    );
+    assert_eq!(eml_files(&repo, "out").len(), 52);
+}
+
+/// `--dry-run` shows, per locale the list uses, the rendered subject and the
+/// first lines of one email, naming the row by its line, never its address.
+#[test]
+fn send_dry_run_shows_the_subject_and_first_lines_of_one_email_per_locale() {
+    let repo = send_repo();
+    repo.write(
+        "r.csv",
+        "email,name,locale\nana@example.com,Ana,en\nli@example.com,李雷,zh-CN\nbo@example.com,Bo,en\nfr@example.com,Fr,fr\n",
+    );
+    let out = run_ok(repo.cmd().args(send_args(&[
+        "--recipients",
+        "r.csv",
+        "--dry-run",
+        "--journal",
+        "dry.jsonl",
+    ])));
+    let en = out
+        .find("--- en email, as rendered for r.csv line 2 ---\nSubject: ")
+        .unwrap_or_else(|| panic!("no English preview:\n{out}"));
+    let zh = out
+        .find("--- zh-CN email, as rendered for r.csv line 3 ---\nSubject: ")
+        .unwrap_or_else(|| panic!("no Chinese preview:\n{out}"));
+    // One per locale: Bo (en) and the unknown `fr` (rendered in en) add none.
+    assert_eq!(out.matches("--- ").count(), 2, "{out}");
+    let (en_part, zh_part) = (&out[en..zh], &out[zh..]);
+    let subject = |part: &str| part.lines().nth(1).unwrap_or("").to_owned();
+    assert!(subject(en_part).len() > "Subject: ".len(), "{out}");
+    assert!(
+        subject(zh_part)
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{out}"
+    );
+    assert!(en_part.contains("Ana") && zh_part.contains("李雷"), "{out}");
+    // The first lines only, not the whole email.
+    assert!(
+        en_part.lines().count() <= 17 && en_part.contains("…"),
+        "{out}"
+    );
+    assert!(out.contains("dry run: would send 4"), "{out}");
+    assert!(
+        !out.contains("@example.com"),
+        "an address was printed:\n{out}"
+    );
+    assert!(eml_files(&repo, "out").is_empty() && !repo.join("dry.jsonl").exists());
+}
+
+/// `receipts --recipients` lists every row of the list: the invalid (no
+/// address, the reason) and the duplicates too, each with its status and line.
+#[test]
+fn receipts_recipients_lists_invalid_and_duplicate_rows_with_status_and_line() {
+    let repo = send_repo();
+    repo.write(
+        "r.csv",
+        "email,name\nana@example.com,Ana\nnot-an-address,X\nANA@example.com,Ana twice\nbo@example.com,Bo\n,Nobody\n",
+    );
+    run_ok(repo.cmd().args(send_args(&[
+        "--recipients",
+        "r.csv",
+        "--journal",
+        "j.jsonl",
+    ])));
+    let rows = json(&run_ok(repo.cmd().args([
+        "receipts",
+        "--journal",
+        "j.jsonl",
+        "--recipients",
+        "r.csv",
+        "--format",
+        "json",
+    ])));
+    let got: Vec<(u64, &str, &str, &str)> = rows
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().expect("line"),
+                r["status"].as_str().expect("status"),
+                r["email"].as_str().expect("email"),
+                r["reply"].as_str().expect("reply"),
+            )
+        })
+        .map(|(l, s, e, r)| (l, s, e, if s == "sent" { "" } else { r }))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (2, "sent", "ana@example.com", ""),
+            (3, "invalid", "", "invalid email address"),
+            (
+                4,
+                "duplicate",
+                "ANA@example.com",
+                "same address as line 2: one message for both"
+            ),
+            (5, "sent", "bo@example.com", ""),
+            (6, "invalid", "", "no email address"),
+        ],
+        "{rows:#}"
+    );
+    // CSV: the same rows, a `line` column.
+    let csv =
+        run_ok(
+            repo.cmd()
+                .args(["receipts", "--journal", "j.jsonl", "--recipients", "r.csv"]),
+        );
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("email,line,address_hash,status,time,message_id,reply,journal")
+    );
+    assert_eq!(lines.count(), 5, "{csv}");
+    assert!(
+        csv.contains("\n,3,,invalid,,,invalid email address,\n"),
+        "{csv}"
+    );
+    assert!(!csv.contains("not-an-address"), "{csv}");
 }

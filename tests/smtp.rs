@@ -111,6 +111,9 @@ struct ServerOpts {
     refuse: Option<&'static str>,
     /// Never answer at this stage (`--hang`).
     hang: Option<&'static str>,
+    /// Stop listening once this many sessions connected
+    /// (`--stop-listening-after`).
+    stop_listening_after: Option<u32>,
 }
 
 impl Default for ServerOpts {
@@ -123,6 +126,7 @@ impl Default for ServerOpts {
             down_until: None,
             refuse: None,
             hang: None,
+            stop_listening_after: None,
         }
     }
 }
@@ -190,6 +194,9 @@ impl Server {
         }
         if let Some(stage) = opts.hang {
             cmd.args(["--hang", stage]);
+        }
+        if let Some(n) = opts.stop_listening_after {
+            cmd.args(["--stop-listening-after", &n.to_string()]);
         }
         let mut child = cmd
             .stdin(Stdio::piped())
@@ -622,7 +629,13 @@ fn starttls_with_auth_delivers_one_localised_message_to_each_recipient() {
 
         // Locale: Chinese subject and body for zh-CN, none for English.
         let subject = header(&d, "subject");
-        assert!(subject.contains("Privacy Policy"), "{shown}");
+        // The zh-CN notice names the policy by its Chinese title.
+        let title = if chinese {
+            "隐私政策"
+        } else {
+            "Privacy Policy"
+        };
+        assert!(subject.contains(title), "{shown}");
         assert_eq!(has_cjk(subject), chinese, "subject of {to}: {subject}");
         assert_eq!(has_cjk(text), chinese, "text of {to}:\n{text}");
         assert_eq!(has_cjk(html), chinese, "html of {to}");
@@ -641,7 +654,15 @@ fn starttls_with_auth_delivers_one_localised_message_to_each_recipient() {
             "{receipt}"
         );
     }
-    assert_eq!(receipts.len(), 5, "{receipts:?}");
+    // Five sent, and (issue 11) the repeated address as a duplicate of line 2.
+    assert_eq!(receipts.len(), 6, "{receipts:?}");
+    let dup = &receipts["ANA@Example.COM"];
+    assert_eq!(dup["status"], "duplicate", "{dup}");
+    assert_eq!(dup["line"], 7, "{dup}");
+    assert_eq!(
+        dup["reply"], "same address as line 2: one message for both",
+        "{dup}"
+    );
 
     // The journal holds no address and no password.
     let journal = String::from_utf8(repo.read(JOURNAL)).unwrap();
@@ -701,50 +722,42 @@ fn a_wrong_or_missing_password_delivers_nothing_and_is_never_printed() {
         .assert_stderr(&["password in the URL"])
         .assert_hides(PASSWORD);
 
-    // A wrong password: exit 2, nothing delivered, the reply (535) recorded.
+    // A wrong password: the pre-flight (issue 11) stops at the 535 before
+    // the first message, one AUTH only (no lockout by retrying every
+    // recipient), and neither the journal nor its key is created.
     let wrong = "wrong-Pa55-also-secret";
     let r = run(send(&repo, "recipients.csv", &url, &["--tls-ca", &ca]).env(PASSWORD_ENV, wrong));
     r.assert_code(2).assert_hides(wrong).assert_hides(PASSWORD);
-    assert!(r.stdout.contains("sent 0,"), "{}", r.shown());
+    r.assert_stderr(&[
+        "policydiff: error: pre-flight:",
+        "refused AUTH: 535",
+        "nothing was sent",
+    ]);
+    assert!(r.stdout.is_empty(), "{}", r.shown());
     assert!(server.messages().is_empty());
     let auths: Vec<Value> = server
         .events()
         .into_iter()
         .filter(|e| e["event"] == "auth")
         .collect();
-    assert!(!auths.is_empty() && auths.iter().all(|a| a["ok"] == false));
-    // The run stops at the refusal (no lockout by retrying every recipient):
-    // the recipients tried carry the 535, the rest were not tried; none failed.
-    let rows = receipts(&repo, Some("recipients.csv"));
+    assert_eq!(auths.len(), 1, "{auths:?}");
+    assert_eq!(auths[0]["ok"], false, "{auths:?}");
     assert!(
-        rows.iter()
-            .any(|r| r["reply"].as_str().unwrap().contains("535")),
-        "{rows:?}"
+        !repo.join(JOURNAL).exists(),
+        "the pre-flight wrote a journal"
     );
-    for row in &rows {
-        assert!(
-            row["status"] == "deferred" || row["status"] == "not-sent",
-            "{row}"
-        );
-    }
-    r.assert_stderr(&[
-        "the run stopped",
-        "refused AUTH: 535",
-        "nobody was marked failed",
-    ]);
-    let journal = String::from_utf8(repo.read(JOURNAL)).unwrap();
-    assert!(!journal.contains(wrong) && !journal.contains(PASSWORD));
+    assert!(!repo.join(KEY_FILE).exists(), "the pre-flight made a key");
 
     // No --tls-ca: the self-signed chain is not trusted; nothing is sent in
-    // clear, nothing delivered.
+    // clear, nothing delivered; the pre-flight says so.
     let r = run(
         send(&repo, "recipients.csv", &url, &["--journal", "no-ca.jsonl"])
             .env(PASSWORD_ENV, PASSWORD),
     );
     r.assert_code(2)
-        .assert_stdout(&["sent 0,", "failed 0"])
-        .assert_stderr(&["the run stopped", "certificate", "--tls-ca"])
+        .assert_stderr(&["pre-flight:", "certificate", "--tls-ca"])
         .assert_hides(PASSWORD);
+    assert!(!repo.join("no-ca.jsonl").exists());
     // Running again would change nothing: it does not say to.
     assert!(
         !r.stderr.contains("run the same command again"),
@@ -833,41 +846,21 @@ fn implicit_tls_works_and_plain_smtp_needs_insecure() {
         &url,
         &["--journal", "plain.jsonl"],
     ));
-    r.assert_code(2)
-        .assert_stdout(&["sent 0,", "failed 0"])
-        .assert_stderr(&[
-            "the run stopped",
-            "does not offer STARTTLS",
-            "smtps://",
-            "--insecure",
-        ]);
+    // The pre-flight (issue 11) finds it before the first message: no
+    // journal is started.
+    r.assert_code(2).assert_stderr(&[
+        "pre-flight:",
+        "does not offer STARTTLS",
+        "smtps://",
+        "--insecure",
+    ]);
     assert!(plain.messages().is_empty());
     assert!(
         plain.events().is_empty(),
         "a RCPT was sent in clear: {:?}",
         plain.events()
     );
-    let rows = run_ok(repo.cmd().args([
-        "receipts",
-        "--journal",
-        "plain.jsonl",
-        "--recipients",
-        "recipients.csv",
-        "--format",
-        "json",
-    ]));
-    let rows = support::json(&rows);
-    let rows = rows.as_array().unwrap();
-    assert_eq!(rows.len(), 5);
-    for row in rows {
-        assert!(
-            row["status"] == "deferred" || row["status"] == "not-sent",
-            "{row}"
-        );
-        if row["status"] == "deferred" {
-            assert!(row["reply"].as_str().unwrap().contains("STARTTLS"), "{row}");
-        }
-    }
+    assert!(!repo.join("plain.jsonl").exists());
     // … until --insecure (localhost): then delivered, each once.
     let r = run(&mut send(
         &repo,
@@ -960,8 +953,10 @@ fn temporary_failures_are_retried_refusals_are_not_and_cut_connections_are_resen
 }
 
 #[test]
-fn a_server_down_at_start_defers_everyone_and_a_rerun_delivers_each_once() {
-    if !server_available("a_server_down_at_start_defers_everyone_and_a_rerun_delivers_each_once") {
+fn a_server_down_at_start_fails_the_pre_flight_fast_and_a_rerun_delivers_each_once() {
+    if !server_available(
+        "a_server_down_at_start_fails_the_pre_flight_fast_and_a_rerun_delivers_each_once",
+    ) {
         return;
     }
     let repo = notice_repo();
@@ -977,12 +972,27 @@ fn a_server_down_at_start_defers_everyone_and_a_rerun_delivers_each_once() {
         },
     );
     let url = server.url("smtp", None);
-    let r = run(&mut send(&repo, "recipients.csv", &url, &["--insecure"]));
-    r.assert_code(2)
-        .assert_stdout(&["sent 0,", "deferred 5"])
-        .assert_stderr(&["5 recipient(s) not delivered", "run the same command again"]);
-    for row in receipts(&repo, Some("recipients.csv")) {
-        assert_eq!(row["status"], "deferred", "{row}");
+    // Issue 11: main took 19 s retrying each recipient and said "deferred
+    // 5" without the reason. The pre-flight fails at once, in plain words,
+    // and starts no journal (a dry run too).
+    for dry in [true, false] {
+        let t = Instant::now();
+        let extra: &[&str] = if dry {
+            &["--insecure", "--dry-run"]
+        } else {
+            &["--insecure"]
+        };
+        let r = run(&mut send(&repo, "recipients.csv", &url, extra));
+        let refused = format!("connection refused by 127.0.0.1:{}", server.port);
+        r.assert_code(2).assert_stderr(&[
+            "policydiff: error: pre-flight:",
+            &refused,
+            "nothing was sent",
+        ]);
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.shown());
+        assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+        assert!(!repo.join(JOURNAL).exists(), "a journal was started");
+        assert!(!repo.join(KEY_FILE).exists(), "a journal key was made");
     }
 
     std::fs::write(&up, "").unwrap();
@@ -995,7 +1005,12 @@ fn a_server_down_at_start_defers_everyone_and_a_rerun_delivers_each_once() {
         .collect();
     assert_eq!(server.received(), expected);
     for row in receipts(&repo, Some("recipients.csv")) {
-        assert_eq!(row["status"], "sent", "{row}");
+        let want = if row["line"] == 7 {
+            "duplicate"
+        } else {
+            "sent"
+        };
+        assert_eq!(row["status"], want, "{row}");
     }
     // Once more: nothing to do.
     run(&mut send(&repo, "recipients.csv", &url, &["--insecure"]))
@@ -1110,14 +1125,16 @@ fn a_header_injection_row_is_reported_with_its_line_and_skipped() {
     let server = Server::start(&server_dir(&repo, "smtp"), ServerOpts::default());
     let url = server.url("smtp", None);
     let r = run(&mut send(&repo, "recipients.csv", &url, &["--insecure"]));
-    r.assert_code(2)
+    // Every valid recipient was sent: exit 0 since issue 11 (it was 2); the
+    // skipped rows are listed with their lines.
+    r.assert_code(0)
         .assert_stdout(&["sent 2,", "invalid 2"])
         .assert_stderr(&[
             "recipients.csv line 3:",
             "recipients.csv line 5:",
             "line break",
             "(skipped)",
-            "fix the invalid rows",
+            "2 invalid row(s) skipped",
         ]);
     // The report names lines, not addresses (personal data).
     assert!(!r.stderr.contains("bob@example.com") && !r.stderr.contains("eve@example.com"));
@@ -1215,7 +1232,8 @@ fn empty_and_malformed_recipient_lists() {
         &url,
         &["--insecure", "--journal", "malformed.jsonl"],
     ));
-    r.assert_code(2).assert_stderr(&[
+    // The valid rows were all sent: exit 0 since issue 11 (it was 2).
+    r.assert_code(0).assert_stderr(&[
         "malformed.csv line 3: 2 columns, the header has 3 (skipped)",
         "malformed.csv line 4: invalid email address (skipped)",
         "malformed.csv line 5: no email address (skipped)",
@@ -1252,7 +1270,9 @@ fn a_stray_quote_does_not_hide_the_rows_after_it() {
     let server = Server::start(&server_dir(&repo, "smtp"), ServerOpts::default());
     let url = server.url("smtp", None);
     let r = run(&mut send(&repo, "recipients.csv", &url, &["--insecure"]));
-    r.assert_code(2);
+    // The one valid row was sent: exit 0 since issue 11 (it was 2), the
+    // rows under the quote counted and reported as invalid.
+    r.assert_code(0).assert_stdout(&["sent 1,", "invalid 102"]);
     // Either the later rows are read, or the report says what happened to
     // them: the quote, or all 101 rows not delivered.
     assert!(
@@ -1784,9 +1804,21 @@ fn a_server_wide_refusal_stops_the_run_marks_nobody_failed_and_a_rerun_delivers(
         let url = refusing.url("smtp", None);
         let args = ["--insecure", "--journal", journal.as_str()];
         let r = run(&mut send(&repo, "twenty.csv", &url, &args));
-        r.assert_code(2)
-            .assert_stdout(&["sent 0,", "failed 0"])
-            .assert_stderr(&["the run stopped", said, "nobody was marked failed"]);
+        // A refusal at the greeting or EHLO is met by the pre-flight
+        // (issue 11): exit 2 in the server's words, no journal started. One
+        // at MAIL FROM or DATA comes with the first message: the run stops.
+        let at_preflight = matches!(stage, "greeting" | "ehlo");
+        r.assert_code(2);
+        if at_preflight {
+            r.assert_stderr(&["policydiff: error: pre-flight:", said, "nothing was sent"]);
+            assert!(r.stdout.is_empty(), "{stage}{}", r.shown());
+        } else {
+            r.assert_stdout(&["sent 0,", "failed 0"]).assert_stderr(&[
+                "the run stopped",
+                said,
+                "nobody was marked failed",
+            ]);
+        }
         assert!(
             !r.stderr.contains("privacy@example.com"),
             "{stage}: an address in the output{}",
@@ -1808,7 +1840,11 @@ fn a_server_wide_refusal_stops_the_run_marks_nobody_failed_and_a_rerun_delivers(
             .filter(|e| e["event"] == "refused")
             .count();
         assert!(attempts <= 4, "{stage}: {attempts} refused sessions");
-        let text = String::from_utf8(repo.read(&journal)).unwrap();
+        if at_preflight {
+            assert_eq!(attempts, 1, "{stage}: the pre-flight is one session");
+            assert!(!repo.join(&journal).exists(), "{stage}: a journal");
+        }
+        let text = std::fs::read_to_string(repo.join(&journal)).unwrap_or_default();
         assert!(!text.contains("\"e\":\"failed\""), "{stage}: {text}");
         assert!(!text.contains("privacy@example.com"), "{stage}: {text}");
         drop(refusing);
@@ -2270,4 +2306,131 @@ fn dkim_signatures_verify_with_an_independent_verifier() {
     std::fs::write(&tampered, format!("{head}\r\n\r\nX{body}")).unwrap();
     assert!(!verify(&tampered, "pd2025").status.success());
     assert!(!verify(&eml, "other").status.success());
+}
+
+// ---------------------------------------------------------------------------
+// Issue 11: `send` as an operator expects
+// ---------------------------------------------------------------------------
+
+/// The server goes down after the pre-flight: every recipient is deferred,
+/// and the summary says why in one line, with the counts per locale (main
+/// said "deferred 5" and the reason was only in `receipts`). Then a server
+/// that defers two and refuses one: each group gets its main reason, also
+/// for a refusal recorded by an earlier run.
+#[test]
+fn the_summary_gives_the_main_reason_of_each_group_and_counts_per_locale() {
+    if !server_available("the_summary_gives_the_main_reason_of_each_group_and_counts_per_locale") {
+        return;
+    }
+    let repo = notice_repo();
+    repo.write(
+        "policydiff.toml",
+        format!("{}max_attempts = 2\n", config_with_email()),
+    );
+    repo.write("recipients.csv", LOCALISED);
+    let server = Server::start(
+        &server_dir(&repo, "smtp-once"),
+        ServerOpts {
+            stop_listening_after: Some(1),
+            ..ServerOpts::default()
+        },
+    );
+    let url = server.url("smtp", None);
+    let r = run(&mut send(&repo, "recipients.csv", &url, &["--insecure"]));
+    let reason = format!(
+        "deferred 5: connection refused by 127.0.0.1:{}\n",
+        server.port
+    );
+    r.assert_code(2).assert_stdout(&[
+        "sent 0,",
+        &reason,
+        // The row with no locale gets the policy's (en).
+        "by locale: en: deferred 3; zh-CN: deferred 2\n",
+    ]);
+    assert!(!r.stdout.contains("os error"), "{}", r.shown());
+    assert!(
+        server
+            .events()
+            .iter()
+            .any(|e| e["event"] == "stop-listening"),
+        "the server never stopped listening: {:?}",
+        server.events()
+    );
+    assert_eq!(server.count(), 0);
+
+    let repo = notice_repo();
+    repo.write(
+        "policydiff.toml",
+        format!("{}max_attempts = 2\n", config_with_email()),
+    );
+    repo.write(
+        "mixed.csv",
+        "email,name,locale\n\
+         tempfail-5-ana@example.com,Ana,en\n\
+         tempfail-5-bo@example.com,Bo,en\n\
+         reject-cy@example.com,Cy,en\n\
+         ok-en@example.com,En,en\n\
+         ok-zh@example.com,Zh,zh-CN\n",
+    );
+    let server = Server::start(&server_dir(&repo, "smtp-mixed"), ServerOpts::default());
+    let url = server.url("smtp", None);
+    let expected = [
+        "deferred 2: 451 4.3.0 Temporary failure, try again later (test)\n",
+        "failed 1: 550 5.1.1 <[address]>: Recipient address rejected",
+    ];
+    let r = run(&mut send(&repo, "mixed.csv", &url, &["--insecure"]));
+    r.assert_code(2)
+        .assert_stdout(&["sent 2,"])
+        .assert_stdout(&expected)
+        .assert_stdout(&["by locale: en: sent 1, deferred 2, failed 1; zh-CN: sent 1\n"]);
+    assert!(!r.stdout.contains("reject-cy"), "{}", r.shown());
+    // The next run: the refusal comes from the journal, reason and all.
+    let r = run(&mut send(&repo, "mixed.csv", &url, &["--insecure"]));
+    r.assert_code(2).assert_stdout(&expected).assert_stdout(&[
+        "by locale: en: already sent 1, deferred 2, failed 1; zh-CN: already sent 1\n",
+    ]);
+}
+
+/// `--dry-run` makes the pre-flight too (one session: EHLO, STARTTLS,
+/// AUTH; no message), so a wrong password shows before the real run; and
+/// it shows the subject and first lines of one email per locale.
+#[test]
+fn a_dry_run_makes_the_pre_flight_and_shows_one_email_per_locale() {
+    if !server_available("a_dry_run_makes_the_pre_flight_and_shows_one_email_per_locale") {
+        return;
+    }
+    let repo = notice_repo();
+    repo.write("recipients.csv", LOCALISED);
+    let server = Server::start(
+        &server_dir(&repo, "smtp"),
+        ServerOpts {
+            tls: Tls::Starttls,
+            auth: true,
+            ..ServerOpts::default()
+        },
+    );
+    let ca = server.ca.display().to_string();
+    let url = server.url("smtp", Some(USER));
+    let args = ["--tls-ca", ca.as_str(), "--dry-run"];
+    let r = run(send(&repo, "recipients.csv", &url, &args).env(PASSWORD_ENV, "wrong"));
+    r.assert_code(2)
+        .assert_stderr(&["pre-flight:", "refused AUTH: 535"])
+        .assert_hides("wrong");
+    let r = run(send(&repo, "recipients.csv", &url, &args).env(PASSWORD_ENV, PASSWORD));
+    r.assert_code(0)
+        .assert_stdout(&[
+            "--- en email, as rendered for recipients.csv line 2 ---\nSubject: ",
+            "--- zh-CN email, as rendered for recipients.csv line 3 ---\nSubject: ",
+            "would send 5",
+            "nothing sent",
+        ])
+        .assert_hides(PASSWORD);
+    let oks: Vec<Value> = server
+        .events()
+        .into_iter()
+        .filter(|e| e["event"] == "auth" && e["ok"] == true)
+        .collect();
+    assert_eq!(oks.len(), 1, "one pre-flight session: {oks:?}");
+    assert_eq!(server.count(), 0);
+    assert!(!repo.join(JOURNAL).exists() && !repo.join(KEY_FILE).exists());
 }

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::{Context, write_stdout};
 use crate::cli::SendArgs;
@@ -17,12 +17,24 @@ use crate::error::{Error, Result};
 use crate::policy::Locale;
 use crate::render::notice::{ContextOptions, EmailRenderer, NoticeContext, NoticeKind, Templates};
 
-/// Progress on stderr: a bar on a terminal, else a line per 1%.
+/// How often a progress line is written without a terminal, at the latest.
+const PROGRESS_EVERY: Duration = Duration::from_secs(10);
+
+/// Progress on stderr: a bar on a terminal, else a line each tenth of the
+/// list or every [`PROGRESS_EVERY`], whichever comes first (a log of a CI
+/// job gets a dozen lines, not one per recipient).
 struct SendProgress {
     bar: Option<indicatif::ProgressBar>,
     total: usize,
     done: AtomicUsize,
-    last_percent: Mutex<usize>,
+    /// The tenth last reported, and when the last line was written.
+    last: Mutex<(usize, Instant)>,
+}
+
+/// Whether a progress line is due: a further tenth of `total` done since
+/// the tenth `last_tenth` reported, or [`PROGRESS_EVERY`] since the last line.
+fn line_due(done: usize, total: usize, last_tenth: usize, since_last: Duration) -> bool {
+    (total > 0 && done * 10 / total > last_tenth) || since_last >= PROGRESS_EVERY
 }
 
 impl SendProgress {
@@ -39,31 +51,39 @@ impl SendProgress {
             }),
             total,
             done: AtomicUsize::new(0),
-            last_percent: Mutex::new(0),
+            last: Mutex::new((0, Instant::now())),
         }
+    }
+
+    /// Write a line if one is due (no terminal only).
+    fn report(&self) {
+        if self.bar.is_some() {
+            return;
+        }
+        let done = self.done.load(Ordering::Relaxed);
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !line_due(done, self.total, last.0, last.1.elapsed()) {
+            return;
+        }
+        let tenth = (done * 10).checked_div(self.total).unwrap_or(0);
+        *last = (tenth.max(last.0), Instant::now());
+        let percent = (done * 100).checked_div(self.total).unwrap_or(100);
+        eprintln!(
+            "policydiff: send: {done}/{} recipients ({percent}%)",
+            self.total
+        );
     }
 }
 
 impl Progress for SendProgress {
     fn tick(&self) {
-        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        self.done.fetch_add(1, Ordering::Relaxed);
         match &self.bar {
             Some(bar) => bar.inc(1),
-            None if self.total > 0 => {
-                let percent = done * 100 / self.total;
-                let mut last = self
-                    .last_percent
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                if percent > *last {
-                    *last = percent;
-                    eprintln!(
-                        "policydiff: send: {done}/{} recipients ({percent}%)",
-                        self.total
-                    );
-                }
-            }
-            None => {}
+            None => self.report(),
         }
     }
 }
@@ -187,16 +207,27 @@ pub(super) fn run(ctx: &Context, args: SendArgs) -> Result<()> {
             .unwrap_or_default();
         PathBuf::from("journals").join(format!("{}-{}{suffix}.jsonl", notice.policy, notice.id))
     });
+    let default_locale = notice.locale;
+    let locale_of = |raw: Option<&str>| -> Locale {
+        // As the renderer picks it: the row's locale if known, else the policy's.
+        raw.and_then(|l| l.parse::<Locale>().ok())
+            .unwrap_or(default_locale)
+    };
     if args.dry_run {
         // Everything a real run checks before its first message, creating
-        // and sending nothing.
-        transport(&args, &email, true)?;
+        // and sending nothing; the pre-flight too (one connection, no
+        // message), so a wrong password or an unreachable server shows here.
+        let transport = transport(&args, &email, true)?;
+        preflight(&transport)?;
         check_journal(&config.dir, &journal_path, &notice.id, &args)?;
         super::context::warn_about_links(config.notice.base_url.as_deref(), &notice.new);
-        return dry_run(&args, &render, shard, &mut on_invalid);
+        return dry_run(&args, &render, &locale_of, shard, &mut on_invalid);
     }
 
     let transport = transport(&args, &email, false)?;
+    // Before the journal or its key exists: a server that is down or
+    // refuses us fails here, fast, changing nothing.
+    preflight(&transport)?;
     let (writer, key, state) = open_journal(&config.dir, &journal_path, &notice.id, &args)?;
     super::context::warn_about_links(config.notice.base_url.as_deref(), &notice.new);
     let total = count_rows(&args.recipients);
@@ -212,25 +243,42 @@ pub(super) fn run(ctx: &Context, args: SendArgs) -> Result<()> {
         expected_rows: total,
     };
     let rows = deliver::recipients::open(&args.recipients).map_err(send_error)?;
-    let summary = deliver::run(
-        rows,
-        deliver::Delivery {
-            journal: writer,
-            key,
-            state: &state,
-            envelope: &envelope,
-            render: &render,
-            transport: &transport,
-            opts: &opts,
-            progress: &progress,
-        },
-        &mut on_invalid,
-    )
+    let summary = std::thread::scope(|s| {
+        // Without a terminal, a line every PROGRESS_EVERY even while no
+        // recipient completes (retries, a slow server).
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        if progress.bar.is_none() {
+            let progress = &progress;
+            s.spawn(move || {
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(Duration::from_millis(500))
+                {
+                    progress.report();
+                }
+            });
+        }
+        let summary = deliver::run(
+            rows,
+            deliver::Delivery {
+                journal: writer,
+                key,
+                state: &state,
+                envelope: &envelope,
+                render: &render,
+                transport: &transport,
+                opts: &opts,
+                progress: &progress,
+            },
+            &mut on_invalid,
+        );
+        drop(stop);
+        summary
+    })
     .map_err(send_error)?;
     if let Some(bar) = &progress.bar {
         bar.finish_and_clear();
     }
-    write_stdout(summary_line(&summary, &journal_path).as_bytes())?;
+    write_stdout(summary_text(&summary, &journal_path, &locale_of).as_bytes())?;
     outcome(&summary)
 }
 
@@ -351,7 +399,64 @@ fn open_journal(
     Ok((writer, key, state))
 }
 
-/// The one-line summary of a run.
+/// The summary of a run: the counts, then the main reason of the deferred
+/// and of the failed, then the counts per locale.
+fn summary_text(
+    summary: &deliver::Summary,
+    journal_path: &Path,
+    locale_of: &dyn Fn(Option<&str>) -> Locale,
+) -> String {
+    let mut out = summary_line(summary, journal_path);
+    for (what, n, reasons) in [
+        ("deferred", summary.deferred, &summary.deferred_reasons),
+        ("failed", summary.failed, &summary.failed_reasons),
+    ] {
+        let Some((reason, count)) = deliver::main_reason(reasons) else {
+            continue;
+        };
+        let reason = if reason.is_empty() {
+            "no reply recorded"
+        } else {
+            reason
+        };
+        if count == n {
+            out.push_str(&format!("{what} {n}: {reason}\n"));
+        } else {
+            out.push_str(&format!(
+                "{what} {n}: {reason} ({count} of {n}; the other reasons: `policydiff receipts`)\n"
+            ));
+        }
+    }
+    // Rows grouped by the email they get, not by how the list spells it.
+    let mut by_locale: std::collections::BTreeMap<&str, deliver::Counts> = Default::default();
+    for (raw, c) in &summary.by_locale {
+        let locale = locale_of(Some(raw.as_str()).filter(|r| !r.is_empty()));
+        by_locale.entry(locale.as_str()).or_default().add(c);
+    }
+    let groups: Vec<String> = by_locale
+        .iter()
+        .map(|(locale, c)| {
+            let parts: Vec<String> = [
+                ("sent", c.sent),
+                ("already sent", c.already_sent),
+                ("deferred", c.deferred),
+                ("failed", c.failed),
+                ("in doubt", c.in_doubt),
+            ]
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(w, n)| format!("{w} {n}"))
+            .collect();
+            format!("{locale}: {}", parts.join(", "))
+        })
+        .collect();
+    if !groups.is_empty() {
+        out.push_str(&format!("by locale: {}\n", groups.join("; ")));
+    }
+    out
+}
+
+/// The first line of the summary: every count.
 fn summary_line(summary: &deliver::Summary, journal_path: &Path) -> String {
     let extra = |n: usize, what: &str| {
         if n > 0 {
@@ -375,7 +480,10 @@ fn summary_line(summary: &deliver::Summary, journal_path: &Path) -> String {
     )
 }
 
-/// Exit 2 when the run stopped or left anyone undelivered, saying what to do.
+/// Exit 2 when the run stopped or left a valid recipient undelivered,
+/// saying what to do; exit 0 when every valid recipient has the message,
+/// invalid rows or not (they were reported with their lines; `--strict`
+/// refuses them before sending).
 fn outcome(summary: &deliver::Summary) -> Result<()> {
     if let Some(why) = &summary.stopped {
         return Err(Error::Usage(format!(
@@ -383,6 +491,12 @@ fn outcome(summary: &deliver::Summary) -> Result<()> {
         )));
     }
     if summary.undelivered() == 0 {
+        if summary.invalid > 0 {
+            eprintln!(
+                "policydiff: every valid recipient has the message; {} invalid row(s) skipped (lines above): fix them and run the same command to reach them, or use --strict to refuse such a list",
+                summary.invalid
+            );
+        }
         return Ok(());
     }
     let mut advice = Vec::new();
@@ -395,13 +509,13 @@ fn outcome(summary: &deliver::Summary) -> Result<()> {
         );
     }
     if summary.invalid > 0 {
-        advice.push("fix the invalid rows reported above and run it again");
+        advice.push("fix the invalid rows reported above and run it again to reach them");
     }
     if summary.failed > 0 {
         advice.push("see `policydiff receipts` for the server's refusals");
     }
     Err(Error::Usage(format!(
-        "{} recipient(s) not delivered ({} deferred, {} in doubt, {} failed, {} invalid): {}",
+        "{} recipient(s) not delivered ({} deferred, {} in doubt, {} failed; {} invalid row(s) skipped): {}",
         summary.undelivered(),
         summary.deferred,
         summary.in_doubt,
@@ -415,6 +529,18 @@ fn outcome(summary: &deliver::Summary) -> Result<()> {
 /// messages naming the file, line or setting.
 fn send_error(e: impl std::fmt::Display) -> Error {
     Error::Usage(e.to_string())
+}
+
+/// Connect, EHLO, STARTTLS and AUTH once before anything else: a server
+/// that is down or refuses us stops the run here, in its own words
+/// (addresses scrubbed), with nothing sent and no journal or key created.
+fn preflight(transport: &Transport) -> Result<()> {
+    transport.preflight().map_err(|f| {
+        Error::Usage(format!(
+            "pre-flight: {}; nothing was sent and no journal was written or changed",
+            deliver::scrub::scrub(&f.reply)
+        ))
+    })
 }
 
 /// The transport of `--transport`, with the password from the environment
@@ -442,23 +568,31 @@ fn transport(
     Ok(transport)
 }
 
-/// `--dry-run`: read and check the list, render one message per locale seen,
-/// send nothing, write nothing.
+/// Lines of the text part shown per locale by `--dry-run`.
+const PREVIEW_LINES: usize = 12;
+
+/// `--dry-run`: read and check the list, render one message per locale the
+/// list uses and show its subject and first lines, send nothing, write
+/// nothing.
 fn dry_run(
     args: &SendArgs,
     render: &dyn Fn(&Recipient) -> std::result::Result<EmailContent, String>,
+    locale_of: &dyn Fn(Option<&str>) -> Locale,
     shard: Option<(u64, u64)>,
     on_invalid: &mut dyn FnMut(&InvalidRow),
 ) -> Result<()> {
     let rows = deliver::recipients::open(&args.recipients).map_err(send_error)?;
     let mut rendered_locales = std::collections::BTreeSet::new();
+    let mut previews = String::new();
     let found = deliver::survey(
         rows,
         shard,
         |r| {
             // Render once per locale: template errors show before a real run.
-            if rendered_locales.insert(r.locale().unwrap_or("").to_owned()) {
-                render(r).map_err(Error::Usage)?;
+            let locale = locale_of(r.locale());
+            if rendered_locales.insert(locale) {
+                let email = render(r).map_err(Error::Usage)?;
+                previews.push_str(&preview(&email, locale, r.line, &args.recipients));
             }
             Ok::<(), Error>(())
         },
@@ -471,6 +605,105 @@ fn dry_run(
         other_shards: other,
     } = found;
     write_stdout(
-        format!("dry run: would send {valid}; invalid {invalid}, duplicates {dups}, other shards {other}; nothing sent\n").as_bytes(),
+        format!("{previews}dry run: would send {valid}; invalid {invalid}, duplicates {dups}, other shards {other}; nothing sent\n").as_bytes(),
     )
+}
+
+/// One email as `--dry-run` shows it: the locale and the row it was
+/// rendered for (its line, not its address), the subject and the first
+/// lines of the text part.
+fn preview(email: &EmailContent, locale: Locale, line: u64, list: &Path) -> String {
+    let mut lines = email.text.lines().skip_while(|l| l.trim().is_empty());
+    let head: Vec<&str> = lines.by_ref().take(PREVIEW_LINES).collect();
+    let more = if lines.any(|l| !l.trim().is_empty()) {
+        "…\n"
+    } else {
+        ""
+    };
+    format!(
+        "--- {locale} email, as rendered for {} line {line} ---\nSubject: {}\n\n{}\n{more}\n",
+        list.display(),
+        crate::terminal::visible_controls(&email.subject),
+        head.iter()
+            .map(|l| crate::terminal::visible_controls(l))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_progress_line_is_due_each_tenth_or_every_ten_seconds() {
+        let now = Duration::ZERO;
+        // 52 rows: the first tenth is reached at row 6, not at every row.
+        assert!(!line_due(1, 52, 0, now));
+        assert!(!line_due(5, 52, 0, now));
+        assert!(line_due(6, 52, 0, now));
+        assert!(!line_due(7, 52, 1, now));
+        assert!(line_due(52, 52, 9, now));
+        // A slow run: a line after ten seconds, whatever the count.
+        assert!(!line_due(1, 1_000_000, 0, Duration::from_secs(9)));
+        assert!(line_due(1, 1_000_000, 0, PROGRESS_EVERY));
+        assert!(line_due(0, 0, 0, PROGRESS_EVERY));
+        assert!(!line_due(0, 0, 0, now));
+    }
+
+    #[test]
+    fn the_summary_names_the_main_reason_and_the_locales() {
+        let mut summary = deliver::Summary {
+            sent: 2,
+            deferred: 5,
+            failed: 1,
+            ..Default::default()
+        };
+        summary
+            .deferred_reasons
+            .insert("connection refused by h:25".into(), 3);
+        summary.deferred_reasons.insert("451 try later".into(), 2);
+        summary.failed_reasons.insert("550 no such user".into(), 1);
+        for (raw, c) in [
+            (
+                "en",
+                deliver::Counts {
+                    sent: 1,
+                    deferred: 5,
+                    ..Default::default()
+                },
+            ),
+            (
+                "",
+                deliver::Counts {
+                    sent: 1,
+                    ..Default::default()
+                },
+            ),
+            (
+                "zh-CN",
+                deliver::Counts {
+                    failed: 1,
+                    ..Default::default()
+                },
+            ),
+        ] {
+            summary.by_locale.insert(raw.into(), c);
+        }
+        let locale_of = |raw: Option<&str>| {
+            raw.and_then(|l| l.parse::<Locale>().ok())
+                .unwrap_or(Locale::En)
+        };
+        let text = summary_text(&summary, Path::new("j.jsonl"), &locale_of);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[1..],
+            [
+                "deferred 5: connection refused by h:25 (3 of 5; the other reasons: `policydiff receipts`)",
+                "failed 1: 550 no such user",
+                "by locale: en: sent 2, deferred 5; zh-CN: failed 1",
+            ],
+            "{text}"
+        );
+    }
 }

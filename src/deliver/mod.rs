@@ -17,6 +17,7 @@ pub mod scrub;
 mod select;
 mod transport;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -120,13 +121,59 @@ pub struct Summary {
     /// did; scrubbed of addresses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
+    /// Why recipients are deferred: each reason (the last reply, scrubbed)
+    /// and how many it holds back.
+    pub deferred_reasons: BTreeMap<String, usize>,
+    /// Why recipients failed (in this run or before), likewise.
+    pub failed_reasons: BTreeMap<String, usize>,
+    /// Outcomes by the recipients' `locale` field as written in the list
+    /// (`""` when it has none); the caller knows which email each got.
+    pub by_locale: BTreeMap<String, Counts>,
+}
+
+/// Outcomes of one group of recipients.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Sent in this run.
+    pub sent: usize,
+    /// Sent in an earlier run.
+    pub already_sent: usize,
+    /// Deferred.
+    pub deferred: usize,
+    /// Failed (now or before).
+    pub failed: usize,
+    /// In doubt and not resent.
+    pub in_doubt: usize,
+}
+
+impl Counts {
+    /// Add `other`'s counts.
+    pub fn add(&mut self, other: &Counts) {
+        self.sent += other.sent;
+        self.already_sent += other.already_sent;
+        self.deferred += other.deferred;
+        self.failed += other.failed;
+        self.in_doubt += other.in_doubt;
+    }
 }
 
 impl Summary {
-    /// Recipients of this run's shard not delivered (now or before).
+    /// Valid recipients of this run's shard not delivered (now or before).
+    /// Invalid rows are not among them: they name nobody that can be sent to.
     pub fn undelivered(&self) -> usize {
-        self.deferred + self.in_doubt + self.failed + self.invalid
+        self.deferred + self.in_doubt + self.failed
     }
+}
+
+/// The most frequent reason of a group, with its count (ties: the first in
+/// order, so the choice is stable).
+pub fn main_reason(reasons: &BTreeMap<String, usize>) -> Option<(&str, usize)> {
+    reasons
+        .iter()
+        .fold(None, |best: Option<(&str, usize)>, (r, &n)| match best {
+            Some((_, m)) if m >= n => best,
+            _ => Some((r.as_str(), n)),
+        })
 }
 
 /// Reports progress: counts done so far.
@@ -161,6 +208,36 @@ pub fn strict_check(path: &Path) -> Result<(), DeliverError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_main_reason_is_the_most_frequent_and_ties_are_stable() {
+        let mut reasons = BTreeMap::new();
+        assert_eq!(main_reason(&reasons), None);
+        reasons.insert("b".to_owned(), 2);
+        reasons.insert("a".to_owned(), 2);
+        reasons.insert("c".to_owned(), 1);
+        assert_eq!(main_reason(&reasons), Some(("a", 2)));
+        reasons.insert("d".to_owned(), 3);
+        assert_eq!(main_reason(&reasons), Some(("d", 3)));
+    }
+
+    #[test]
+    fn invalid_rows_are_not_undelivered_recipients() {
+        let s = Summary {
+            invalid: 4,
+            duplicates: 1,
+            ..Default::default()
+        };
+        assert_eq!(s.undelivered(), 0);
+        let s = Summary {
+            deferred: 1,
+            in_doubt: 2,
+            failed: 3,
+            invalid: 4,
+            ..Default::default()
+        };
+        assert_eq!(s.undelivered(), 6);
+    }
 
     #[test]
     fn shards_partition_addresses() {

@@ -1,7 +1,7 @@
 //! Proof of notification: the journals of one notice merged into one
 //! receipt per recipient, the most final record winning.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use super::journal::{self, Event, MasterKey, Record, State};
@@ -10,18 +10,25 @@ use super::{DeliverError, recipients, scrub};
 /// One receipt row.
 #[derive(Debug, serde::Serialize)]
 pub struct Receipt {
-    /// The address, only when a recipient list was given to join it back in.
+    /// The address, only when a recipient list was given to join it back in
+    /// (empty for an invalid row: what is there may not be an address).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// The row's line in the recipient list, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
     /// Keyed hash of the address, as in the journal.
     pub address_hash: String,
-    /// `sent`, `deferred`, `failed`, `in-doubt` or `not-sent`.
+    /// `sent`, `deferred`, `failed`, `in-doubt` or `not-sent`; with a
+    /// recipient list also `invalid` (never sent: the reason is in `reply`)
+    /// and `duplicate` (the address of an earlier line, sent once).
     pub status: String,
     /// When (RFC 3339).
     pub time: String,
     /// Message-ID of the message sent.
     pub message_id: String,
-    /// The server's reply, with addresses scrubbed.
+    /// The server's reply, with addresses scrubbed; for an invalid row,
+    /// what is wrong with it; for a duplicate, the line it repeats.
     pub reply: String,
     /// The journal the record comes from.
     pub journal: String,
@@ -54,9 +61,16 @@ fn finality(e: Event) -> u8 {
     }
 }
 
-fn receipt(email: Option<String>, hash: &str, r: &Record, journal: &str) -> Receipt {
+fn receipt(
+    email: Option<String>,
+    line: Option<u64>,
+    hash: &str,
+    r: &Record,
+    journal: &str,
+) -> Receipt {
     Receipt {
         email,
+        line,
         address_hash: hash.to_owned(),
         status: status(r.e).to_owned(),
         time: r.at.clone(),
@@ -104,17 +118,40 @@ impl Journals {
         Ok(Journals { journals })
     }
 
-    /// One receipt per unique row of the recipient list, `not-sent` for
-    /// those no journal knows. Needs the hash keys ([`Journals::read`] with
-    /// a master key).
+    /// One receipt per row of the recipient list, in its order: `not-sent`
+    /// for those no journal knows, `invalid` and `duplicate` for the rows a
+    /// run skips, each with its line. Needs the hash keys
+    /// ([`Journals::read`] with a master key).
     pub fn for_list(&self, list: &Path) -> Result<Vec<Receipt>, DeliverError> {
         let mut rows = Vec::new();
-        let mut seen = HashSet::new();
-        for row in recipients::open(list)?.flatten() {
+        // Address key → its first line.
+        let mut seen: HashMap<String, u64> = HashMap::new();
+        let skipped = |email: String, line: u64, status: &str, reply: String| Receipt {
+            email: Some(email),
+            line: Some(line),
+            address_hash: String::new(),
+            status: status.into(),
+            time: String::new(),
+            message_id: String::new(),
+            reply,
+            journal: String::new(),
+        };
+        for row in recipients::open(list)? {
+            let row = match row {
+                Ok(r) => r,
+                Err(bad) => {
+                    // The reason never holds the address; nor does the row.
+                    rows.push(skipped(String::new(), bad.line, "invalid", bad.reason));
+                    continue;
+                }
+            };
             let key_text = row.key();
-            if !seen.insert(key_text.clone()) {
+            if let Some(first) = seen.get(&key_text) {
+                let why = format!("same address as line {first}: one message for both");
+                rows.push(skipped(row.email.clone(), row.line, "duplicate", why));
                 continue;
             }
+            seen.insert(key_text.clone(), row.line);
             let found = self
                 .journals
                 .iter()
@@ -124,9 +161,12 @@ impl Journals {
                 })
                 .max_by_key(|(_, _, r)| finality(r.e));
             rows.push(match found {
-                Some((name, hash, r)) => receipt(Some(row.email.clone()), &hash, r, name),
+                Some((name, hash, r)) => {
+                    receipt(Some(row.email.clone()), Some(row.line), &hash, r, name)
+                }
                 None => Receipt {
                     email: Some(row.email.clone()),
+                    line: Some(row.line),
                     address_hash: String::new(),
                     status: "not-sent".into(),
                     time: String::new(),
@@ -151,7 +191,7 @@ impl Journals {
             }
         }
         best.into_iter()
-            .map(|(h, (name, r))| receipt(None, h, r, name))
+            .map(|(h, (name, r))| receipt(None, None, h, r, name))
             .collect()
     }
 }

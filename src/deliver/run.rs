@@ -1,6 +1,7 @@
 //! The delivery run: the list read on one thread, messages sent by one
 //! worker per connection, every step journalled.
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -8,8 +9,8 @@ use std::time::{Duration, Instant};
 use super::journal::{self, Event, JournalError, Record};
 use super::select::{Admit, Selector};
 use super::{
-    DeliverError, EmailContent, Envelope, FailureKind, InvalidRow, Options, Progress, Recipient,
-    Rows, Session, Summary, Transport, build_message, message_id, scrub,
+    Counts, DeliverError, EmailContent, Envelope, FailureKind, InvalidRow, Options, Progress,
+    Recipient, Rows, Session, Summary, Transport, build_message, message_id, scrub,
 };
 
 /// A job for a worker.
@@ -49,6 +50,20 @@ struct Counters {
     resent_in_doubt: AtomicUsize,
 }
 
+/// Outcomes by locale and the reasons of the undelivered, gathered by the
+/// workers (one lock per message: nothing beside a network round trip).
+#[derive(Default)]
+struct Tally {
+    by_locale: BTreeMap<String, Counts>,
+    deferred: BTreeMap<String, usize>,
+    failed: BTreeMap<String, usize>,
+}
+
+/// The `locale` field as written, the key of [`Summary::by_locale`].
+fn locale_key(r: &Recipient) -> String {
+    r.locale().unwrap_or("").to_owned()
+}
+
 /// Send to every recipient of `rows` not already sent according to the
 /// journal. `on_invalid` hears about each invalid row (line and reason,
 /// never the address).
@@ -76,6 +91,7 @@ pub fn run(
             || abort.lock().map(|a| a.is_some()).unwrap_or(true)
     };
     let counts = Counters::default();
+    let tally = Mutex::new(Tally::default());
     let next_slot = Mutex::new(Instant::now());
     let mut summary = Summary::default();
     let record = |r: Record| -> bool {
@@ -110,7 +126,7 @@ pub fn run(
                     if job.in_doubt {
                         counts.resent_in_doubt.fetch_add(1, Ordering::Relaxed);
                     }
-                    let outcome = deliver_one(
+                    let (outcome, reason) = deliver_one(
                         &job,
                         envelope,
                         render,
@@ -125,6 +141,29 @@ pub fn run(
                         Event::Deferred => counts.deferred.fetch_add(1, Ordering::Relaxed),
                         _ => counts.failed.fetch_add(1, Ordering::Relaxed),
                     };
+                    {
+                        let mut t = tally
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                        let c = t.by_locale.entry(locale_key(&job.recipient)).or_default();
+                        let reasons = match outcome {
+                            Event::Sent => {
+                                c.sent += 1;
+                                None
+                            }
+                            Event::Deferred => {
+                                c.deferred += 1;
+                                Some(&mut t.deferred)
+                            }
+                            _ => {
+                                c.failed += 1;
+                                Some(&mut t.failed)
+                            }
+                        };
+                        if let Some(reasons) = reasons {
+                            *reasons.entry(reason).or_default() += 1;
+                        }
+                    }
                     progress.tick();
                 }
             });
@@ -171,6 +210,20 @@ pub fn run(
     summary.stopped = abort
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let tally = tally
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for (locale, c) in &tally.by_locale {
+        summary.by_locale.entry(locale.clone()).or_default().add(c);
+    }
+    for (mine, theirs) in [
+        (&mut summary.deferred_reasons, tally.deferred),
+        (&mut summary.failed_reasons, tally.failed),
+    ] {
+        for (reason, n) in theirs {
+            *mine.entry(reason).or_default() += n;
+        }
+    }
     Ok(summary)
 }
 
@@ -221,17 +274,27 @@ fn admit(
         Admit::New => {}
     }
     let hash = journal::address_hash(key, &key_text);
-    let in_doubt = match state.get(&hash).map(|r| r.e) {
+    let known = state.get(&hash);
+    let locale = locale_key(&recipient);
+    let in_doubt = match known.map(|r| r.e) {
         Some(Event::Sent) => {
+            locale_counts(summary, &locale).already_sent += 1;
             summary.already_sent += 1;
             return skip;
         }
         Some(Event::Failed) => {
             // A permanent refusal stands: report it, do not resend.
+            locale_counts(summary, &locale).failed += 1;
             summary.failed += 1;
+            let reply = known.and_then(|r| r.reply.as_deref()).unwrap_or("");
+            *summary
+                .failed_reasons
+                .entry(scrub::scrub(reply))
+                .or_default() += 1;
             return skip;
         }
         Some(Event::Start) if !opts.resend_in_doubt => {
+            locale_counts(summary, &locale).in_doubt += 1;
             summary.in_doubt += 1;
             return skip;
         }
@@ -245,6 +308,11 @@ fn admit(
     })
 }
 
+/// The counts of one locale (as written in the list).
+fn locale_counts<'s>(summary: &'s mut Summary, locale: &str) -> &'s mut Counts {
+    summary.by_locale.entry(locale.to_owned()).or_default()
+}
+
 /// Send one recipient's message with retries; journal every step.
 #[allow(clippy::too_many_arguments)]
 fn deliver_one(
@@ -256,7 +324,7 @@ fn deliver_one(
     next_slot: &Mutex<Instant>,
     record: &dyn Fn(Record) -> bool,
     abort: &Mutex<Option<String>>,
-) -> Event {
+) -> (Event, String) {
     // Every reply is scrubbed here, the one way into the journal.
     let rec = |e: Event, n: Option<u32>, id: Option<String>, reply: Option<String>| Record {
         r: job.hash.clone(),
@@ -271,8 +339,9 @@ fn deliver_one(
     let message = match message {
         Ok(m) => m,
         Err(why) => {
+            let reason = scrub::scrub(&why);
             record(rec(Event::Failed, None, Some(id), Some(why)));
-            return Event::Failed;
+            return (Event::Failed, reason);
         }
     };
     let mut attempt = 1;
@@ -281,29 +350,32 @@ fn deliver_one(
             wait_for_slot(next_slot, rate);
         }
         if !record(rec(Event::Start, Some(attempt), Some(id.clone()), None)) {
-            return Event::Deferred;
+            return (Event::Deferred, "the journal could not be written".into());
         }
         match session.send(&message) {
             Ok(reply) => {
                 record(rec(Event::Sent, None, Some(id), Some(reply)));
-                return Event::Sent;
+                return (Event::Sent, String::new());
             }
             Err(f) if f.kind == FailureKind::Stop => {
                 // Not this recipient's failure: pending, for the next run.
-                record(rec(Event::Deferred, None, Some(id), Some(f.reply.clone())));
+                let reason = scrub::scrub(&f.reply);
+                record(rec(Event::Deferred, None, Some(id), Some(f.reply)));
                 abort
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .get_or_insert(scrub::scrub(&f.reply));
-                return Event::Deferred;
+                    .get_or_insert(reason.clone());
+                return (Event::Deferred, reason);
             }
             Err(f) if f.kind == FailureKind::Recipient => {
+                let reason = scrub::scrub(&f.reply);
                 record(rec(Event::Failed, None, Some(id), Some(f.reply)));
-                return Event::Failed;
+                return (Event::Failed, reason);
             }
             Err(f) if attempt >= opts.max_attempts => {
+                let reason = scrub::scrub(&f.reply);
                 record(rec(Event::Deferred, None, Some(id), Some(f.reply)));
-                return Event::Deferred;
+                return (Event::Deferred, reason);
             }
             Err(_) => {
                 std::thread::sleep(backoff(opts, attempt));

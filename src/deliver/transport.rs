@@ -279,6 +279,24 @@ impl Transport {
         })))
     }
 
+    /// The pre-flight of a real run: connect, read the greeting, EHLO,
+    /// STARTTLS and AUTH as a worker would, then QUIT, sending no message.
+    /// A server that is down, refuses the session, cannot prove its
+    /// certificate or refuses the password fails here, before the journal
+    /// (or its key) is created. Nothing to check for `file:` transports.
+    pub fn preflight(&self) -> Result<(), SendFailure> {
+        match self {
+            Transport::File(..) => Ok(()),
+            Transport::Smtp(client) => {
+                let mut conn = client
+                    .connect()
+                    .map_err(|(stage, e)| failure(client, stage, &e))?;
+                let _ = conn.quit();
+                Ok(())
+            }
+        }
+    }
+
     /// A session for one worker: SMTP keeps its connection open between
     /// messages, and closes it politely when the session is dropped.
     pub fn session(&self) -> Session<'_> {
@@ -612,6 +630,11 @@ fn failure(client: &SmtpClient, stage: Stage, e: &Step) -> SendFailure {
         detail
     };
     let reply = match stage {
+        // Said the same way for every recipient, so the summary can group
+        // the deferred under it ("deferred 3: connection refused by …").
+        Stage::Connect if io_kind == Some(std::io::ErrorKind::ConnectionRefused) => {
+            format!("connection refused by {server}")
+        }
         Stage::Connect => format!("cannot connect to {server}: {what}"),
         _ => format!("connection to {server} lost at {at}: {what}"),
     };

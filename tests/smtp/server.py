@@ -24,6 +24,10 @@ Options:
                       echoing the sender like Postfix) or data (the DATA
                       command)
   --hang STAGE        never answer at STAGE (greeting or mail): timeouts
+  --stop-listening-after N
+                      stop listening once N sessions have connected (those
+                      go on): later connections are refused, as when a
+                      server goes down after the client's pre-flight
 
 Behaviours keyed by the recipient's local part:
   tempfail-N-*  451 at RCPT for the first N attempts to that address, then OK
@@ -286,6 +290,7 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=600)
     ap.add_argument("--refuse", choices=["greeting", "ehlo", "mail", "data"])
     ap.add_argument("--hang", choices=["greeting", "mail"])
+    ap.add_argument("--stop-listening-after", type=int, metavar="N")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     logging.getLogger("mail.log").setLevel(logging.ERROR)
@@ -341,7 +346,14 @@ def main():
     if args.tls == "starttls":
         smtp_kwargs.update(tls_context=context, require_starttls=True)
 
+    listening = {}
+    sessions = [0]
+
     def factory():
+        sessions[0] += 1
+        if args.stop_listening_after and sessions[0] == args.stop_listening_after:
+            mailbox.event(event="stop-listening", after=sessions[0])
+            asyncio.get_running_loop().call_soon(listening["server"].close)
         server = TestSMTP(handler, **smtp_kwargs)
         server.refuse = args.refuse
         server.hang = args.hang
@@ -359,6 +371,7 @@ def main():
             reuse_address=True,
             backlog=128,
         )
+        listening["server"] = server
         port = server.sockets[0].getsockname()[1]
         print(f"READY {port}", flush=True)
         async with server:
