@@ -175,3 +175,47 @@ fn released(
     progress.finish_and_clear();
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(extra: &str) -> Config {
+        let text = format!("[[policy]]\nname = \"p\"\npath = \"p.md\"\n{extra}");
+        Config::parse(&text, std::path::Path::new("/r/policydiff.toml")).expect("config")
+    }
+
+    #[test]
+    fn the_feed_author_is_the_publisher_else_the_sender_else_the_host_else_the_title() {
+        let email = "[email]\nfrom = \"Acme Privacy Team <privacy@acme.example>\"\n";
+        let url = Some("https://user@www.acme.example:8443/privacy/");
+        let both = config(&format!("[notice]\npublisher = \"Acme Corp Ltd\"\n{email}"));
+        assert_eq!(publisher(&both, url, "Privacy Policy"), "Acme Corp Ltd");
+        // The sender's name, never their address.
+        assert_eq!(
+            publisher(&config(email), url, "Privacy Policy"),
+            "Acme Privacy Team"
+        );
+        let bare_from = config("[email]\nfrom = \"privacy@acme.example\"\n");
+        assert_eq!(
+            publisher(&bare_from, url, "Privacy Policy"),
+            "www.acme.example"
+        );
+        assert_eq!(
+            publisher(&config(""), None, "Privacy Policy"),
+            "Privacy Policy"
+        );
+    }
+
+    #[test]
+    fn an_empty_or_multi_line_publisher_is_a_config_error_naming_the_key() {
+        for bad in ["\"\"", "\"  \"", "\"Acme\\nCorp\""] {
+            let text =
+                format!("[[policy]]\nname = \"p\"\npath = \"p.md\"\n[notice]\npublisher = {bad}\n");
+            let err = Config::parse(&text, std::path::Path::new("/r/policydiff.toml"))
+                .expect_err(bad)
+                .to_string();
+            assert!(err.contains("notice.publisher"), "{bad}: {err}");
+        }
+    }
+}

@@ -490,3 +490,166 @@ fn feed(info: &SiteInfo<'_>, releases: &[SiteRelease], views: &[ReleaseView<'_>]
     xml.push('\n');
     xml
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::{Origin, Version};
+    use crate::pipeline::{Comparison, compare};
+
+    const V1: &str = "# Privacy Policy\n\n## Collection\n\nWe collect your email address to send you receipts.\n\n## Contact\n\nWrite to us at the address below.\n";
+
+    fn version(text: &str) -> Version {
+        Version {
+            spec: "p.md".into(),
+            path: "p.md".into(),
+            origin: Origin::File,
+            text: text.into(),
+        }
+    }
+
+    /// Releases of these texts, effective on these days, each compared
+    /// with the one before.
+    fn releases(texts: &[(&str, &str)]) -> Vec<SiteRelease> {
+        let mut out: Vec<SiteRelease> = Vec::new();
+        for (n, (effective, text)) in texts.iter().enumerate() {
+            let report = n.checked_sub(1).map(|p| {
+                compare(
+                    &version(texts[p].1),
+                    &version(text),
+                    Some("p"),
+                    &Comparison::default(),
+                )
+            });
+            out.push(SiteRelease {
+                tag: format!("p/{effective}"),
+                effective: (*effective).into(),
+                date: format!("{effective}T00:00:00Z"),
+                text: (*text).into(),
+                plain: false,
+                report,
+            });
+        }
+        out
+    }
+
+    fn info<'a>(lang: &'a str, today: &str) -> SiteInfo<'a> {
+        SiteInfo {
+            title: "Privacy Policy",
+            lang,
+            base_url: None,
+            name: "p",
+            publisher: "Example Corp",
+            today: today.parse().expect("a day"),
+        }
+    }
+
+    fn file<'f>(files: &'f [(String, String)], name: &str) -> &'f str {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c.as_str())
+            .unwrap_or_else(|| panic!("no {name}"))
+    }
+
+    #[test]
+    fn upcoming_is_relative_to_the_injected_today_in_both_locales() {
+        let v2 = V1.replace("to send you receipts", "to send you receipts and invoices");
+        let rs = releases(&[("2030-01-01", V1), ("2030-06-01", &v2)]);
+        let templates = Templates::new(None);
+        for lang in ["en", "zh-CN"] {
+            for (today, upcoming) in [
+                ("2029-12-31", vec!["2030-06-01", "2030-01-01"]),
+                ("2030-03-01", vec!["2030-06-01"]),
+                // In force on its effective date: no longer upcoming.
+                ("2030-06-01", vec![]),
+            ] {
+                let files = build(&info(lang, today), &rs, &templates).expect("site");
+                let index = file(&files, "index.html");
+                let marked: Vec<&str> = index
+                    .match_indices("\" class=\"upcoming\">")
+                    .map(|(at, _)| {
+                        let start = index[..at].rfind("<li id=\"").expect("item") + 8;
+                        &index[start..at]
+                    })
+                    .collect();
+                assert_eq!(marked, upcoming, "{lang}, today {today}");
+                let page = file(&files, "versions/2030-06-01.html");
+                assert_eq!(
+                    page.contains("<span class=\"upcoming-label\">"),
+                    !upcoming.is_empty(),
+                    "{lang}, today {today}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn minor_and_editorial_releases_say_what_kind_of_edits_and_that_nothing_changes() {
+        let minor = V1.replace("to send you receipts", "to send you receipts and invoices");
+        let editorial = minor.replace("Write to us", "write to us");
+        let rs = releases(&[
+            ("2030-01-01", V1),
+            ("2030-02-01", &minor),
+            ("2030-03-01", &editorial),
+        ]);
+        let classes: Vec<_> = rs
+            .iter()
+            .filter_map(|r| r.report.as_ref()?.classification)
+            .collect();
+        assert_eq!(
+            classes,
+            [Classification::Minor, Classification::None],
+            "the fixture is not what it claims to be"
+        );
+        let templates = Templates::new(None);
+        let today: Day = "2030-06-01".parse().expect("a day");
+        let said = |r: &SiteRelease, lang: &str| {
+            plain_sentences(r, lang, today, &templates).expect("sentences")
+        };
+        assert_eq!(
+            said(&rs[1], "en"),
+            [
+                "Minor edits: we reworded 1 clause; none of them changes how we handle your personal information or your rights."
+            ]
+        );
+        assert_eq!(
+            said(&rs[1], "zh-CN"),
+            ["我们修改了 1 处条款；这些修改不影响我们处理您个人信息的方式，也不影响您的权利。"]
+        );
+        assert_eq!(
+            said(&rs[2], "en"),
+            [
+                "Editorial edits only (wording, punctuation or formatting); the substance of the policy has not changed and nothing changes for you."
+            ]
+        );
+        assert_eq!(
+            said(&rs[2], "zh-CN"),
+            ["仅调整了文字、标点或格式，政策内容没有变化，对您没有影响。"]
+        );
+        assert_eq!(said(&rs[0], "en"), ["First published version."]);
+    }
+
+    #[test]
+    fn feed_without_a_base_url_still_has_an_author_and_relative_links() {
+        let v2 = V1.replace("to send you receipts", "to send you receipts and invoices");
+        let rs = releases(&[("2030-01-01", V1), ("2030-06-01", &v2)]);
+        let files = build(&info("en", "2030-07-01"), &rs, &Templates::new(None)).expect("site");
+        let xml = file(&files, "feed.xml");
+        // The feed's author and one per entry.
+        assert_eq!(
+            xml.matches("<author><name>Example Corp</name></author>")
+                .count(),
+            3,
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<id>urn:policydiff:p:versions/2030-06-01.html</id>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(r#"<link href="redline/2030-01-01_2030-06-01.html" rel="related""#),
+            "{xml}"
+        );
+    }
+}
