@@ -149,6 +149,10 @@ pub struct NoticeConfig {
     /// with a link to the full comparison.
     #[serde(default = "default_max_changes")]
     pub max_changes: usize,
+    /// Who publishes the policy (the company): the `<author>` of the
+    /// archive's Atom feed.
+    #[serde(default)]
+    pub publisher: Option<String>,
 }
 
 fn default_max_changes() -> usize {
@@ -166,6 +170,7 @@ impl Default for NoticeConfig {
             templates: default_templates(),
             min_days: MinDays::default(),
             max_changes: default_max_changes(),
+            publisher: None,
         }
     }
 }
@@ -275,6 +280,13 @@ impl Config {
         {
             return Err(invalid(format!(
                 "notice.base_url = {url:?}: give an http(s) URL or an absolute path"
+            )));
+        }
+        if let Some(p) = &config.notice.publisher
+            && (p.trim().is_empty() || p.chars().any(char::is_control))
+        {
+            return Err(invalid(format!(
+                "notice.publisher = {p:?}: give the company's name, on one line"
             )));
         }
         if let Some(email) = &config.email {
@@ -457,6 +469,8 @@ const NOTICE_AND_EMAIL: &str = r#"[notice]
 # templates = "templates"
 # Changes a notice lists before "and N more changes".
 # max_changes = 5
+# Author of the site's Atom feed (default: the name in [email] from).
+# publisher = "Acme Corp Ltd"
 
 [notice.min_days]
 # Days between the notice and the effective date, per class of change.

@@ -44,7 +44,11 @@ const MINOR_OLD: &str = "Thank you for your use and trust in us. We will continu
 const MINOR_NEW: &str = "Thank you for choosing us. We will keep working to provide you with safer and more reliable services.";
 
 /// Config of the Chinese archive.
-const ZH_CONFIG: &str = "[[policy]]\nname = \"privacy-policy-zh\"\npath = \"policies/privacy-policy.zh-CN.md\"\ntitle = \"隐私政策\"\nlocale = \"zh-CN\"\n";
+const ZH_CONFIG: &str = "[[policy]]\nname = \"privacy-policy-zh\"\npath = \"policies/privacy-policy.zh-CN.md\"\ntitle = \"隐私政策\"\nlocale = \"zh-CN\"\n\n[notice]\npublisher = \"示例科技有限公司\"\n";
+/// `[notice] publisher` of [`ZH_CONFIG`]: the Chinese feed's author.
+const ZH_PUBLISHER: &str = "示例科技有限公司";
+/// Effective date of the upcoming release: after any day these tests run.
+const FAR_FUTURE: &str = "2099-09-01";
 const ZH_POLICY: &str = "policies/privacy-policy.zh-CN.md";
 
 // ---------------------------------------------------------------------------
@@ -298,6 +302,89 @@ fn assert_self_contained(site: &Site, lang: &str) {
 // Feed
 // ---------------------------------------------------------------------------
 
+/// What feed-rs's parser puts as the id of an element that has none (it
+/// would otherwise invent one, hiding the omission).
+const NO_ID: &str = "<no id>";
+
+/// Check an Atom feed against what RFC 4287 requires, as a feed reader
+/// (feed-rs) parses it: the feed's id, title, updated and author; each
+/// entry's id (unique), title, updated, an alternate link (at most one),
+/// a summary or content, and an author of its own or the feed's. Returns
+/// every problem found, empty when the feed is valid.
+fn atom_problems(xml: &str) -> Vec<String> {
+    let parser = feed_rs::parser::Builder::new()
+        .id_generator(|_, _, _| NO_ID.to_owned())
+        .build();
+    let feed = match parser.parse(xml.as_bytes()) {
+        Ok(f) => f,
+        Err(e) => return vec![format!("does not parse: {e}")],
+    };
+    let mut problems = Vec::new();
+    if feed.feed_type != feed_rs::model::FeedType::Atom {
+        problems.push(format!("not Atom but {:?}", feed.feed_type));
+    }
+    let text =
+        |t: &Option<feed_rs::model::Text>| t.as_ref().is_some_and(|t| !t.content.trim().is_empty());
+    let named = |people: &[feed_rs::model::Person]| {
+        people
+            .iter()
+            .any(|p| p.name.as_deref().is_some_and(|n| !n.trim().is_empty()))
+    };
+    // A date before 2001 is a default, not a date.
+    let dated = |seconds: Option<i64>| seconds.is_some_and(|s| s > 1_000_000_000);
+    if feed.id.is_empty() || feed.id == NO_ID {
+        problems.push("feed: no <id>".into());
+    }
+    if !text(&feed.title) {
+        problems.push("feed: no <title>".into());
+    }
+    if !dated(feed.updated.map(|d| d.timestamp())) {
+        problems.push("feed: no <updated>".into());
+    }
+    let feed_author = named(&feed.authors);
+    if !feed_author {
+        problems.push("feed: no <author> (so every entry needs one)".into());
+    }
+    if feed.entries.is_empty() {
+        problems.push("feed: no entries".into());
+    }
+    let mut ids = BTreeSet::new();
+    for (n, e) in feed.entries.iter().enumerate() {
+        let at = format!("entry {n} ({})", e.id);
+        if e.id.is_empty() || e.id == NO_ID {
+            problems.push(format!("{at}: no <id>"));
+        } else if !ids.insert(e.id.clone()) {
+            problems.push(format!("{at}: duplicate <id>"));
+        }
+        if !text(&e.title) {
+            problems.push(format!("{at}: no <title>"));
+        }
+        if !dated(e.updated.map(|d| d.timestamp())) {
+            problems.push(format!("{at}: no <updated>"));
+        }
+        // feed-rs reads a link without rel as rel="alternate" (the default).
+        let alternates = e
+            .links
+            .iter()
+            .filter(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+            .count();
+        if alternates != 1 {
+            problems.push(format!("{at}: {alternates} alternate links, not 1"));
+        }
+        let content = e
+            .content
+            .as_ref()
+            .is_some_and(|c| c.body.as_deref().is_some_and(|b| !b.trim().is_empty()));
+        if !text(&e.summary) && !content {
+            problems.push(format!("{at}: no <summary> or <content>"));
+        }
+        if !named(&e.authors) && !feed_author {
+            problems.push(format!("{at}: no <author>, and the feed has none"));
+        }
+    }
+    problems
+}
+
 #[test]
 fn feed_has_one_entry_per_release_newest_first_with_absolute_links() {
     let site = english_site();
@@ -363,14 +450,119 @@ fn feed_has_one_entry_per_release_newest_first_with_absolute_links() {
         feed.updated, updated[0],
         "feed updated is not the newest entry's"
     );
-    let major = &feed.entries[1];
+    assert_eq!(atom_problems(&xml), Vec::<String>::new(), "{xml}");
+}
+
+/// The summary of an entry, as a feed reader shows it.
+fn summary_of(entry: &feed_rs::model::Entry) -> &str {
+    entry.summary.as_ref().map_or("", |s| s.content.as_str())
+}
+
+#[test]
+fn feed_entries_have_an_author_a_plain_summary_and_a_redline_link() {
+    let site = english_site();
+    let xml = site.read("feed.xml");
+    assert_eq!(atom_problems(&xml), Vec::<String>::new(), "{xml}");
+    let feed = feed_rs::parser::parse(xml.as_bytes()).expect("feed parses");
+    // No publisher configured, no [email]: the base URL's host.
+    let names = |p: &[feed_rs::model::Person]| {
+        p.iter()
+            .map(|p| p.name.clone().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&feed.authors), ["example.com"], "{xml}");
+    let newest_first: Vec<&str> = RELEASES.iter().rev().map(|r| r.0).collect();
+    for (n, (entry, effective)) in feed.entries.iter().zip(&newest_first).enumerate() {
+        assert_eq!(names(&entry.authors), ["example.com"], "entry {effective}");
+        // The redline from the release before, as rel="related"; none for the first.
+        let related: Vec<&str> = entry
+            .links
+            .iter()
+            .filter(|l| l.rel.as_deref() == Some("related"))
+            .map(|l| l.href.as_str())
+            .collect();
+        match newest_first.get(n + 1) {
+            Some(previous) => assert_eq!(
+                related,
+                [format!("{BASE_URL}/redline/{previous}_{effective}.html")],
+                "entry {effective}"
+            ),
+            None => assert!(related.is_empty(), "the first release links a redline"),
+        }
+        let summary = summary_of(entry);
+        // Sentences, not detector ids.
+        assert!(
+            summary.ends_with(['.', '”']) && summary.contains(' '),
+            "entry {effective}: {summary:?}"
+        );
+        assert!(
+            !re(r"\((processing|ownership|recipients|rights|contact|high-risk)(, |\))")
+                .is_match(summary),
+            "entry {effective} lists detector ids: {summary:?}"
+        );
+    }
+    // The major change: one sentence per fired trigger, from the evidence.
+    let major = summary_of(&feed.entries[1]);
+    for sentence in [
+        "We will now share your personal information with",
+        "Requests about your data will now be answered within 30 working days instead of 15",
+        "You can now contact us about your personal information at privacy@example-corp.com",
+    ] {
+        assert!(
+            major.contains(sentence),
+            "major summary lacks {sentence:?}: {major}"
+        );
+    }
+    // The minor ones: what kind of edits, and that nothing changes for you.
+    assert_eq!(
+        summary_of(&feed.entries[2]),
+        "Minor edits: we reworded 1 clause; none of them changes how we handle your personal information or your rights."
+    );
     assert!(
-        major
-            .summary
-            .as_ref()
-            .is_some_and(|s| s.content.starts_with("Major change")),
-        "{:?}",
-        major.summary
+        summary_of(&feed.entries[0]).starts_with("Minor edits: we added"),
+        "{}",
+        summary_of(&feed.entries[0])
+    );
+    assert_eq!(summary_of(&feed.entries[3]), "First published version.");
+    // The index says the same, a sentence to an item.
+    let index = site.read("index.html");
+    assert!(
+        index.contains(
+            "<li>Requests about your data will now be answered within 30 working days instead of 15"
+        ),
+        "the index does not list the major change's sentences"
+    );
+}
+
+#[test]
+fn the_validator_rejects_a_feed_missing_what_rfc_4287_requires() {
+    // The site's own feed, with every <author> taken out: invalid.
+    let site = english_site();
+    let xml = site.read("feed.xml");
+    assert!(atom_problems(&xml).is_empty());
+    let no_author = re(r"(?s)<author>.*?</author>").replace_all(&xml, "");
+    let problems = atom_problems(&no_author);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p == "feed: no <author> (so every entry needs one)")
+            && problems
+                .iter()
+                .filter(|p| p.ends_with("no <author>, and the feed has none"))
+                .count()
+                == 4,
+        "{problems:?}"
+    );
+    // A bare entry: no id, updated, link or summary.
+    let bare = r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>urn:x</id><updated>2026-01-01T00:00:00Z</updated><author><name>A</name></author><entry><title>E</title></entry></feed>"#;
+    assert_eq!(
+        atom_problems(bare),
+        [
+            "entry 0 (<no id>): no <id>",
+            "entry 0 (<no id>): no <updated>",
+            "entry 0 (<no id>): 0 alternate links, not 1",
+            "entry 0 (<no id>): no <summary> or <content>",
+        ]
     );
 }
 
@@ -528,13 +720,131 @@ fn chinese_archive_marks_every_page_zh_cn() {
         redline.contains("<del>") && redline.contains("<ins>"),
         "redline lacks del/ins"
     );
-    let feed = feed_rs::parser::parse(site.read("feed.xml").as_bytes()).expect("feed parses");
+    let xml = site.read("feed.xml");
+    assert_eq!(atom_problems(&xml), Vec::<String>::new(), "{xml}");
+    let feed = feed_rs::parser::parse(xml.as_bytes()).expect("feed parses");
     assert_eq!(feed.language.as_deref(), Some("zh-CN"));
     assert_eq!(feed.entries.len(), 2);
     assert_eq!(
         feed.entries[0].links[0].href,
         "https://example.cn/privacy/versions/2025-09-01.html"
     );
+    // [notice] publisher is the author, of the feed and of every entry.
+    for people in std::iter::once(&feed.authors).chain(feed.entries.iter().map(|e| &e.authors)) {
+        assert_eq!(
+            people
+                .iter()
+                .map(|p| p.name.as_deref().unwrap_or(""))
+                .collect::<Vec<_>>(),
+            [ZH_PUBLISHER],
+            "{xml}"
+        );
+    }
+    // The retention period, said in Chinese from the evidence.
+    assert_eq!(
+        summary_of(&feed.entries[0]),
+        "我们保存您个人信息的期限调整为十二个月（原为六个月）。"
+    );
+    assert_eq!(summary_of(&feed.entries[1]), "首次发布。");
+    assert!(
+        index.contains("<p>我们保存您个人信息的期限调整为十二个月（原为六个月）。</p>"),
+        "the index lacks the plain summary"
+    );
+}
+
+/// A release effective after today is upcoming on the index and its page,
+/// and only that one, in either language.
+#[test]
+fn a_release_effective_after_today_is_marked_upcoming_in_both_locales() {
+    for zh in [false, true] {
+        let (repo, policy, first) = if zh {
+            let repo = TestRepo::without_config();
+            repo.git(&["config", "user.name", "Test Author"]);
+            repo.git(&["config", "user.email", "author@example.com"]);
+            repo.write("policydiff.toml", ZH_CONFIG);
+            let text = read_text(&support::manifest_path("tests/fixtures/zh-policy.md"));
+            (repo, ZH_POLICY, text)
+        } else {
+            (TestRepo::new(), POLICY, read_text(&bundled_policy()))
+        };
+        let second = if zh {
+            first.replacen("最长不超过六个月", "最长不超过十二个月", 1)
+        } else {
+            first.replacen(MINOR_OLD, MINOR_NEW, 1)
+        };
+        assert_ne!(
+            first, second,
+            "the fixture no longer has the sentence edited"
+        );
+        repo.commit(
+            &[
+                (
+                    "policydiff.toml",
+                    if zh {
+                        ZH_CONFIG
+                    } else {
+                        support::DEFAULT_CONFIG
+                    },
+                ),
+                (policy, &first),
+            ],
+            "v1",
+            "2025-02-20T10:00:00Z",
+        );
+        run_ok(repo.cmd().args(["release", "--effective", "2025-03-01"]));
+        repo.commit(&[(policy, &second)], "v2", "2025-06-01T10:00:00Z");
+        run_ok(repo.cmd().args(["release", "--effective", FAR_FUTURE]));
+        let site = build_site(repo, None, 2);
+        let index = site.read("index.html");
+        let item = |effective: &str| {
+            let start = index
+                .find(&format!("<li id=\"{effective}\""))
+                .unwrap_or_else(|| panic!("no item {effective}:\n{index}"));
+            let end = index[start..].find("</h2>").expect("item heading ends") + start;
+            index[start..end].to_owned()
+        };
+        let (label, takes_effect, in_force) = if zh {
+            (
+                "即将生效",
+                format!("将于 {FAR_FUTURE} 生效"),
+                "生效日期 2025-03-01",
+            )
+        } else {
+            (
+                "Upcoming",
+                format!("Takes effect {FAR_FUTURE}"),
+                "Effective 2025-03-01",
+            )
+        };
+        let upcoming = item(FAR_FUTURE);
+        assert!(
+            upcoming.contains("class=\"upcoming\"")
+                && upcoming.contains(&format!("<span class=\"upcoming-label\">{label}</span>"))
+                && upcoming.contains(&takes_effect),
+            "zh={zh}: {FAR_FUTURE} is not marked upcoming: {upcoming}"
+        );
+        let past = item("2025-03-01");
+        assert!(
+            !past.contains("upcoming") && past.contains(in_force),
+            "zh={zh}: a release in force is marked upcoming: {past}"
+        );
+        assert_eq!(
+            index.matches("<span class=\"upcoming-label\">").count(),
+            1,
+            "zh={zh}"
+        );
+        let page = site.read(&format!("versions/{FAR_FUTURE}.html"));
+        assert!(
+            page.contains(&format!("<span class=\"upcoming-label\">{label}</span>")),
+            "zh={zh}: the version page does not say upcoming"
+        );
+        assert!(
+            !site
+                .read("versions/2025-03-01.html")
+                .contains("<span class=\"upcoming-label\">"),
+            "zh={zh}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -7,10 +7,11 @@ use super::output::{self, write_atomic};
 use super::{Context, write_stdout};
 use crate::archive::{self, Archive, Origin, Version};
 use crate::cli::{HistoryArgs, SiteArgs};
-use crate::config::PolicyConfig;
+use crate::config::{Config, PolicyConfig};
 use crate::document::{BlockCache, Document, Format};
 use crate::error::{Error, Result};
 use crate::pipeline::{Comparison, compare_docs};
+use crate::policy::Day;
 use crate::render;
 use crate::render::site::{SiteInfo, SiteRelease};
 
@@ -39,6 +40,8 @@ pub(super) fn run(ctx: &Context, args: SiteArgs) -> Result<()> {
         lang: &policy.locale,
         base_url: base_url.as_deref(),
         name: &policy.name,
+        publisher: &publisher(config, base_url.as_deref(), &title),
+        today: Day::today(),
     };
     let templates_dir = config.dir.join(&config.notice.templates);
     let templates = render::notice::Templates::new(Some(templates_dir).filter(|d| d.is_dir()));
@@ -66,6 +69,35 @@ pub(super) fn run(ctx: &Context, args: SiteArgs) -> Result<()> {
         )
         .as_bytes(),
     )
+}
+
+/// Who publishes the policy, for the feed's `<author>`: `[notice]
+/// publisher`, else the name in `[email] from`, else the host of the base
+/// URL, else the policy's title. Never an address: the feed is public.
+fn publisher(config: &Config, base_url: Option<&str>, title: &str) -> String {
+    let configured = config.notice.publisher.as_deref().map(str::trim);
+    let from_name = || {
+        let from = config
+            .email
+            .as_ref()?
+            .from
+            .parse::<lettre::message::Mailbox>()
+            .ok()?;
+        from.name.filter(|n| !n.trim().is_empty())
+    };
+    let host = || {
+        let rest = base_url?.split_once("://")?.1;
+        let host = rest.split(['/', '?', '#']).next()?;
+        // No user info, no port.
+        let host = host.rsplit('@').next()?.split(':').next()?;
+        (!host.is_empty()).then(|| host.to_owned())
+    };
+    configured
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .or_else(from_name)
+        .or_else(host)
+        .unwrap_or_else(|| title.to_owned())
 }
 
 pub(super) fn history(ctx: &Context, args: HistoryArgs) -> Result<()> {
@@ -148,4 +180,48 @@ fn released(
     }
     progress.finish_and_clear();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(extra: &str) -> Config {
+        let text = format!("[[policy]]\nname = \"p\"\npath = \"p.md\"\n{extra}");
+        Config::parse(&text, std::path::Path::new("/r/policydiff.toml")).expect("config")
+    }
+
+    #[test]
+    fn the_feed_author_is_the_publisher_else_the_sender_else_the_host_else_the_title() {
+        let email = "[email]\nfrom = \"Acme Privacy Team <privacy@acme.example>\"\n";
+        let url = Some("https://user@www.acme.example:8443/privacy/");
+        let both = config(&format!("[notice]\npublisher = \"Acme Corp Ltd\"\n{email}"));
+        assert_eq!(publisher(&both, url, "Privacy Policy"), "Acme Corp Ltd");
+        // The sender's name, never their address.
+        assert_eq!(
+            publisher(&config(email), url, "Privacy Policy"),
+            "Acme Privacy Team"
+        );
+        let bare_from = config("[email]\nfrom = \"privacy@acme.example\"\n");
+        assert_eq!(
+            publisher(&bare_from, url, "Privacy Policy"),
+            "www.acme.example"
+        );
+        assert_eq!(
+            publisher(&config(""), None, "Privacy Policy"),
+            "Privacy Policy"
+        );
+    }
+
+    #[test]
+    fn an_empty_or_multi_line_publisher_is_a_config_error_naming_the_key() {
+        for bad in ["\"\"", "\"  \"", "\"Acme\\nCorp\""] {
+            let text =
+                format!("[[policy]]\nname = \"p\"\npath = \"p.md\"\n[notice]\npublisher = {bad}\n");
+            let err = Config::parse(&text, std::path::Path::new("/r/policydiff.toml"))
+                .expect_err(bad)
+                .to_string();
+            assert!(err.contains("notice.publisher"), "{bad}: {err}");
+        }
+    }
 }
