@@ -325,7 +325,6 @@ impl NoticeContext {
             .map(|t| trigger_notice(t, report, opts))
             .collect::<Result<Vec<_>, _>>()?;
         let mut sections: Vec<SectionNotice> = Vec::new();
-        let more;
         // Users see what changes for them: no editorial change, no front
         // matter, no edit they would not call a change, unless a trigger
         // cites it.
@@ -375,7 +374,7 @@ impl NoticeContext {
             .map(|(i, _)| *i)
             .collect();
         keep.sort_unstable();
-        more = shown.len() - keep.len();
+        let more = shown.len() - keep.len();
         for c in keep.into_iter().map(|i| shown[i]) {
             let clause = c.clause();
             let title = super::shorten(
