@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A real SMTP server for the `policydiff send` tests (tests/smtp.rs).
+"""A real SMTP server for the `policydiff send` tests (tests/it/smtp.rs).
 
 aiosmtpd speaks SMTP; trustme makes a throwaway CA and a certificate for
 localhost/127.0.0.1, so the client can verify the server with --tls-ca.

@@ -7,8 +7,7 @@
 //! Every test builds its own temporary git repository with fixed-date commits
 //! and real `policydiff release` tags.
 
-#[path = "cli/support.rs"]
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::io::Write;

@@ -7,8 +7,7 @@ use policydiff::diff::{ChangeKind, DiffOptions, InlineTag, Regroup, diff, inline
 use policydiff::document::{Document, Format};
 use proptest::prelude::*;
 
-#[path = "cli/support.rs"]
-mod support;
+use crate::support;
 
 /// Markdown-ish lines: labels, headings, list markers, CJK, punctuation, emphasis.
 fn policy_line() -> impl Strategy<Value = String> {

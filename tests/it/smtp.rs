@@ -9,8 +9,7 @@
 //! SKIPPED and returns, except under CI=true, where that is a failure:
 //! `python3 -m pip install -r tests/smtp/requirements.txt`.
 
-#[path = "cli/support.rs"]
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};

@@ -2,8 +2,7 @@
 //! formats, git version specs, release tags, and the errors a user can cause.
 //!
 
-#[path = "cli/support.rs"]
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::path::Path;

@@ -17,8 +17,7 @@
 //! Fixtures are generated here at run time (binary, UTF-16, 17 MiB, deep
 //! nesting, FIFOs, device nodes); none is committed.
 
-#[path = "cli/support.rs"]
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::io::Read;
