@@ -82,6 +82,40 @@ pub struct Evidence {
     pub new_text: Option<String>,
 }
 
+/// A matched word and which side it is on: the `+`/`-` marker of
+/// [`Evidence::matched`] read in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matched<'a> {
+    /// It arrived (`+word`, or unmarked).
+    Added(&'a str),
+    /// It left (`-word`).
+    Removed(&'a str),
+}
+
+impl<'a> Matched<'a> {
+    /// Read one marked word.
+    pub fn parse(marked: &'a str) -> Matched<'a> {
+        match marked.strip_prefix('-') {
+            Some(w) => Matched::Removed(w),
+            None => Matched::Added(marked.strip_prefix('+').unwrap_or(marked)),
+        }
+    }
+
+    /// The word without its marker.
+    pub fn word(self) -> &'a str {
+        match self {
+            Matched::Added(w) | Matched::Removed(w) => w,
+        }
+    }
+}
+
+impl Evidence {
+    /// The matched words, typed.
+    pub fn matched_words(&self) -> impl Iterator<Item = Matched<'_>> {
+        self.matched.iter().map(|m| Matched::parse(m))
+    }
+}
+
 /// The triggers in force for a comparison.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TriggerListInfo {
@@ -347,7 +381,7 @@ fn evidence(finding: &crate::classify::Finding, changes: &[Change]) -> Evidence 
     let words: Vec<&str> = finding
         .matched
         .iter()
-        .map(|m| m.trim_start_matches(['+', '-']))
+        .map(|m| Matched::parse(m).word())
         .collect();
     // The innermost heading names the place well enough for a reader.
     let place = clause.map(|c| {

@@ -477,14 +477,14 @@ fn notice_title(report: &Report, opts: &ContextOptions<'_>) -> String {
         })
 }
 
-/// Words of a signal's matches: `+word` arrived, `-word` left; unmarked
-/// matches count as arrived.
-fn split_matched(matched: &[String]) -> (Vec<String>, Vec<String>) {
+/// Words of a signal's matches: those that arrived, those that left.
+fn split_matched(e: &crate::report::Evidence) -> (Vec<String>, Vec<String>) {
+    use crate::report::Matched;
     let (mut added, mut removed) = (Vec::new(), Vec::new());
-    for m in matched {
-        match m.strip_prefix('-') {
-            Some(w) => removed.push(w.to_owned()),
-            None => added.push(m.strip_prefix('+').unwrap_or(m).to_owned()),
+    for m in e.matched_words() {
+        match m {
+            Matched::Added(w) => added.push(w.to_owned()),
+            Matched::Removed(w) => removed.push(w.to_owned()),
         }
     }
     (dedup(added.into_iter()), dedup(removed.into_iter()))
@@ -534,7 +534,7 @@ fn trigger_notice(
         .evidence
         .iter()
         .map(|e| {
-            let (added, removed) = split_matched(&e.matched);
+            let (added, removed) = split_matched(e);
             let change = e
                 .change
                 .as_deref()
