@@ -473,7 +473,7 @@ fn pick_tag(names: &[String], rev: Option<&str>) -> Option<String> {
 }
 
 /// Collapse `.` and `..` components without touching the file system.
-fn normalize_path(path: &Path) -> PathBuf {
+pub fn normalize_path(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

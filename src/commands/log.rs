@@ -4,6 +4,7 @@ use std::io::Write;
 
 use super::Context;
 use super::context::parse_day;
+use super::output::stdout_result;
 use crate::archive::{self, HistoryEntry};
 use crate::classify::Classification;
 use crate::cli::{ListFormat, LogArgs};
@@ -95,17 +96,6 @@ pub(super) fn run(ctx: &Context, args: LogArgs) -> Result<()> {
         eprintln!("policydiff: warning: {message} (--strict makes this an error)");
     }
     Ok(())
-}
-
-/// A closed pipe (`| head`) ends quietly.
-fn stdout_result(r: std::io::Result<()>) -> Result<()> {
-    match r {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => r.map_err(|source| Error::Io {
-            path: "<stdout>".into(),
-            source,
-        }),
-    }
 }
 
 /// One line of `log` text: date, commit, class, subject, fired triggers, tag.

@@ -29,7 +29,8 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
     stdout_result(out.write_all(bytes).and_then(|()| out.flush()))
 }
 
-fn stdout_result(r: std::io::Result<()>) -> Result<()> {
+/// A closed pipe (`| head`) ends quietly; any other write error is one.
+pub(crate) fn stdout_result(r: std::io::Result<()>) -> Result<()> {
     match r {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => r.map_err(|source| Error::Io {
@@ -212,31 +213,16 @@ fn absolute(path: &Path) -> Result<PathBuf> {
             for part in rest.iter().rev() {
                 out.push(part);
             }
-            return Ok(normalize(&out));
+            return Ok(crate::archive::normalize_path(&out));
         }
         match (existing.parent(), existing.file_name()) {
             (Some(parent), Some(name)) => {
                 rest.push(name.to_owned());
                 existing = parent;
             }
-            _ => return Ok(normalize(&joined)),
+            _ => return Ok(crate::archive::normalize_path(&joined)),
         }
     }
-}
-
-/// Collapse `.` and `..` components without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn check_not_protected(shown: &Path, abs: &Path, protected: &Protected) -> Result<()> {

@@ -171,6 +171,22 @@ pub(super) struct Alignment {
 }
 
 impl Alignment {
+    /// The clauses of a gap that no earlier phase matched, old and new.
+    fn unmatched_in(&self, gap: &anchor::Gap) -> (Vec<usize>, Vec<usize>) {
+        (
+            gap.old
+                .clone()
+                .filter(|&i| self.old_match[i].is_none())
+                .collect(),
+            gap.new
+                .clone()
+                .filter(|&j| self.new_match[j].is_none())
+                .collect(),
+        )
+    }
+}
+
+impl Alignment {
     fn new(old: usize, new: usize) -> Alignment {
         Alignment {
             old_match: vec![None; old],

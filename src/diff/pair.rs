@@ -80,16 +80,7 @@ pub(super) fn pair_gaps(
     deadline: Instant,
 ) {
     for gap in gaps {
-        let olds: Vec<usize> = gap
-            .old
-            .clone()
-            .filter(|&i| al.old_match[i].is_none())
-            .collect();
-        let news: Vec<usize> = gap
-            .new
-            .clone()
-            .filter(|&j| al.new_match[j].is_none())
-            .collect();
+        let (olds, news) = al.unmatched_in(gap);
         if olds.is_empty() || news.is_empty() || olds.len() * news.len() > MAX_GAP_CELLS {
             continue;
         }

@@ -109,16 +109,7 @@ impl<'a> Keys<'a> {
 /// into consecutive ones and consecutive ones merged into one.
 pub(super) fn regroup(gaps: &[Gap], a: &[Clause], b: &[Clause], al: &mut Alignment) {
     for gap in gaps {
-        let olds: Vec<usize> = gap
-            .old
-            .clone()
-            .filter(|&i| al.old_match[i].is_none())
-            .collect();
-        let news: Vec<usize> = gap
-            .new
-            .clone()
-            .filter(|&j| al.new_match[j].is_none())
-            .collect();
+        let (olds, news) = al.unmatched_in(gap);
         if olds.is_empty() || news.is_empty() || olds.len() * news.len() > MAX_GAP_CELLS {
             continue;
         }
