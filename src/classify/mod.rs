@@ -320,6 +320,7 @@ pub fn classify(
     let builtin = builtin_triggers(&triggers);
     let mut evidence = Evidence::default();
     let mut review = Vec::new();
+    let mentions = signals::Mentions::default();
     for (k, change) in set.changes.iter().enumerate() {
         if change.kind == ChangeKind::Editorial {
             continue;
@@ -337,7 +338,13 @@ pub fn classify(
             scan::prose(oc.map_or("", |c| c.text.as_str())),
             scan::prose(nc.map_or("", |c| c.text.as_str())),
         );
-        let ctx = signals::Context::new(change, (&prose.0, &prose.1), &section, (old, new));
+        let ctx = signals::Context::new(
+            change,
+            (&prose.0, &prose.1),
+            &section,
+            (old, new),
+            &mentions,
+        );
         // The list of major changes describes triggers, not practices: an
         // edit to it fires `triggers`, not the trigger it mentions.
         let in_list = lists.touches(change.old, change.new);

@@ -41,6 +41,70 @@ pub struct Context<'a> {
     new_index: Option<usize>,
     old_doc: &'a Document,
     new_doc: &'a Document,
+    mentions: &'a Mentions,
+}
+
+/// The whole text of each version, lower case, built once per comparison
+/// and only when a detector asks whether a detail appears anywhere (before,
+/// every question lower-cased every clause again: quadratic on a large
+/// policy).
+#[derive(Default)]
+pub struct Mentions {
+    old: std::cell::OnceCell<DocText>,
+    new: std::cell::OnceCell<DocText>,
+}
+
+impl Mentions {
+    fn of_old(&self, doc: &Document) -> &DocText {
+        self.old.get_or_init(|| DocText::of(doc))
+    }
+
+    fn of_new(&self, doc: &Document) -> &DocText {
+        self.new.get_or_init(|| DocText::of(doc))
+    }
+}
+
+/// One version's clause texts and link targets, lower case, and its phone
+/// numbers by their digits.
+struct DocText {
+    text: String,
+    links: String,
+    phones: std::collections::HashSet<String>,
+    /// Some clause hides an address ("[email protected]").
+    obfuscated: bool,
+}
+
+impl DocText {
+    fn of(doc: &Document) -> DocText {
+        let mut text = String::new();
+        let mut links = String::new();
+        let mut phones = std::collections::HashSet::new();
+        let mut hidden = false;
+        for c in &doc.clauses {
+            hidden = hidden || obfuscated(&c.text);
+            text.push_str(&c.text.to_lowercase());
+            text.push('\n');
+            for l in &c.links {
+                links.push_str(&l.to_lowercase());
+                links.push('\n');
+            }
+            phones.extend(scan::phones(&c.text).into_iter().map(scan::phone_key));
+        }
+        DocText {
+            text,
+            links,
+            phones,
+            obfuscated: hidden,
+        }
+    }
+
+    fn mentions(&self, needle_lower: &str) -> bool {
+        self.text.contains(needle_lower)
+            || self.links.contains(needle_lower)
+            // Phone numbers are compared by their digits.
+            || (needle_lower.bytes().all(|b| b.is_ascii_digit() || b == b'+')
+                && self.phones.contains(needle_lower))
+    }
 }
 
 impl<'a> Context<'a> {
@@ -51,6 +115,7 @@ impl<'a> Context<'a> {
         (old_prose, new_prose): (&'a str, &'a str),
         section: &'a str,
         (old_doc, new_doc): (&'a Document, &'a Document),
+        mentions: &'a Mentions,
     ) -> Self {
         let old = change.old.map(|i| &old_doc.clauses[i]);
         let new = change.new.map(|j| &new_doc.clauses[j]);
@@ -74,7 +139,18 @@ impl<'a> Context<'a> {
             new_index: change.new,
             old_doc,
             new_doc,
+            mentions,
         }
+    }
+
+    /// Whether the old version mentions `needle_lower` anywhere.
+    fn old_mentions(&self, needle_lower: &str) -> bool {
+        self.mentions.of_old(self.old_doc).mentions(needle_lower)
+    }
+
+    /// Whether the new version mentions `needle_lower` anywhere.
+    fn new_mentions(&self, needle_lower: &str) -> bool {
+        self.mentions.of_new(self.new_doc).mentions(needle_lower)
     }
 
     /// The section paths of a change's clauses, lower case, one per line.
@@ -506,7 +582,7 @@ fn new_sdks(ctx: &Context<'_>) -> Vec<String> {
                 .take(40)
                 .collect();
             let name = name.trim();
-            if !name.is_empty() && !doc_mentions(ctx.old_doc, &name.to_lowercase()) {
+            if !name.is_empty() && !ctx.old_mentions(&name.to_lowercase()) {
                 out.push(format!("+{name}"));
             }
         }
@@ -696,27 +772,32 @@ fn contact(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     };
     let old = details(ctx.old, ctx.old_text, ctx.old_tok.text);
     let new = details(ctx.new, ctx.new_text, ctx.new_tok.text);
-    // Obfuscation on one side hides that side's addresses.
-    let hidden = |clause: Option<&Clause>, doc: &Document| match clause {
+    if old == new {
+        return;
+    }
+    // Obfuscation on one side hides that side's addresses (the whole
+    // document's, for a clause added or removed: asked once per version).
+    let hidden = |clause: Option<&Clause>, text: &DocText| match clause {
         Some(c) => obfuscated(&c.text) || c.links.iter().any(|l| obfuscated(l)),
-        None => doc.clauses.iter().any(|c| obfuscated(&c.text)),
+        None => text.obfuscated,
     };
-    let (old_hidden, new_hidden) = (hidden(ctx.old, ctx.old_doc), hidden(ctx.new, ctx.new_doc));
+    let old_hidden = || hidden(ctx.old, ctx.mentions.of_old(ctx.old_doc));
+    let new_hidden = || hidden(ctx.new, ctx.mentions.of_new(ctx.new_doc));
     let is_email = |d: &str| d.contains('@');
     let mut changed = BTreeSet::new();
     for d in new.difference(&old) {
-        if old_hidden && is_email(d) {
+        if is_email(d) && old_hidden() {
             continue;
         }
-        if ctx.old.is_some() || !doc_mentions(ctx.old_doc, d) {
+        if ctx.old.is_some() || !ctx.old_mentions(d) {
             changed.insert(format!("+{d}"));
         }
     }
     for d in old.difference(&new) {
-        if new_hidden && is_email(d) {
+        if is_email(d) && new_hidden() {
             continue;
         }
-        if ctx.new.is_some() || !doc_mentions(ctx.new_doc, d) {
+        if ctx.new.is_some() || !ctx.new_mentions(d) {
             changed.insert(format!("-{d}"));
         }
     }
@@ -757,11 +838,11 @@ fn roles_lost(ctx: &Context<'_>) -> Vec<String> {
                 })
                 .unwrap_or_default();
             let channel_gone =
-                !channels.is_empty() && channels.iter().all(|l| !doc_mentions(ctx.new_doc, l));
+                !channels.is_empty() && channels.iter().all(|l| !ctx.new_mentions(l));
             CONTACT_ROLE_TERMS
                 .matches_in(&ctx.old_tok.all())
                 .into_iter()
-                .filter(|r| channel_gone || !doc_mentions(ctx.new_doc, &r.to_lowercase()))
+                .filter(|r| channel_gone || !ctx.new_mentions(&r.to_lowercase()))
                 .collect()
         }
     };
@@ -779,19 +860,6 @@ fn obfuscated(text: &str) -> bool {
     text.contains("email protected")
         || text.contains("email&#160;protected")
         || text.contains("email-protection")
-}
-
-fn doc_mentions(doc: &Document, needle_lower: &str) -> bool {
-    doc.clauses.iter().any(|c| {
-        let lower = c.text.to_lowercase();
-        lower.contains(needle_lower)
-            // Phone numbers are compared by their digits.
-            || (needle_lower.bytes().all(|b| b.is_ascii_digit() || b == b'+')
-                && scan::phones(&c.text)
-                    .into_iter()
-                    .any(|p| scan::phone_key(p) == needle_lower))
-            || c.links.iter().any(|l| l.to_lowercase().contains(needle_lower))
-    })
 }
 
 fn first_words(text: &str) -> String {
