@@ -52,6 +52,11 @@ pub(super) fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
         .unwrap_or(classify::Classification::None);
     let failed = worst >= fail_on && worst > classify::Classification::None;
     let color = args.output.is_none() && args.format == CheckFormat::Text && ctx.color_for_stdout();
+    let view = render::View {
+        hide_editorial: args.hide_editorial,
+        max_chars: Some(args.max_chars),
+        redline_url: args.redline_url.clone(),
+    };
     let out = match args.format {
         CheckFormat::Json => render::json(&CheckResult {
             schema_version: crate::report::SCHEMA_VERSION,
@@ -60,10 +65,10 @@ pub(super) fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
             failed,
             reports,
         }),
-        CheckFormat::Markdown => render::check_markdown(&reports, worst, fail_on, failed),
+        CheckFormat::Markdown => render::check_markdown(&reports, worst, fail_on, failed, &view),
         CheckFormat::Text => reports
             .iter()
-            .map(|r| render::redline(r, RedlineFormat::Text, color))
+            .map(|r| render::redline_view(r, RedlineFormat::Text, color, &view))
             .collect::<Vec<_>>()
             .join("\n"),
     };

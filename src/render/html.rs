@@ -7,7 +7,10 @@ use std::fmt::Write;
 
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
 
-use super::{kind_word, location, shorten, summary_line, verdict_line};
+use super::{
+    Entry, View, entries, hidden_note, id_range, kind_word, location, renumbered_line,
+    run_location, shorten, summary_line, verdict_line,
+};
 use crate::diff::{ChangeKind, InlineTag};
 use crate::report::{Change, Report};
 
@@ -63,9 +66,18 @@ pub fn render(report: &Report) -> String {
     render_page(report, &[], None)
 }
 
+/// [`render`] with a [`View`].
+pub fn render_view(report: &Report, view: &View) -> String {
+    render_full(report, &[], None, view)
+}
+
 /// [`render`] with navigation links on top (`(label, href)`, e.g. back to an
 /// archive's index) and an explicit `lang` attribute.
 pub fn render_page(report: &Report, nav: &[(&str, &str)], lang: Option<&str>) -> String {
+    render_full(report, nav, lang, &View::default())
+}
+
+fn render_full(report: &Report, nav: &[(&str, &str)], lang: Option<&str>, view: &View) -> String {
     let title = report
         .new
         .title
@@ -157,20 +169,36 @@ pub fn render_page(report: &Report, nav: &[(&str, &str)], lang: Option<&str>) ->
     for note in &report.notes {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(note));
     }
+    let (list, hidden) = entries(report, view);
+    if let Some(note) = hidden_note(hidden) {
+        let _ = writeln!(out, "<p class=\"note\" id=\"hidden\">{}</p>", esc(&note));
+    }
     out.push_str(
         "<p class=\"legend\">Legend: <del>deleted</del> <ins>inserted</ins></p>\n</header>\n",
     );
 
-    if !report.changes.is_empty() {
+    if !list.is_empty() {
         out.push_str("<nav aria-label=\"Changes\"><h2>Changes by clause</h2><ol>\n");
-        for change in &report.changes {
-            let _ = writeln!(
-                out,
-                "<li><a href=\"#{}\">{} {}</a></li>",
-                attr(&change.id),
-                kind_word(change.kind),
-                esc(&shorten(&change.title(), 80))
-            );
+        for entry in &list {
+            match entry {
+                Entry::One(change) => {
+                    let _ = writeln!(
+                        out,
+                        "<li><a href=\"#{}\">{} {}</a></li>",
+                        attr(&change.id),
+                        kind_word(change.kind),
+                        esc(&shorten(&change.title(), 80))
+                    );
+                }
+                Entry::Renumbered(run) => {
+                    let _ = writeln!(
+                        out,
+                        "<li><a href=\"#{}\">EDITORIAL {}</a></li>",
+                        attr(&run[0].id),
+                        esc(&renumbered_line(run))
+                    );
+                }
+            }
         }
         out.push_str("</ol></nav>\n");
     }
@@ -196,16 +224,47 @@ pub fn render_page(report: &Report, nav: &[(&str, &str)], lang: Option<&str>) ->
         .collect();
     moved_from.sort_by_key(|&(pos, _)| pos);
     let mut stubs = moved_from.into_iter().peekable();
-    for (n, change) in report.changes.iter().enumerate() {
-        while let Some((_, c)) = stubs.next_if(|&(pos, _)| pos == n) {
+    // Entries keep the order of the changes; `n` is the index of the first
+    // change of each, which is where the moved-from stubs were placed.
+    let mut n = 0;
+    for entry in &list {
+        let (first, len) = match entry {
+            Entry::One(change) => (change.id.as_str(), 1),
+            Entry::Renumbered(run) => (run[0].id.as_str(), run.len()),
+        };
+        let at = report.changes[n..]
+            .iter()
+            .position(|c| c.id == first)
+            .map_or(n, |k| n + k);
+        while let Some((_, c)) = stubs.next_if(|&(pos, _)| pos <= at) {
             write_moved_stub(&mut out, c);
         }
-        write_change(&mut out, change);
+        match entry {
+            Entry::One(change) => write_change(&mut out, change),
+            Entry::Renumbered(run) => {
+                // Every id of the run stays an anchor, so links to any of
+                // them (from the JSON or a trigger) still land here.
+                let anchors: String = run[1..]
+                    .iter()
+                    .map(|c| format!("<a id=\"{}\"></a>", attr(&c.id)))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "<section class=\"change editorial renumbered\" id=\"{}\" data-kind=\"editorial\" data-changes=\"{}\">{anchors}\n<h2><span class=\"kind\">EDITORIAL</span>{} · {}</h2>\n<p class=\"text\">{}</p>\n</section>",
+                    attr(&run[0].id),
+                    run.len(),
+                    esc(&id_range(run)),
+                    esc(&run_location(run)),
+                    esc(&renumbered_line(run))
+                );
+            }
+        }
+        n = at + len;
     }
     for (_, c) in stubs {
         write_moved_stub(&mut out, c);
     }
-    if report.changes.is_empty() {
+    if list.is_empty() {
         out.push_str("<p>No changes.</p>\n");
     }
     let _ = write!(

@@ -3,7 +3,10 @@
 
 use std::fmt::Write;
 
-use super::{kind_word, location, summary_line, verdict_line};
+use super::{
+    Entry, View, entries, hidden_note, id_range, kind_word, location, renumbered_line,
+    run_location, summary_line, verdict_line,
+};
 use crate::diff::{ChangeKind, InlineTag};
 use crate::report::Report;
 
@@ -52,6 +55,11 @@ fn mark(text: &str, marker: &str) -> String {
 
 /// Render the report as Markdown.
 pub fn render(report: &Report) -> String {
+    render_view(report, &View::default())
+}
+
+/// [`render`] with a [`View`].
+pub fn render_view(report: &Report, view: &View) -> String {
     let mut out = String::new();
     let title = report
         .new
@@ -111,11 +119,29 @@ pub fn render(report: &Report) -> String {
     for note in &report.notes {
         let _ = writeln!(out, "> **Note:** {}\n", escape(note));
     }
-    if report.changes.is_empty() {
+    let (list, hidden) = entries(report, view);
+    if let Some(note) = hidden_note(hidden) {
+        let _ = writeln!(out, "> **Note:** {}\n", escape(&note));
+    }
+    if list.is_empty() {
         return out;
     }
     let _ = writeln!(out, "Legend: ~~deleted~~ **inserted**\n");
-    for (n, change) in report.changes.iter().enumerate() {
+    for (n, entry) in list.into_iter().enumerate() {
+        let change = match entry {
+            Entry::One(change) => change,
+            Entry::Renumbered(run) => {
+                let _ = writeln!(
+                    out,
+                    "### {}. EDITORIAL ({})\n\n_{}_\n\n> {}\n",
+                    n + 1,
+                    id_range(run),
+                    escape(&run_location(run)),
+                    escape(&renumbered_line(run))
+                );
+                continue;
+            }
+        };
         let c = change.clause();
         let _ = writeln!(
             out,

@@ -173,7 +173,17 @@ fn diff_bundled_policy_and_draft_lists_each_known_edit_with_its_kind() {
     // Spacing, case and renumbering are editorial.
     assert!(has_entry(&entries, "EDITORIAL", "Directly"), "{}", fail());
     assert!(has_entry(&entries, "EDITORIAL", "3 ) → 3)"), "{}", fail());
-    assert!(has_entry(&entries, "EDITORIAL", "1. → 2."), "{}", fail());
+    // The ten renumbered items of one list are one entry (issue 12).
+    assert!(
+        has_entry(
+            &entries,
+            "EDITORIAL",
+            "items 2.–11. renumbered (one item inserted above)"
+        ),
+        "{}",
+        fail()
+    );
+    assert!(!has_entry(&entries, "EDITORIAL", "1. → 2."), "{}", fail());
     assert!(!out.contains('\x1b'), "colour in piped output{}", fail());
 }
 
@@ -2841,4 +2851,116 @@ fn receipts_recipients_lists_invalid_and_duplicate_rows_with_status_and_line() {
         "{csv}"
     );
     assert!(!csv.contains("not-an-address"), "{csv}");
+}
+
+// ---------------------------------------------------------------------------
+// Issue 12: renumbering collapsed, --hide-editorial
+// ---------------------------------------------------------------------------
+
+/// Ten items, and the same list with one item inserted at the top, and a
+/// real edit further down so the report has more than renumbering.
+fn renumbered_pair(dir: &TestDir) {
+    let items = |first: &str| {
+        let mut s = String::from("# Policy\n\n## Uses\n\n");
+        let mut n = 1;
+        if !first.is_empty() {
+            s.push_str(&format!("{n}. {first}\n"));
+            n += 1;
+        }
+        for k in 1..=10 {
+            s.push_str(&format!(
+                "{n}. We use item number {k} for its own purpose.\n"
+            ));
+            n += 1;
+        }
+        s
+    };
+    dir.write(
+        "old.md",
+        format!("{}\n## Contact\n\nWrite to us.\n", items("")),
+    );
+    dir.write(
+        "new.md",
+        format!(
+            "{}\n## Contact\n\nWrite to us at any time.\n",
+            items("We use a new item.")
+        ),
+    );
+}
+
+#[test]
+fn consecutive_renumberings_are_one_line_in_human_formats_and_all_in_json() {
+    let dir = TestDir::new();
+    renumbered_pair(&dir);
+    let text = run_ok(
+        dir.cmd()
+            .args(["diff", "old.md", "new.md", "--color", "never"]),
+    );
+    let line = "items 2.–11. renumbered (one item inserted above)";
+    assert!(text.contains(line), "{text}");
+    assert!(!text.contains("number 1. → 2."), "{text}");
+    assert_eq!(text.matches("EDITORIAL").count(), 1, "{text}");
+    let md = run_ok(
+        dir.cmd()
+            .args(["diff", "old.md", "new.md", "-f", "markdown"]),
+    );
+    assert!(md.contains(line), "{md}");
+    assert!(!md.contains("Number 1\\. → 2\\."), "{md}");
+    let html = run_ok(dir.cmd().args(["diff", "old.md", "new.md", "-f", "html"]));
+    assert!(html.contains(line), "{html}");
+    assert_eq!(
+        html.matches("class=\"change editorial").count(),
+        1,
+        "{html}"
+    );
+    // Every change keeps an anchor, so links to any id still land.
+    for k in 3..=12 {
+        assert!(html.contains(&format!("id=\"c{k}\"")), "c{k} in {html}");
+    }
+    let report = json(&run_ok(
+        dir.cmd().args(["diff", "old.md", "new.md", "-f", "json"]),
+    ));
+    let editorial = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "editorial")
+        .count();
+    assert_eq!(editorial, 10, "JSON keeps every renumbering");
+}
+
+#[test]
+fn hide_editorial_leaves_them_out_and_says_how_many() {
+    let dir = TestDir::new();
+    renumbered_pair(&dir);
+    for format in ["text", "markdown", "html"] {
+        let out = run_ok(dir.cmd().args([
+            "diff",
+            "old.md",
+            "new.md",
+            "-f",
+            format,
+            "--hide-editorial",
+            "--color",
+            "never",
+        ]));
+        assert!(
+            out.contains("10 editorial changes hidden"),
+            "{format}: {out}"
+        );
+        assert!(!out.contains("renumbered"), "{format}: {out}");
+        assert!(
+            out.contains("any time"),
+            "{format}: the real edit stays: {out}"
+        );
+    }
+    let report = json(&run_ok(dir.cmd().args([
+        "diff",
+        "old.md",
+        "new.md",
+        "-f",
+        "json",
+        "--hide-editorial",
+    ])));
+    assert_eq!(report["changes"].as_array().unwrap().len(), 12);
 }
