@@ -188,7 +188,8 @@ pub fn check_markdown(
     view: &View,
 ) -> String {
     let mut out = format!(
-        "# Privacy policy check: {}\n\n",
+        "{}\n# Privacy policy check: {}\n\n",
+        markdown::MARKER,
         match worst {
             Classification::Major => "**MAJOR** change",
             Classification::Minor => "minor change",
@@ -202,8 +203,13 @@ pub fn check_markdown(
             fail_on.as_str()
         );
     }
+    // The cap is for the whole comment: each policy gets an equal share of
+    // what is left after the heading.
+    let share = view
+        .max_chars
+        .map(|m| m.saturating_sub(out.chars().count()) / reports.len().max(1) - 1);
     for r in reports {
-        out.push_str(&markdown::render_view(r, view));
+        out.push_str(&markdown::body(r, view, share));
         out.push('\n');
     }
     out
