@@ -787,13 +787,27 @@ mod tests {
     fn rewritten_sentence_reads_as_one_replacement() {
         let got = diff(
             "Data is kept. We will not provide or store personal information outside the territory of Ruritania.",
-            "Data is kept. Where necessary to provide our services, we may store personal information in Elbonia after an assessment.",
+            "Data is kept. Where necessary to provide our services, we may store personal information in Elbonia; before doing so, we will complete the assessment the law requires.",
             false,
         );
         assert_eq!(
             got,
             "Data is kept. [-We will not provide or store personal information outside the territory of Ruritania-]\
-             {+Where necessary to provide our services, we may store personal information in Elbonia after an assessment+}."
+             {+Where necessary to provide our services, we may store personal information in Elbonia; before doing so, we will complete the assessment the law requires+}."
+        );
+    }
+
+    #[test]
+    fn a_shared_phrase_between_equal_sized_edits_stays() {
+        // Three content words kept between two five-word edits: kept text.
+        assert_eq!(
+            diff(
+                "We will not provide or store personal information outside the territory of Ruritania.",
+                "Where necessary to provide our services, we may store personal information in Elbonia after an assessment.",
+                false,
+            ),
+            "[-We will not provide or-]{+Where necessary to provide our services, we may+} store personal information \
+             [-outside the territory of Ruritania-]{+in Elbonia after an assessment+}."
         );
     }
 
