@@ -8,8 +8,8 @@ use std::fmt::Write;
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
 
 use super::{
-    Entry, View, entries, hidden_note, id_range, kind_word, location, renumbered_line,
-    run_location, shorten, summary_line, verdict_line,
+    Entry, View, entries, hidden_note, id_range, kind_word, renumbered_line, run_location, shorten,
+    summary_line, verdict_line,
 };
 use crate::diff::{ChangeKind, InlineTag};
 use crate::report::{Change, Report};
@@ -36,6 +36,11 @@ nav a { color: inherit; }
 .change h2 { font-size: 1rem; margin: 0 0 .3rem; }
 .kind { font-size: .75rem; font-weight: 700; letter-spacing: .04em; padding: .05rem .4rem; border-radius: .3rem; background: #eee; margin-right: .4rem; }
 .where { color: var(--muted); font-size: .85rem; margin: 0 0 .4rem; }
+/* The whole section path where there is room; cut with an ellipsis (whole in
+   the title, on hover) where there is not; always whole in print. */
+.change h2 { display: flex; align-items: baseline; min-width: 0; }
+.change h2 .kind { flex: none; }
+.change h2 .where { margin: 0; font-weight: 400; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; }
 .text { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 del { color: var(--del); text-decoration: line-through; text-decoration-thickness: 2px; background: #fde7e6; }
 ins { color: var(--ins); text-decoration: underline; text-decoration-thickness: 2px; background: #e3f5e8; }
@@ -52,10 +57,18 @@ ins { color: var(--ins); text-decoration: underline; text-decoration-thickness: 
 .triggers { margin: .4rem 0 0; padding-left: 1.1rem; }
 .triggers q { color: #3c4043; }
 footer { max-width: 56rem; margin: 2rem auto; padding: 0 1rem; color: var(--muted); font-size: .8rem; }
+.legend del, .legend ins { padding: 0 .2rem; }
 @media print {
-  nav, .legend { display: none; }
-  body { font-size: 11pt; }
-  .change, .moved-from { break-inside: avoid; }
+  nav, .site-nav { display: none; }
+  body { font-size: 10.5pt; }
+  header { padding-top: 0; }
+  /* A card may break across pages (a long clause must not push the first
+     card to page 2); its heading stays with its text. */
+  .change h2, .marker { break-after: avoid; }
+  .text { orphans: 3; widows: 3; }
+  .moved-from { break-inside: avoid; }
+  .change h2 { display: block; }
+  .change h2 .where { white-space: normal; overflow: visible; }
   del, ins { background: none; }
   a { color: inherit; text-decoration: none; }
 }
@@ -87,9 +100,10 @@ fn render_full(report: &Report, nav: &[(&str, &str)], lang: Option<&str>, view: 
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Redline: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header>\n{}<h1>Redline: {}</h1>\n<p class=\"versions\">{} → {}</p>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Redline: {}</title>\n<style>{STYLE}{}</style>\n</head>\n<body>\n<header>\n{}<h1>Redline: {}</h1>\n<p class=\"versions\">{} → {}</p>\n",
         attr(lang.unwrap_or_else(|| lang_of(report))),
         esc(title),
+        page_style(title, report),
         nav_html(nav),
         esc(title),
         esc(&report.old.label()),
@@ -115,7 +129,7 @@ fn render_full(report: &Report, nav: &[(&str, &str)], lang: Option<&str>, view: 
         out,
         "<section class=\"verdict {class}\" id=\"verdict\" data-classification=\"{class}\">\n<p class=\"verdict-line\"><span class=\"badge\">{}</span> {}</p>\n",
         class.to_uppercase(),
-        esc(&verdict_line(report))
+        esc(&verdict_detail(report))
     );
     if !report.triggers.is_empty() {
         out.push_str("<ul class=\"triggers\">\n");
@@ -184,8 +198,9 @@ fn render_full(report: &Report, nav: &[(&str, &str)], lang: Option<&str>, view: 
                 Entry::One(change) => {
                     let _ = writeln!(
                         out,
-                        "<li><a href=\"#{}\">{} {}</a></li>",
+                        "<li><a href=\"#{}\" title=\"{}\">{} {}</a></li>",
                         attr(&change.id),
+                        attr(&change.title()),
                         kind_word(change.kind),
                         esc(&shorten(&change.title(), 80))
                     );
@@ -250,7 +265,7 @@ fn render_full(report: &Report, nav: &[(&str, &str)], lang: Option<&str>, view: 
                     .collect();
                 let _ = writeln!(
                     out,
-                    "<section class=\"change editorial renumbered\" id=\"{}\" data-kind=\"editorial\" data-changes=\"{}\">{anchors}\n<h2><span class=\"kind\">EDITORIAL</span>{} · {}</h2>\n<p class=\"text\">{}</p>\n</section>",
+                    "<section class=\"change editorial renumbered\" id=\"{}\" data-kind=\"editorial\" data-changes=\"{}\">{anchors}\n<h2><span class=\"kind\">EDITORIAL</span><span class=\"where\" title=\"{2} · {3}\">{2} · {3}</span></h2>\n<p class=\"text\">{4}</p>\n</section>",
                     attr(&run[0].id),
                     run.len(),
                     esc(&id_range(run)),
@@ -309,10 +324,11 @@ fn write_change(out: &mut String, change: &Change) {
     let c = change.clause();
     let _ = write!(
         out,
-        "<section class=\"change {kind}\" id=\"{}\" data-kind=\"{kind}\">\n<h2><span class=\"kind\">{}</span>{}</h2>\n",
+        "<section class=\"change {kind}\" id=\"{}\" data-kind=\"{kind}\">\n<h2><span class=\"kind\">{}</span><span class=\"where\" title=\"{}\">{}</span></h2>\n",
         attr(&change.id),
         kind_word(change.kind),
-        esc(&location(change))
+        attr(&full_location(change)),
+        esc(&full_location(change))
     );
     if let Some(note) = change.regroup_note() {
         let _ = writeln!(
@@ -377,6 +393,70 @@ fn write_change(out: &mut String, change: &Change) {
         }
     }
     out.push_str("</p>\n</section>\n");
+}
+
+/// Where a change sits, whole: the section path (the document title left
+/// out) with no heading shortened, the clause number, the line(s).
+fn full_location(change: &Change) -> String {
+    let c = change.clause();
+    let mut parts: Vec<&str> = c
+        .section
+        .iter()
+        .skip(usize::from(c.section.len() > 1))
+        .map(String::as_str)
+        .collect();
+    if let Some(label) = &c.label {
+        parts.push(label);
+    }
+    let lines = match (&change.old, &change.new) {
+        (Some(o), Some(n)) if o.line == n.line => format!("line {}", n.line),
+        (Some(o), Some(n)) => format!("line {} → {}", o.line, n.line),
+        (Some(o), None) => format!("old line {}", o.line),
+        (None, Some(n)) => format!("new line {}", n.line),
+        (None, None) => String::new(),
+    };
+    if parts.is_empty() {
+        lines
+    } else {
+        format!("{} ({lines})", parts.join(" › "))
+    }
+}
+
+/// The verdict sentence without the class word the badge beside it
+/// already shows ("MAJOR change: 4 triggers fired…" → "4 triggers fired…").
+fn verdict_detail(report: &Report) -> String {
+    let line = verdict_line(report);
+    match line.split_once(" change: ") {
+        Some((head, rest)) if !head.contains(' ') => rest.to_owned(),
+        _ => line,
+    }
+}
+
+/// A CSS string literal: quotes, backslashes and line breaks escaped, and
+/// `<` too, so policy text can never close the `<style>` element.
+fn css_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' | '\\' | '<' | '>' | '\n' | '\r' | '\u{c}' => {
+                out.push_str(&format!("\\{:x} ", u32::from(c)));
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The print page: A4 margins with the policy and both versions on top of
+/// every page and the page number at the foot.
+fn page_style(title: &str, report: &Report) -> String {
+    format!(
+        "\n@page {{ size: A4; margin: 16mm 14mm 18mm;\n  @top-left {{ content: {}; font: 8pt system-ui, sans-serif; color: #5f6368; }}\n  @top-right {{ content: {}; font: 8pt system-ui, sans-serif; color: #5f6368; }}\n  @bottom-left {{ content: \"policydiff redline\"; font: 8pt system-ui, sans-serif; color: #5f6368; }}\n  @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); font: 8pt system-ui, sans-serif; }}\n}}\n",
+        css_string(&format!("Redline: {title}")),
+        css_string(&format!("{} → {}", report.old.label(), report.new.label())),
+    )
 }
 
 /// `zh` when the new text is mostly CJK, else `en`: the page's lang attribute.
