@@ -12,7 +12,7 @@ use crate::render::RedlineFormat;
 pub enum FormatArg {
     /// Terminal redline.
     Text,
-    /// For a pull-request comment; readable where HTML is stripped.
+    /// For a pull-request comment on GitHub (GFM: `<del>`/`<ins>`, changes folded).
     Markdown,
     /// Standalone legal redline page.
     Html,

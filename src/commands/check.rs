@@ -35,10 +35,24 @@ pub(super) fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
         let (policy, path) = ctx.policy(Some(name), &archive)?;
         let base_rev = match &args.base {
             Some(rev) => rev.clone(),
-            None => archive::latest_release(&archive, &policy.name)?
-                .map_or_else(|| "HEAD".to_owned(), |r| r.tag),
+            None => match archive::latest_release(&archive, &policy.name)? {
+                Some(r) => r.tag,
+                None => {
+                    if archive.repo().is_shallow() {
+                        // Tags are often not fetched into a shallow clone:
+                        // HEAD may be the wrong base, and silently so.
+                        eprintln!(
+                            "policydiff: warning: no release tag of '{}' found in this shallow clone; comparing with HEAD. {SHALLOW_FIX}",
+                            policy.name
+                        );
+                    }
+                    "HEAD".to_owned()
+                }
+            },
         };
-        let old = archive.read_at(&base_rev, &path, &base_rev)?;
+        let old = archive
+            .read_at(&base_rev, &path, &base_rev)
+            .map_err(|e| shallow_hint(e, &archive, &base_rev))?;
         let new = match &args.head {
             Some(rev) => archive.read_at(rev, &path, rev)?,
             None => Version::from_file(&path, &config.policy_file(policy))?,
@@ -52,6 +66,11 @@ pub(super) fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
         .unwrap_or(classify::Classification::None);
     let failed = worst >= fail_on && worst > classify::Classification::None;
     let color = args.output.is_none() && args.format == CheckFormat::Text && ctx.color_for_stdout();
+    let view = render::View {
+        hide_editorial: args.hide_editorial,
+        max_chars: Some(args.max_chars),
+        redline_url: args.redline_url.clone(),
+    };
     let out = match args.format {
         CheckFormat::Json => render::json(&CheckResult {
             schema_version: crate::report::SCHEMA_VERSION,
@@ -60,10 +79,10 @@ pub(super) fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
             failed,
             reports,
         }),
-        CheckFormat::Markdown => render::check_markdown(&reports, worst, fail_on, failed),
+        CheckFormat::Markdown => render::check_markdown(&reports, worst, fail_on, failed, &view),
         CheckFormat::Text => reports
             .iter()
-            .map(|r| render::redline(r, RedlineFormat::Text, color))
+            .map(|r| render::redline_view(r, RedlineFormat::Text, color, &view))
             .collect::<Vec<_>>()
             .join("\n"),
     };
@@ -76,4 +95,25 @@ pub(super) fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// What to do about a base the shallow clone does not have.
+const SHALLOW_FIX: &str = "Fetch the base: `git fetch --depth=1 origin <base>` (or `git fetch --unshallow --tags`), or in GitHub Actions give actions/checkout `fetch-depth: 0`.";
+
+/// A revision git cannot find in a shallow clone is most likely just not
+/// fetched: say so, and how to fetch it, instead of "unknown revision".
+fn shallow_hint(
+    e: archive::ArchiveError,
+    archive: &archive::Archive,
+    rev: &str,
+) -> archive::ArchiveError {
+    match e {
+        archive::ArchiveError::UnknownRevision { .. } if archive.repo().is_shallow() => {
+            archive::ArchiveError::UnknownRevision {
+                rev: rev.to_owned(),
+                hint: format!(": this is a shallow clone, which does not have it. {SHALLOW_FIX}"),
+            }
+        }
+        e => e,
+    }
 }

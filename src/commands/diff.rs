@@ -39,6 +39,11 @@ pub(super) fn run(ctx: &Context, args: DiffArgs) -> Result<()> {
     let report = compare(&old, &new, name.as_deref(), &how);
     let format = RedlineFormat::from(args.format);
     let color = args.output.is_none() && format == RedlineFormat::Text && ctx.color_for_stdout();
-    let text = render::redline(&report, format, color);
+    let view = render::View {
+        hide_editorial: args.hide_editorial,
+        max_chars: Some(args.max_chars),
+        redline_url: args.redline_url.clone(),
+    };
+    let text = render::redline_view(&report, format, color, &view);
     emit(text.as_bytes(), args.output.as_deref())
 }

@@ -2,6 +2,7 @@
 //! runs every character is its own token (UAX #29 breaks between ideographs),
 //! so a one-character edit in Chinese stays a one-character change.
 
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -104,14 +105,316 @@ fn joinable(before: u8, mid: u8, after: u8) -> bool {
     }
 }
 
-/// Split `text` into tokens; white space rides on the token before it.
+/// Byte ranges of compound tokens in `text`: e-mail addresses, URLs, dates,
+/// phone numbers, and numbers with their separators and units. A reader
+/// (and Word Compare) sees each as one thing, so a change replaces it whole
+/// instead of striking the digits between its dots. Hand-written scanning:
+/// this runs on every modified clause and must not compile patterns.
+fn compound_spans(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        // Only at the start of a word: never inside "abc123".
+        // (After CJK text a date or address may follow with no space.)
+        let at_start = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+        if at_start {
+            if let Some(end) = url_end(b, i)
+                .or_else(|| email_end(b, i))
+                .or_else(|| month_date_end(b, i))
+                .or_else(|| numeric_end(b, i))
+            {
+                out.push((i, end));
+                i = end;
+                continue;
+            }
+        }
+        i += utf8_len(b[i]);
+    }
+    out
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+}
+
+/// Trailing sentence punctuation is not part of a URL or address.
+fn trim_trailing(b: &[u8], start: usize, mut end: usize) -> usize {
+    while end > start
+        && matches!(
+            b[end - 1],
+            b'.' | b',' | b';' | b':' | b'!' | b'?' | b')' | b'-'
+        )
+    {
+        end -= 1;
+    }
+    end
+}
+
+fn url_end(b: &[u8], i: usize) -> Option<usize> {
+    let rest = &b[i..];
+    let prefix = ["https://", "http://", "www."]
+        .iter()
+        .find(|p| rest.len() > p.len() && rest[..p.len()].eq_ignore_ascii_case(p.as_bytes()))?;
+    let mut end = i + prefix.len();
+    while end < b.len()
+        && !b[end].is_ascii_whitespace()
+        && !matches!(b[end], b'<' | b'>' | b'"' | b'`' | b'[' | b']')
+        && b[end] >= 0x21
+        && b[end] < 0x80
+    {
+        end += 1;
+    }
+    let end = trim_trailing(b, i, end);
+    (end > i + prefix.len()).then_some(end)
+}
+
+fn email_end(b: &[u8], i: usize) -> Option<usize> {
+    let local = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-');
+    let mut at = i;
+    while at < b.len() && local(b[at]) {
+        at += 1;
+    }
+    if at == i || b.get(at) != Some(&b'@') {
+        return None;
+    }
+    let mut end = at + 1;
+    while end < b.len() && (b[end].is_ascii_alphanumeric() || matches!(b[end], b'.' | b'-')) {
+        end += 1;
+    }
+    let end = trim_trailing(b, at + 1, end);
+    b[at + 1..end].contains(&b'.').then_some(end)
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Length of a month name (full, or a three-letter abbreviation with an
+/// optional dot) at `i`, followed by a non-letter.
+fn month_at(b: &[u8], i: usize) -> Option<usize> {
+    let word_end = (i..b.len())
+        .find(|&k| !b[k].is_ascii_alphabetic())
+        .unwrap_or(b.len());
+    let word = &b[i..word_end];
+    if word.len() < 3 {
+        return None;
+    }
+    let hit = MONTHS.iter().any(|m| {
+        word.eq_ignore_ascii_case(m.as_bytes())
+            || word.len() == 3 && m.as_bytes()[..3].eq_ignore_ascii_case(word)
+            || word.len() == 4 && word.eq_ignore_ascii_case(b"sept")
+    });
+    if !hit {
+        return None;
+    }
+    let dot = usize::from(word.len() <= 4 && b.get(word_end) == Some(&b'.'));
+    Some(word_end + dot - i)
+}
+
+fn digits_at(b: &[u8], i: usize) -> usize {
+    b[i.min(b.len())..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count()
+}
+
+/// A day of the month: one or two digits with an optional ordinal suffix.
+fn day_at(b: &[u8], i: usize) -> Option<usize> {
+    let n = digits_at(b, i);
+    if n == 0 || n > 2 {
+        return None;
+    }
+    let mut end = i + n;
+    if end + 2 <= b.len()
+        && [b"st", b"nd", b"rd", b"th"]
+            .iter()
+            .any(|s| b[end..end + 2].eq_ignore_ascii_case(*s))
+    {
+        end += 2;
+    }
+    (end >= b.len() || !b[end].is_ascii_alphanumeric()).then_some(end)
+}
+
+/// A four-digit year after one space (and an optional comma before it).
+fn year_after(b: &[u8], end: usize) -> Option<usize> {
+    let mut k = end;
+    if b.get(k) == Some(&b',') {
+        k += 1;
+    }
+    if b.get(k) != Some(&b' ') {
+        return None;
+    }
+    k += 1;
+    (digits_at(b, k) == 4 && !b.get(k + 4).is_some_and(u8::is_ascii_alphanumeric)).then_some(k + 4)
+}
+
+/// "9 July 2025", "9th July", "July 9, 2025", "July 2025", "Jul. 9".
+fn month_date_end(b: &[u8], i: usize) -> Option<usize> {
+    if b[i].is_ascii_digit() {
+        let day = day_at(b, i)?;
+        if b.get(day) != Some(&b' ') {
+            return None;
+        }
+        let m = month_at(b, day + 1)?;
+        let end = day + 1 + m;
+        return Some(year_after(b, end).unwrap_or(end));
+    }
+    let m = month_at(b, i)?;
+    let end = i + m;
+    if b.get(end) == Some(&b' ') {
+        if let Some(day) = day_at(b, end + 1) {
+            return Some(year_after(b, day).unwrap_or(day));
+        }
+    }
+    // "July 2025" but not a bare month name ("may" is a verb).
+    year_after(b, end)
+}
+
+/// Units that belong to the number before them.
+const UNITS: [&str; 24] = [
+    "%", "days", "day", "hours", "hour", "minutes", "months", "month", "years", "year", "weeks",
+    "week", "kb", "mb", "gb", "tb", "km", "kg", "usd", "eur", "gbp", "cny", "rmb", "yuan",
+];
+
+/// Numbers with separators ("1,000.50", "2025-07-09", "2025.7.9", "10:30"),
+/// phone numbers ("+1 (555) 010-2030", "400-820-8888"), a currency sign
+/// before and a unit after ("$5", "30 days", "5 %"), and Chinese dates
+/// ("2025年7月9日").
+fn numeric_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut k = i;
+    let phone = b[k] == b'+' || b[k] == b'(';
+    // A currency sign or phone prefix before the digits.
+    if matches!(b[k], b'$' | b'+' | b'(') {
+        k += 1;
+    } else if b[k..].starts_with("€".as_bytes())
+        || b[k..].starts_with("£".as_bytes())
+        || b[k..].starts_with("¥".as_bytes())
+    {
+        k += 2;
+    }
+    if digits_at(b, k) == 0 {
+        return None;
+    }
+    let mut end = k;
+    let mut groups = 0;
+    let year_first = digits_at(b, k) == 4;
+    loop {
+        end += digits_at(b, end);
+        groups += 1;
+        // Chinese date parts: 年 月 日 after digits.
+        if let Some(unit) = ["年", "月", "日", "号"]
+            .iter()
+            .find(|u| b[end..].starts_with(u.as_bytes()))
+        {
+            end += unit.len();
+            if digits_at(b, end) > 0 {
+                continue;
+            }
+            return (groups > 1).then_some(end);
+        }
+        let sep = b.get(end).copied();
+        let next = |n: usize| b.get(end + n).is_some_and(u8::is_ascii_digit);
+        match sep {
+            Some(b'-' | b'.' | b'/' | b',' | b':') if next(1) => end += 1,
+            // "2025 .7 .9": a dotted date typed with spaces.
+            Some(b' ') if year_first && b.get(end + 1) == Some(&b'.') && next(2) => end += 2,
+            Some(b')') if phone && b.get(end + 1) == Some(&b' ') && next(2) => end += 2,
+            Some(b' ') if phone && (next(1) || b.get(end + 1) == Some(&b'(')) => {
+                end += 1;
+                if b[end] == b'(' {
+                    end += 1;
+                }
+            }
+            _ => break,
+        }
+    }
+    if b[i] == b'(' && b.get(end) == Some(&b')') {
+        end += 1;
+    }
+    // A bare "(12" is not a phone number.
+    if b[i] == b'(' && groups < 2 {
+        return None;
+    }
+    // A unit, glued ("5%", "10MB") or after one space ("30 days").
+    let unit_at = |at: usize| {
+        UNITS.iter().find_map(|u| {
+            let u = u.as_bytes();
+            let tail = b.get(at..at + u.len())?;
+            let after = b.get(at + u.len());
+            (tail.eq_ignore_ascii_case(u) && !after.is_some_and(|c| is_word_byte(*c)))
+                .then_some(at + u.len())
+        })
+    };
+    if let Some(e) = unit_at(end).or_else(|| {
+        (b.get(end) == Some(&b' '))
+            .then(|| unit_at(end + 1))
+            .flatten()
+    }) {
+        return Some(e);
+    }
+    // A plain integer is already one segment: nothing to merge.
+    let plain = groups == 1 && k == i;
+    (!plain).then_some(end)
+}
+
+/// Split `text` into tokens; white space rides on the token before it,
+/// except with `exact`, where it is a token of its own so that a change of
+/// spacing never shows the word next to it struck and re-inserted.
+/// Compound tokens (see [`compound_spans`]) are one token each.
 fn tokenize(text: &str, exact: bool) -> Vec<Token<'_>> {
+    let spans = compound_spans(text);
+    let mut span = spans.iter().peekable();
     let mut tokens: Vec<Token<'_>> = Vec::new();
     let mut start = 0;
+    // End of the compound the last token is part of, if any.
+    let mut inside = 0;
     for (offset, segment) in segments(text) {
-        if segment.chars().all(char::is_whitespace) {
+        let seg_end = offset + segment.len();
+        if offset < inside {
+            if let Some(last) = tokens.last_mut() {
+                last.text = &text[start..seg_end];
+                inside = inside.max(seg_end);
+                continue;
+            }
+        }
+        while span.peek().is_some_and(|s| s.1 <= offset) {
+            span.next();
+        }
+        if let Some(&&(s, e)) = span.peek() {
+            if s == offset {
+                start = offset;
+                inside = e.max(seg_end);
+                tokens.push(Token {
+                    text: &text[offset..seg_end],
+                    key: String::new(),
+                });
+                continue;
+            }
+        }
+        if segment.chars().all(char::is_whitespace) && !exact {
             match tokens.last_mut() {
-                Some(last) => last.text = &text[start..offset + segment.len()],
+                Some(last) => last.text = &text[start..seg_end],
                 None => tokens.push(Token {
                     text: segment,
                     key: String::new(),
@@ -122,23 +425,106 @@ fn tokenize(text: &str, exact: bool) -> Vec<Token<'_>> {
         start = offset;
         tokens.push(Token {
             text: segment,
-            key: normalize_token(segment),
+            key: String::new(),
         });
     }
-    if exact {
+    for t in &mut tokens {
         // As written means white space too: it may be the only difference.
-        for t in &mut tokens {
-            t.key = t.text.to_owned();
-        }
+        t.key = if exact {
+            t.text.to_owned()
+        } else {
+            normalize_token(t.text.trim_end())
+        };
     }
     tokens
+}
+
+/// One step of the token-level script: equal or not, with its token ranges.
+#[derive(Debug, Clone)]
+struct Step {
+    equal: bool,
+    old: Range<usize>,
+    new: Range<usize>,
+}
+
+/// Short words that carry no content of their own: a run made only of these
+/// between two edits reads as part of the rewrite, not as kept text.
+/// Negations are not here: "not" kept between edits is meaning.
+const FUNCTION_WORDS: [&str; 40] = [
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "and", "or",
+    "but", "if", "that", "this", "these", "those", "is", "are", "be", "was", "were", "it", "its",
+    "we", "our", "you", "your", "us", "which", "who", "such", "any", "all", "will", "may",
+];
+
+/// Equal runs between two edits of at most this many words may join the
+/// edits (as diff-match-patch's semantic clean-up does, counted in words;
+/// see [`semantic_cleanup`] for the length rule). Tuned on the bundled pair
+/// and real pairs of the contrib-versions snapshot: four keeps addresses and
+/// article names apart while whole rewritten sentences read as one.
+const MAX_ABSORBED_WORDS: usize = 4;
+
+/// Whether a token is a word (not white space or punctuation).
+fn is_word(t: &Token<'_>) -> bool {
+    t.key.chars().any(char::is_alphanumeric)
+}
+
+/// Merge edits separated by short or function-word equal runs into one
+/// replacement, so a rewritten sentence reads as one deletion and one
+/// insertion of whole phrases instead of interleaving with the few short
+/// words both versions happen to share.
+fn semantic_cleanup(steps: Vec<Step>, a: &[Token<'_>], b: &[Token<'_>]) -> Vec<Step> {
+    let words = |ts: &[Token<'_>]| ts.iter().filter(|t| is_word(t)).count();
+    let mut out: Vec<Step> = Vec::with_capacity(steps.len());
+    let push = |out: &mut Vec<Step>, s: Step| match out.last_mut() {
+        Some(last) if !last.equal && !s.equal => {
+            last.old.end = s.old.end;
+            last.new.end = s.new.end;
+        }
+        _ => out.push(s),
+    };
+    let mut steps = steps.into_iter().peekable();
+    while let Some(step) = steps.next() {
+        let between = step.equal
+            && out.last().is_some_and(|l| !l.equal)
+            && steps.peek().is_some_and(|n| !n.equal);
+        if between {
+            let left = out.last().expect("checked");
+            let right = steps.peek().expect("checked");
+            let side = |s: &Step| words(&a[s.old.clone()]).max(words(&b[s.new.clone()]));
+            let kept = &b[step.new.clone()];
+            let n = words(kept);
+            let function_only = kept
+                .iter()
+                .filter(|t| is_word(t))
+                .all(|t| FUNCTION_WORDS.contains(&t.key.as_str()));
+            let (l, r) = (side(left), side(right));
+            // Function words go when an edit beside them is at least as
+            // long; content words only when both edits are twice as long,
+            // so "555 [-West-]{+W.+} 18th" keeps its shared number.
+            let absorb = l > 0
+                && r > 0
+                && n <= MAX_ABSORBED_WORDS
+                && ((function_only && n <= l.max(r)) || (2 * n <= l.min(r)));
+            if absorb {
+                let right = steps.next().expect("checked");
+                let last = out.last_mut().expect("checked");
+                last.old.end = right.old.end;
+                last.new.end = right.new.end;
+                continue;
+            }
+        }
+        push(&mut out, step);
+    }
+    out
 }
 
 /// Word diff of `old` and `new`. With `exact`, tokens compare as written (for
 /// editorial changes, whose differences are exactly the invisible ones);
 /// otherwise they compare in normal form, so case and width noise does not
-/// show inside a real modification. Returns the runs and whether the deadline
-/// was hit (then the result is coarser but still correct).
+/// show inside a real modification, and short shared words between edits
+/// are merged into the edit (see [`semantic_cleanup`]). Returns the runs and
+/// whether the deadline was hit (then the result is coarser but still
+/// correct).
 pub fn inline_diff(old: &str, new: &str, exact: bool, budget: Duration) -> (Vec<InlineOp>, bool) {
     let a = tokenize(old, exact);
     let b = tokenize(new, exact);
@@ -155,6 +541,24 @@ pub fn inline_diff(old: &str, new: &str, exact: bool, budget: Duration) -> (Vec<
         Some(deadline),
     );
     let timed_out = Instant::now() > deadline;
+    let steps: Vec<Step> = ops
+        .iter()
+        .map(|op| {
+            let (tag, old, new) = op.as_tag_tuple();
+            Step {
+                equal: tag == DiffTag::Equal,
+                old,
+                new,
+            }
+        })
+        .collect();
+    // Editorial differences are invisible ones: merging would show
+    // unchanged words struck and re-inserted.
+    let steps = if exact {
+        steps
+    } else {
+        semantic_cleanup(steps, &a, &b)
+    };
     let mut out: Vec<InlineOp> = Vec::new();
     let mut push = |op: InlineTag, text: &str| {
         if text.is_empty() {
@@ -168,22 +572,67 @@ pub fn inline_diff(old: &str, new: &str, exact: bool, budget: Duration) -> (Vec<
             }),
         }
     };
-    for op in ops {
-        let (tag, old_range, new_range) = op.as_tag_tuple();
-        let old_text: String = a[old_range].iter().map(|t| t.text).collect();
-        let new_text: String = b[new_range].iter().map(|t| t.text).collect();
-        match tag {
+    for step in steps {
+        let old_text: String = a[step.old].iter().map(|t| t.text).collect();
+        let new_text: String = b[step.new].iter().map(|t| t.text).collect();
+        if step.equal {
             // Equal by key: show the new wording, which is what will stand.
-            DiffTag::Equal => push(InlineTag::Equal, &new_text),
-            DiffTag::Delete => push(InlineTag::Delete, &old_text),
-            DiffTag::Insert => push(InlineTag::Insert, &new_text),
-            DiffTag::Replace => {
-                push(InlineTag::Delete, &old_text);
-                push(InlineTag::Insert, &new_text);
-            }
+            push(InlineTag::Equal, &new_text);
+        } else {
+            push(InlineTag::Delete, &old_text);
+            push(InlineTag::Insert, &new_text);
         }
     }
-    (out, timed_out)
+    (shared_space_after(out), timed_out)
+}
+
+/// A replacement whose two sides end in the same white space gives that
+/// white space to the text after it: "[-15-]{+30+} days", not
+/// "[-15 -]{+30 +}days". Both sides still rebuild exactly.
+fn shared_space_after(ops: Vec<InlineOp>) -> Vec<InlineOp> {
+    let mut out: Vec<InlineOp> = Vec::with_capacity(ops.len() + 1);
+    let mut carry = String::new();
+    let mut ops = ops.into_iter().peekable();
+    while let Some(mut op) = ops.next() {
+        if !carry.is_empty() {
+            if op.op == InlineTag::Equal {
+                op.text.insert_str(0, &carry);
+                carry.clear();
+            } else {
+                out.push(InlineOp {
+                    op: InlineTag::Equal,
+                    text: std::mem::take(&mut carry),
+                });
+            }
+        }
+        if op.op == InlineTag::Delete
+            && let Some(mut ins) = ops.next_if(|n| n.op == InlineTag::Insert)
+        {
+            let common: usize = op
+                .text
+                .chars()
+                .rev()
+                .zip(ins.text.chars().rev())
+                .take_while(|(x, y)| x == y && x.is_whitespace())
+                .map(|(x, _)| x.len_utf8())
+                .sum();
+            if common > 0 && common < op.text.len() && common < ins.text.len() {
+                carry = op.text.split_off(op.text.len() - common);
+                ins.text.truncate(ins.text.len() - common);
+            }
+            out.push(op);
+            out.push(ins);
+            continue;
+        }
+        out.push(op);
+    }
+    if !carry.is_empty() {
+        out.push(InlineOp {
+            op: InlineTag::Equal,
+            text: carry,
+        });
+    }
+    out
 }
 
 /// Count of word tokens (not white space or punctuation) in a run of text.
@@ -215,7 +664,7 @@ mod tests {
             false,
             Duration::from_secs(1),
         );
-        assert_eq!(render(&ops), "we [-will not -]{+may +}share your data");
+        assert_eq!(render(&ops), "we [-will not-]{+may+} share your data");
     }
 
     #[test]
@@ -255,5 +704,163 @@ mod tests {
             .collect();
         assert_eq!(left, old);
         assert_eq!(right, new);
+    }
+
+    fn diff(old: &str, new: &str, exact: bool) -> String {
+        render(&inline_diff(old, new, exact, Duration::from_secs(1)).0)
+    }
+
+    #[test]
+    fn addresses_urls_dates_and_numbers_are_whole_tokens() {
+        let cases = [
+            (
+                "mail a1122@163.com now",
+                "mail privacy@acme-corp.example now",
+                "mail [-a1122@163.com-]{+privacy@acme-corp.example+} now",
+            ),
+            (
+                "see https://a.example/p?x=1.",
+                "see https://b.example/q.",
+                "see [-https://a.example/p?x=1-]{+https://b.example/q+}.",
+            ),
+            (
+                "from 2025-07-09 on",
+                "from 2026-03-01 on",
+                "from [-2025-07-09-]{+2026-03-01+} on",
+            ),
+            (
+                "from 2025.7.9 on",
+                "from 2026.3.1 on",
+                "from [-2025.7.9-]{+2026.3.1+} on",
+            ),
+            (
+                "from 9 July 2025 on",
+                "from 1 March 2026 on",
+                "from [-9 July 2025-]{+1 March 2026+} on",
+            ),
+            (
+                "from July 9, 2025 on",
+                "from March 1, 2026 on",
+                "from [-July 9, 2025-]{+March 1, 2026+} on",
+            ),
+            (
+                "自2025年7月9日起",
+                "自2026年3月1日起",
+                "自[-2025年7月9日-]{+2026年3月1日+}起",
+            ),
+            (
+                "up to 1,000.50 USD",
+                "up to 2,500.00 USD",
+                "up to [-1,000.50 USD-]{+2,500.00 USD+}",
+            ),
+            (
+                "within 15 days of",
+                "within 30 days of",
+                "within [-15 days-]{+30 days+} of",
+            ),
+            (
+                "call +1 (555) 010-2030 now",
+                "call +1 (555) 010-9999 now",
+                "call [-+1 (555) 010-2030-]{++1 (555) 010-9999+} now",
+            ),
+            (
+                "call 400-820-8888 now",
+                "call 400-820-1234 now",
+                "call [-400-820-8888-]{+400-820-1234+} now",
+            ),
+        ];
+        for (old, new, want) in cases {
+            assert_eq!(diff(old, new, false), want, "{old} → {new}");
+        }
+    }
+
+    #[test]
+    fn a_bare_month_word_or_number_stays_a_word() {
+        // "may" is a verb, "5" a plain number: no compound to merge.
+        assert_eq!(
+            diff("we may keep 5 copies", "we may keep 6 copies", false),
+            "we may keep [-5-]{+6+} copies"
+        );
+    }
+
+    #[test]
+    fn rewritten_sentence_reads_as_one_replacement() {
+        let got = diff(
+            "Data is kept. We will not provide or store personal information outside the territory of Ruritania.",
+            "Data is kept. Where necessary to provide our services, we may store personal information in Elbonia; before doing so, we will complete the assessment the law requires.",
+            false,
+        );
+        assert_eq!(
+            got,
+            "Data is kept. [-We will not provide or store personal information outside the territory of Ruritania-]\
+             {+Where necessary to provide our services, we may store personal information in Elbonia; before doing so, we will complete the assessment the law requires+}."
+        );
+    }
+
+    #[test]
+    fn a_shared_phrase_between_equal_sized_edits_stays() {
+        // Three content words kept between two five-word edits: kept text.
+        assert_eq!(
+            diff(
+                "We will not provide or store personal information outside the territory of Ruritania.",
+                "Where necessary to provide our services, we may store personal information in Elbonia after an assessment.",
+                false,
+            ),
+            "[-We will not provide or-]{+Where necessary to provide our services, we may+} store personal information \
+             [-outside the territory of Ruritania-]{+in Elbonia after an assessment+}."
+        );
+    }
+
+    #[test]
+    fn long_shared_runs_stay_equal() {
+        // Five shared content words between two edits are kept text.
+        assert_eq!(
+            diff(
+                "we may share your personal data with partners",
+                "we will share your personal data with affiliates",
+                false
+            ),
+            "we [-may-]{+will+} share your personal data with [-partners-]{+affiliates+}"
+        );
+    }
+
+    #[test]
+    fn spacing_alone_never_strikes_a_word() {
+        for (old, new) in [
+            ("Otherwise we", "Otherwise  we"),
+            ("attach it", "attach  it"),
+            ("a b", "a\u{3000}b"),
+        ] {
+            let (ops, _) = inline_diff(old, new, true, Duration::from_secs(1));
+            for op in ops.iter().filter(|o| o.op != InlineTag::Equal) {
+                assert!(
+                    op.text.trim().is_empty(),
+                    "{old:?} → {new:?}: {:?}",
+                    render(&ops)
+                );
+            }
+        }
+        assert_eq!(
+            diff("Otherwise we", "Otherwise  we", true),
+            "Otherwise[- -]{+  +}we"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn runs_give_the_new_text_with_compounds(
+            old in "[a-z0-9 .,:@/+()年月日-]{0,50}",
+            new in "[a-z0-9 .,:@/+()年月日-]{0,50}",
+            exact in proptest::bool::ANY,
+        ) {
+            let (ops, _) = inline_diff(&old, &new, exact, Duration::from_secs(1));
+            let right: String = ops.iter().filter(|o| o.op != InlineTag::Delete).map(|o| o.text.as_str()).collect();
+            proptest::prop_assert_eq!(right, new);
+            if exact {
+                let left: String = ops.iter().filter(|o| o.op != InlineTag::Insert).map(|o| o.text.as_str()).collect();
+                proptest::prop_assert_eq!(left, old);
+            }
+            proptest::prop_assert!(ops.iter().all(|o| !o.text.is_empty()));
+        }
     }
 }

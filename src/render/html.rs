@@ -7,7 +7,10 @@ use std::fmt::Write;
 
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
 
-use super::{kind_word, location, shorten, summary_line, verdict_line};
+use super::{
+    Entry, View, entries, hidden_note, id_range, kind_word, renumbered_line, run_location, shorten,
+    summary_line, verdict_line,
+};
 use crate::diff::{ChangeKind, InlineTag};
 use crate::report::{Change, Report};
 
@@ -33,6 +36,11 @@ nav a { color: inherit; }
 .change h2 { font-size: 1rem; margin: 0 0 .3rem; }
 .kind { font-size: .75rem; font-weight: 700; letter-spacing: .04em; padding: .05rem .4rem; border-radius: .3rem; background: #eee; margin-right: .4rem; }
 .where { color: var(--muted); font-size: .85rem; margin: 0 0 .4rem; }
+/* The whole section path where there is room; cut with an ellipsis (whole in
+   the title, on hover) where there is not; always whole in print. */
+.change h2 { display: flex; align-items: baseline; min-width: 0; }
+.change h2 .kind { flex: none; }
+.change h2 .where { margin: 0; font-weight: 400; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; }
 .text { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 del { color: var(--del); text-decoration: line-through; text-decoration-thickness: 2px; background: #fde7e6; }
 ins { color: var(--ins); text-decoration: underline; text-decoration-thickness: 2px; background: #e3f5e8; }
@@ -49,10 +57,18 @@ ins { color: var(--ins); text-decoration: underline; text-decoration-thickness: 
 .triggers { margin: .4rem 0 0; padding-left: 1.1rem; }
 .triggers q { color: #3c4043; }
 footer { max-width: 56rem; margin: 2rem auto; padding: 0 1rem; color: var(--muted); font-size: .8rem; }
+.legend del, .legend ins { padding: 0 .2rem; }
 @media print {
-  nav, .legend { display: none; }
-  body { font-size: 11pt; }
-  .change, .moved-from { break-inside: avoid; }
+  nav, .site-nav { display: none; }
+  body { font-size: 10.5pt; }
+  header { padding-top: 0; }
+  /* A card may break across pages (a long clause must not push the first
+     card to page 2); its heading stays with its text. */
+  .change h2, .marker { break-after: avoid; }
+  .text { orphans: 3; widows: 3; }
+  .moved-from { break-inside: avoid; }
+  .change h2 { display: block; }
+  .change h2 .where { white-space: normal; overflow: visible; }
   del, ins { background: none; }
   a { color: inherit; text-decoration: none; }
 }
@@ -63,9 +79,18 @@ pub fn render(report: &Report) -> String {
     render_page(report, &[], None)
 }
 
+/// [`render`] with a [`View`].
+pub fn render_view(report: &Report, view: &View) -> String {
+    render_full(report, &[], None, view)
+}
+
 /// [`render`] with navigation links on top (`(label, href)`, e.g. back to an
 /// archive's index) and an explicit `lang` attribute.
 pub fn render_page(report: &Report, nav: &[(&str, &str)], lang: Option<&str>) -> String {
+    render_full(report, nav, lang, &View::default())
+}
+
+fn render_full(report: &Report, nav: &[(&str, &str)], lang: Option<&str>, view: &View) -> String {
     let title = report
         .new
         .title
@@ -75,9 +100,10 @@ pub fn render_page(report: &Report, nav: &[(&str, &str)], lang: Option<&str>) ->
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Redline: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header>\n{}<h1>Redline: {}</h1>\n<p class=\"versions\">{} → {}</p>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Redline: {}</title>\n<style>{STYLE}{}</style>\n</head>\n<body>\n<header>\n{}<h1>Redline: {}</h1>\n<p class=\"versions\">{} → {}</p>\n",
         attr(lang.unwrap_or_else(|| lang_of(report))),
         esc(title),
+        page_style(title, report),
         nav_html(nav),
         esc(title),
         esc(&report.old.label()),
@@ -103,7 +129,7 @@ pub fn render_page(report: &Report, nav: &[(&str, &str)], lang: Option<&str>) ->
         out,
         "<section class=\"verdict {class}\" id=\"verdict\" data-classification=\"{class}\">\n<p class=\"verdict-line\"><span class=\"badge\">{}</span> {}</p>\n",
         class.to_uppercase(),
-        esc(&verdict_line(report))
+        esc(&verdict_detail(report))
     );
     if !report.triggers.is_empty() {
         out.push_str("<ul class=\"triggers\">\n");
@@ -157,20 +183,37 @@ pub fn render_page(report: &Report, nav: &[(&str, &str)], lang: Option<&str>) ->
     for note in &report.notes {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(note));
     }
+    let (list, hidden) = entries(report, view);
+    if let Some(note) = hidden_note(hidden) {
+        let _ = writeln!(out, "<p class=\"note\" id=\"hidden\">{}</p>", esc(&note));
+    }
     out.push_str(
         "<p class=\"legend\">Legend: <del>deleted</del> <ins>inserted</ins></p>\n</header>\n",
     );
 
-    if !report.changes.is_empty() {
+    if !list.is_empty() {
         out.push_str("<nav aria-label=\"Changes\"><h2>Changes by clause</h2><ol>\n");
-        for change in &report.changes {
-            let _ = writeln!(
-                out,
-                "<li><a href=\"#{}\">{} {}</a></li>",
-                attr(&change.id),
-                kind_word(change.kind),
-                esc(&shorten(&change.title(), 80))
-            );
+        for entry in &list {
+            match entry {
+                Entry::One(change) => {
+                    let _ = writeln!(
+                        out,
+                        "<li><a href=\"#{}\" title=\"{}\">{} {}</a></li>",
+                        attr(&change.id),
+                        attr(&change.title()),
+                        kind_word(change.kind),
+                        esc(&shorten(&change.title(), 80))
+                    );
+                }
+                Entry::Renumbered(run) => {
+                    let _ = writeln!(
+                        out,
+                        "<li><a href=\"#{}\">EDITORIAL {}</a></li>",
+                        attr(&run[0].id),
+                        esc(&renumbered_line(run))
+                    );
+                }
+            }
         }
         out.push_str("</ol></nav>\n");
     }
@@ -196,16 +239,47 @@ pub fn render_page(report: &Report, nav: &[(&str, &str)], lang: Option<&str>) ->
         .collect();
     moved_from.sort_by_key(|&(pos, _)| pos);
     let mut stubs = moved_from.into_iter().peekable();
-    for (n, change) in report.changes.iter().enumerate() {
-        while let Some((_, c)) = stubs.next_if(|&(pos, _)| pos == n) {
+    // Entries keep the order of the changes; `n` is the index of the first
+    // change of each, which is where the moved-from stubs were placed.
+    let mut n = 0;
+    for entry in &list {
+        let (first, len) = match entry {
+            Entry::One(change) => (change.id.as_str(), 1),
+            Entry::Renumbered(run) => (run[0].id.as_str(), run.len()),
+        };
+        let at = report.changes[n..]
+            .iter()
+            .position(|c| c.id == first)
+            .map_or(n, |k| n + k);
+        while let Some((_, c)) = stubs.next_if(|&(pos, _)| pos <= at) {
             write_moved_stub(&mut out, c);
         }
-        write_change(&mut out, change);
+        match entry {
+            Entry::One(change) => write_change(&mut out, change),
+            Entry::Renumbered(run) => {
+                // Every id of the run stays an anchor, so links to any of
+                // them (from the JSON or a trigger) still land here.
+                let anchors: String = run[1..]
+                    .iter()
+                    .map(|c| format!("<a id=\"{}\"></a>", attr(&c.id)))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "<section class=\"change editorial renumbered\" id=\"{}\" data-kind=\"editorial\" data-changes=\"{}\">{anchors}\n<h2><span class=\"kind\">EDITORIAL</span><span class=\"where\" title=\"{2} · {3}\">{2} · {3}</span></h2>\n<p class=\"text\">{4}</p>\n</section>",
+                    attr(&run[0].id),
+                    run.len(),
+                    esc(&id_range(run)),
+                    esc(&run_location(run)),
+                    esc(&renumbered_line(run))
+                );
+            }
+        }
+        n = at + len;
     }
     for (_, c) in stubs {
         write_moved_stub(&mut out, c);
     }
-    if report.changes.is_empty() {
+    if list.is_empty() {
         out.push_str("<p>No changes.</p>\n");
     }
     let _ = write!(
@@ -250,10 +324,11 @@ fn write_change(out: &mut String, change: &Change) {
     let c = change.clause();
     let _ = write!(
         out,
-        "<section class=\"change {kind}\" id=\"{}\" data-kind=\"{kind}\">\n<h2><span class=\"kind\">{}</span>{}</h2>\n",
+        "<section class=\"change {kind}\" id=\"{}\" data-kind=\"{kind}\">\n<h2><span class=\"kind\">{}</span><span class=\"where\" title=\"{}\">{}</span></h2>\n",
         attr(&change.id),
         kind_word(change.kind),
-        esc(&location(change))
+        attr(&full_location(change)),
+        esc(&full_location(change))
     );
     if let Some(note) = change.regroup_note() {
         let _ = writeln!(
@@ -318,6 +393,70 @@ fn write_change(out: &mut String, change: &Change) {
         }
     }
     out.push_str("</p>\n</section>\n");
+}
+
+/// Where a change sits, whole: the section path (the document title left
+/// out) with no heading shortened, the clause number, the line(s).
+fn full_location(change: &Change) -> String {
+    let c = change.clause();
+    let mut parts: Vec<&str> = c
+        .section
+        .iter()
+        .skip(usize::from(c.section.len() > 1))
+        .map(String::as_str)
+        .collect();
+    if let Some(label) = &c.label {
+        parts.push(label);
+    }
+    let lines = match (&change.old, &change.new) {
+        (Some(o), Some(n)) if o.line == n.line => format!("line {}", n.line),
+        (Some(o), Some(n)) => format!("line {} → {}", o.line, n.line),
+        (Some(o), None) => format!("old line {}", o.line),
+        (None, Some(n)) => format!("new line {}", n.line),
+        (None, None) => String::new(),
+    };
+    if parts.is_empty() {
+        lines
+    } else {
+        format!("{} ({lines})", parts.join(" › "))
+    }
+}
+
+/// The verdict sentence without the class word the badge beside it
+/// already shows ("MAJOR change: 4 triggers fired…" → "4 triggers fired…").
+fn verdict_detail(report: &Report) -> String {
+    let line = verdict_line(report);
+    match line.split_once(" change: ") {
+        Some((head, rest)) if !head.contains(' ') => rest.to_owned(),
+        _ => line,
+    }
+}
+
+/// A CSS string literal: quotes, backslashes and line breaks escaped, and
+/// `<` too, so policy text can never close the `<style>` element.
+fn css_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' | '\\' | '<' | '>' | '\n' | '\r' | '\u{c}' => {
+                out.push_str(&format!("\\{:x} ", u32::from(c)));
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The print page: A4 margins with the policy and both versions on top of
+/// every page and the page number at the foot.
+fn page_style(title: &str, report: &Report) -> String {
+    format!(
+        "\n@page {{ size: A4; margin: 16mm 14mm 18mm;\n  @top-left {{ content: {}; font: 8pt system-ui, sans-serif; color: #5f6368; }}\n  @top-right {{ content: {}; font: 8pt system-ui, sans-serif; color: #5f6368; }}\n  @bottom-left {{ content: \"policydiff redline\"; font: 8pt system-ui, sans-serif; color: #5f6368; }}\n  @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); font: 8pt system-ui, sans-serif; }}\n}}\n",
+        css_string(&format!("Redline: {title}")),
+        css_string(&format!("{} → {}", report.old.label(), report.new.label())),
+    )
 }
 
 /// `zh` when the new text is mostly CJK, else `en`: the page's lang attribute.

@@ -1,9 +1,15 @@
-//! Markdown redline for pull-request comments. Deletions are `~~struck~~`,
-//! insertions **bold**, so the meaning survives where HTML is stripped.
+//! Markdown redline for pull-request comments, written for GitHub-flavoured
+//! Markdown: deletions and insertions are `<del>`/`<ins>` (GitHub keeps both;
+//! `~~`/`**` break next to punctuation), the verdict and triggers stay on
+//! top, the change list is folded in `<details>`, and the whole comment stays
+//! under a character cap (GitHub rejects comments over 65,536 characters).
 
 use std::fmt::Write;
 
-use super::{kind_word, location, summary_line, verdict_line};
+use super::{
+    Entry, View, entries, hidden_note, id_range, kind_word, location, renumbered_line,
+    run_location, summary_line, verdict_line,
+};
 use crate::diff::{ChangeKind, InlineTag};
 use crate::report::Report;
 
@@ -39,19 +45,44 @@ fn escape_line(text: &str) -> String {
     }
 }
 
-/// Markers around a run, placed inside its outer white space so `**x **` never happens.
-fn mark(text: &str, marker: &str) -> String {
+/// The hidden first line of every comment, so a workflow finds (and edits)
+/// its own comment and no one else's.
+pub const MARKER: &str = "<!-- policydiff -->";
+
+/// A run inside `<tag>…</tag>`, the tags inside its outer white space (a
+/// struck space is invisible). Inline HTML never ends a Markdown paragraph,
+/// so this is safe next to any punctuation.
+fn mark(text: &str, tag: &str) -> String {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return text.to_owned();
     }
     let lead = &text[..text.len() - text.trim_start().len()];
     let trail = &text[text.trim_end().len()..];
-    format!("{lead}{marker}{}{marker}{trail}", escape(trimmed))
+    format!("{lead}<{tag}>{}</{tag}>{trail}", escape(trimmed))
+}
+
+/// Length as GitHub counts it: characters.
+fn chars(s: &str) -> usize {
+    s.chars().count()
 }
 
 /// Render the report as Markdown.
 pub fn render(report: &Report) -> String {
+    render_view(report, &View::default())
+}
+
+/// [`render`] with a [`View`]: the hidden marker, then the redline within
+/// the view's cap.
+pub fn render_view(report: &Report, view: &View) -> String {
+    let budget = view.max_chars.map(|m| m.saturating_sub(chars(MARKER) + 1));
+    format!("{MARKER}\n{}", body(report, view, budget))
+}
+
+/// The redline of one report in at most `budget` characters (when given):
+/// the head (verdict, triggers, counts) always, then as many changes as fit;
+/// the rest are counted and summarised.
+pub(crate) fn body(report: &Report, view: &View, budget: Option<usize>) -> String {
     let mut out = String::new();
     let title = report
         .new
@@ -73,14 +104,24 @@ pub fn render(report: &Report) -> String {
             "| trigger | the policy's words | evidence |\n|---|---|---|"
         );
         for t in &report.triggers {
-            let evidence: Vec<String> = t
+            // A trigger fired by hundreds of clauses must not crowd out
+            // the verdict: the first few pieces of evidence, then a count.
+            const MAX_EVIDENCE: usize = 10;
+            let mut evidence: Vec<String> = t
                 .evidence
                 .iter()
+                .take(MAX_EVIDENCE)
                 .map(|e| match &e.change {
                     Some(c) => format!("{}: {}", c, escape(&e.summary)),
                     None => escape(&e.summary),
                 })
                 .collect();
+            if t.evidence.len() > MAX_EVIDENCE {
+                evidence.push(format!(
+                    "… and {} more (see the redline)",
+                    t.evidence.len() - MAX_EVIDENCE
+                ));
+            }
             let _ = writeln!(
                 out,
                 "| `{}` | {}{} | {} |",
@@ -111,11 +152,36 @@ pub fn render(report: &Report) -> String {
     for note in &report.notes {
         let _ = writeln!(out, "> **Note:** {}\n", escape(note));
     }
-    if report.changes.is_empty() {
+    let (list, hidden) = entries(report, view);
+    if let Some(note) = hidden_note(hidden) {
+        let _ = writeln!(out, "> **Note:** {}\n", escape(&note));
+    }
+    if list.is_empty() {
         return out;
     }
-    let _ = writeln!(out, "Legend: ~~deleted~~ **inserted**\n");
-    for (n, change) in report.changes.iter().enumerate() {
+    let total = list.len();
+    let mut blocks: Vec<(String, &str)> = Vec::with_capacity(total);
+    for (n, entry) in list.into_iter().enumerate() {
+        let mut out = String::new();
+        let kind = match &entry {
+            Entry::One(c) => kind_word(c.kind),
+            Entry::Renumbered(_) => "EDITORIAL",
+        };
+        let change = match entry {
+            Entry::One(change) => change,
+            Entry::Renumbered(run) => {
+                let _ = writeln!(
+                    out,
+                    "### {}. EDITORIAL ({})\n\n_{}_\n\n> {}\n",
+                    n + 1,
+                    id_range(run),
+                    escape(&run_location(run)),
+                    escape(&renumbered_line(run))
+                );
+                blocks.push((out, kind));
+                continue;
+            }
+        };
         let c = change.clause();
         let _ = writeln!(
             out,
@@ -129,8 +195,8 @@ pub fn render(report: &Report) -> String {
             escape(&location(change))
         );
         let body = match change.kind {
-            ChangeKind::Added => mark(&c.text, "**"),
-            ChangeKind::Removed => mark(&c.text, "~~"),
+            ChangeKind::Added => mark(&c.text, "ins"),
+            ChangeKind::Removed => mark(&c.text, "del"),
             _ if change.regroup.is_some() && !change.has_word_edits() => {
                 escape_line(&change.new_text())
             }
@@ -146,8 +212,8 @@ pub fn render(report: &Report) -> String {
                 .map(|(k, op)| match op.op {
                     InlineTag::Equal if k == 0 => escape_line(&op.text),
                     InlineTag::Equal => escape(&op.text),
-                    InlineTag::Delete => mark(&op.text, "~~"),
-                    InlineTag::Insert => mark(&op.text, "**"),
+                    InlineTag::Delete => mark(&op.text, "del"),
+                    InlineTag::Insert => mark(&op.text, "ins"),
                 })
                 .collect(),
         };
@@ -175,10 +241,10 @@ pub fn render(report: &Report) -> String {
                 "> Link {} → {}  ",
                 link.old
                     .as_deref()
-                    .map_or_else(|| "(none)".to_owned(), |l| mark(l, "~~")),
+                    .map_or_else(|| "(none)".to_owned(), |l| mark(l, "del")),
                 link.new
                     .as_deref()
-                    .map_or_else(|| "(none)".to_owned(), |l| mark(l, "**"))
+                    .map_or_else(|| "(none)".to_owned(), |l| mark(l, "ins"))
             );
         }
         if body.is_empty() {
@@ -186,7 +252,54 @@ pub fn render(report: &Report) -> String {
         } else {
             let _ = writeln!(out, "> {body}\n");
         }
+        blocks.push((out, kind));
     }
+    let open = format!(
+        "<details>\n<summary>The redline: {total} entr{}</summary>\n\nLegend: <del>deleted</del> <ins>inserted</ins>\n\n",
+        if total == 1 { "y" } else { "ies" }
+    );
+    let close = "</details>\n";
+    // Room for the summary of what did not fit.
+    const TAIL: usize = 400;
+    let room = budget.map(|b| b.saturating_sub(chars(&out) + chars(&open) + chars(close) + TAIL));
+    out.push_str(&open);
+    let mut used = 0;
+    let mut shown = 0;
+    for (block, _) in &blocks {
+        let len = chars(block);
+        if room.is_some_and(|r| used + len > r) {
+            break;
+        }
+        out.push_str(block);
+        used += len;
+        shown += 1;
+    }
+    if shown < blocks.len() {
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for (_, kind) in &blocks[shown..] {
+            match counts.iter_mut().find(|(k, _)| k == kind) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((kind, 1)),
+            }
+        }
+        let counted: Vec<String> = counts
+            .iter()
+            .map(|(k, n)| format!("{n} {}", k.to_lowercase()))
+            .collect();
+        let left = blocks.len() - shown;
+        let _ = writeln!(
+            out,
+            "**{left} more entr{} not shown** ({}): this comment is capped at {} characters. {}\n",
+            if left == 1 { "y" } else { "ies" },
+            counted.join(", "),
+            view.max_chars.unwrap_or_default(),
+            match &view.redline_url {
+                Some(url) => format!("The full redline: [HTML redline]({}).", url.replace(['(', ')', ' '], "")),
+                None => "The full redline is the HTML redline (`--format html`), uploaded as a workflow artifact.".to_owned(),
+            }
+        );
+    }
+    out.push_str(close);
     out
 }
 
@@ -200,6 +313,6 @@ mod tests {
             escape("<script>*x*</script>"),
             "\\<script\\>\\*x\\*\\</script\\>"
         );
-        assert_eq!(mark(" new words ", "**"), " **new words** ");
+        assert_eq!(mark(" new words ", "ins"), " <ins>new words</ins> ");
     }
 }

@@ -12,7 +12,7 @@ use std::fmt::Write;
 
 use crate::classify::Classification;
 use crate::diff::ChangeKind;
-use crate::report::{Report, TriggerListInfo};
+use crate::report::{Change, Report, TriggerListInfo};
 
 /// Output formats of a redline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,9 +185,11 @@ pub fn check_markdown(
     worst: Classification,
     fail_on: Classification,
     failed: bool,
+    view: &View,
 ) -> String {
     let mut out = format!(
-        "# Privacy policy check: {}\n\n",
+        "{}\n# Privacy policy check: {}\n\n",
+        markdown::MARKER,
         match worst {
             Classification::Major => "**MAJOR** change",
             Classification::Minor => "minor change",
@@ -201,9 +203,163 @@ pub fn check_markdown(
             fail_on.as_str()
         );
     }
+    // The cap is for the whole comment: each policy gets an equal share of
+    // what is left after the heading.
+    let share = view
+        .max_chars
+        .map(|m| m.saturating_sub(out.chars().count()) / reports.len().max(1) - 1);
     for r in reports {
-        out.push_str(&markdown::render(r));
+        out.push_str(&markdown::body(r, view, share));
         out.push('\n');
     }
     out
+}
+
+/// What the human formats show beyond the Report itself.
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    /// Leave editorial changes out (and say how many were left out).
+    pub hide_editorial: bool,
+    /// Markdown: the most characters the output may have; `None` for no cap.
+    pub max_chars: Option<usize>,
+    /// Markdown: where the full HTML redline is, linked when the output is cut.
+    pub redline_url: Option<String>,
+}
+
+/// [`redline`] with a [`View`]; JSON ignores the view (it keeps every change).
+pub fn redline_view(report: &Report, format: RedlineFormat, color: bool, view: &View) -> String {
+    match format {
+        RedlineFormat::Text => text::render_view(report, color, view),
+        RedlineFormat::Markdown => markdown::render_view(report, view),
+        RedlineFormat::Html => html::render_view(report, view),
+        RedlineFormat::Json => json(report),
+    }
+}
+
+/// One entry of a human-format change list: a change, or a run of
+/// consecutive renumberings in one list shown as one line.
+pub(crate) enum Entry<'a> {
+    /// A change shown on its own.
+    One(&'a Change),
+    /// Two or more consecutive changes that only renumber items of one list.
+    Renumbered(&'a [Change]),
+}
+
+/// True for an editorial change whose only difference is the item number.
+fn renumber_only(c: &Change) -> bool {
+    c.kind == ChangeKind::Editorial
+        && c.regroup.is_none()
+        && c.link_changes.is_empty()
+        && !c.has_word_edits()
+        && matches!((&c.old, &c.new), (Some(o), Some(n)) if o.label.is_some() && n.label.is_some() && o.label != n.label)
+}
+
+/// The changes as the human formats list them, and how many editorial
+/// changes the view hid. Renumberings are collapsed only when consecutive
+/// and in the same section, so each line names one list.
+pub(crate) fn entries<'a>(report: &'a Report, view: &View) -> (Vec<Entry<'a>>, usize) {
+    let changes = &report.changes;
+    let mut out = Vec::new();
+    let mut hidden = 0;
+    let mut i = 0;
+    while i < changes.len() {
+        let c = &changes[i];
+        if view.hide_editorial && c.kind == ChangeKind::Editorial {
+            hidden += 1;
+            i += 1;
+            continue;
+        }
+        if renumber_only(c) {
+            let section = &c.clause().section;
+            let run = changes[i..]
+                .iter()
+                .take_while(|d| renumber_only(d) && &d.clause().section == section)
+                .count();
+            if run >= 2 {
+                out.push(Entry::Renumbered(&changes[i..i + run]));
+                i += run;
+                continue;
+            }
+        }
+        out.push(Entry::One(c));
+        i += 1;
+    }
+    (out, hidden)
+}
+
+/// The number in a label ("11." → 11, "(3)" → 3), if it has one.
+fn label_number(label: Option<&str>) -> Option<i64> {
+    let l = label?;
+    let digits: String = l
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// "items 2.–11. renumbered (one item inserted above)": the new numbers,
+/// and the cause when every number moved by the same amount.
+pub(crate) fn renumbered_line(run: &[Change]) -> String {
+    let label = |c: &Change| {
+        c.new
+            .as_ref()
+            .and_then(|n| n.label.clone())
+            .unwrap_or_default()
+    };
+    let (first, last) = (&run[0], &run[run.len() - 1]);
+    let shifts: Vec<Option<i64>> = run
+        .iter()
+        .map(|c| {
+            let o = label_number(c.old.as_ref().and_then(|o| o.label.as_deref()))?;
+            let n = label_number(c.new.as_ref().and_then(|n| n.label.as_deref()))?;
+            Some(n - o)
+        })
+        .collect();
+    let cause = match shifts[0] {
+        Some(d) if d != 0 && shifts.iter().all(|s| *s == Some(d)) => {
+            let n = d.unsigned_abs();
+            let what = if d > 0 { "inserted" } else { "removed" };
+            if n == 1 {
+                format!(" (one item {what} above)")
+            } else {
+                format!(" ({n} items {what} above)")
+            }
+        }
+        _ => String::new(),
+    };
+    format!("items {}–{} renumbered{cause}", label(first), label(last))
+}
+
+/// `c7–c16`: the ids of a run of changes.
+pub(crate) fn id_range(run: &[Change]) -> String {
+    format!("{}–{}", run[0].id, run[run.len() - 1].id)
+}
+
+/// Where a renumbered run sits: its section path and its lines.
+pub(crate) fn run_location(run: &[Change]) -> String {
+    let c = run[0].clause();
+    let parts: Vec<String> = c
+        .section
+        .iter()
+        .skip(usize::from(c.section.len() > 1))
+        .map(|s| shorten(s, 36))
+        .collect();
+    let line = |c: &Change| c.new.as_ref().map_or(0, |n| n.line);
+    let lines = format!("new lines {}–{}", line(&run[0]), line(&run[run.len() - 1]));
+    if parts.is_empty() {
+        lines
+    } else {
+        format!("{} ({lines})", parts.join(" › "))
+    }
+}
+
+/// The sentence that says what `--hide-editorial` left out.
+pub(crate) fn hidden_note(hidden: usize) -> Option<String> {
+    (hidden > 0).then(|| {
+        format!(
+            "{hidden} editorial change{} hidden (--hide-editorial); the JSON report keeps every change.",
+            if hidden == 1 { "" } else { "s" }
+        )
+    })
 }

@@ -5,7 +5,10 @@ use std::fmt::Write;
 
 use anstyle::{AnsiColor, Effects, Style};
 
-use super::{kind_word, location, shorten, summary_line, verdict_line};
+use super::{
+    Entry, View, entries, hidden_note, id_range, kind_word, location, renumbered_line,
+    run_location, shorten, summary_line, verdict_line,
+};
 use crate::classify::Classification;
 use crate::diff::{ChangeKind, InlineTag};
 use crate::report::{Change, Report};
@@ -58,6 +61,11 @@ fn v(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// Render the report for a terminal.
 pub fn render(report: &Report, color: bool) -> String {
+    render_view(report, color, &View::default())
+}
+
+/// [`render`] with a [`View`].
+pub fn render_view(report: &Report, color: bool, view: &View) -> String {
     let p = Paint { on: color };
     let mut out = String::new();
     let title = report
@@ -123,9 +131,24 @@ pub fn render(report: &Report, color: bool) -> String {
     for note in &report.notes {
         let _ = writeln!(out, "note: {}", v(note));
     }
-    for change in &report.changes {
+    let (list, hidden) = entries(report, view);
+    if let Some(note) = hidden_note(hidden) {
+        let _ = writeln!(out, "note: {note}");
+    }
+    for entry in list {
         out.push('\n');
-        write_change(&mut out, change, &p);
+        match entry {
+            Entry::One(change) => write_change(&mut out, change, &p),
+            Entry::Renumbered(run) => {
+                let _ = writeln!(
+                    out,
+                    "{}  {}\n    {}",
+                    p.bold(&format!("[{}] EDITORIAL", id_range(run))),
+                    p.dim(&v(&run_location(run))),
+                    v(&renumbered_line(run))
+                );
+            }
+        }
     }
     out
 }

@@ -173,7 +173,17 @@ fn diff_bundled_policy_and_draft_lists_each_known_edit_with_its_kind() {
     // Spacing, case and renumbering are editorial.
     assert!(has_entry(&entries, "EDITORIAL", "Directly"), "{}", fail());
     assert!(has_entry(&entries, "EDITORIAL", "3 ) → 3)"), "{}", fail());
-    assert!(has_entry(&entries, "EDITORIAL", "1. → 2."), "{}", fail());
+    // The ten renumbered items of one list are one entry (issue 12).
+    assert!(
+        has_entry(
+            &entries,
+            "EDITORIAL",
+            "items 2.–11. renumbered (one item inserted above)"
+        ),
+        "{}",
+        fail()
+    );
+    assert!(!has_entry(&entries, "EDITORIAL", "1. → 2."), "{}", fail());
     assert!(!out.contains('\x1b'), "colour in piped output{}", fail());
 }
 
@@ -1465,7 +1475,7 @@ fn check_markdown_to_a_file_for_a_pull_request_comment() {
     assert!(out.is_empty(), "-o writes nothing to stdout: {out}");
     let md = String::from_utf8(repo.read("report.md")).expect("utf-8");
     assert!(
-        md.starts_with("# Privacy policy check: **MAJOR** change"),
+        md.starts_with("<!-- policydiff -->\n# Privacy policy check: **MAJOR** change"),
         "{md}"
     );
     assert!(md.contains("| `recipients` |"), "{md}");
@@ -1748,11 +1758,11 @@ fn the_example_workflow_calls_commands_that_exist_with_flags_they_accept() {
     let check_line = runs
         .iter()
         .flat_map(|r| r.lines())
-        .find(|l| l.contains("policydiff\" check"))
+        .find(|l| l.contains("$POLICYDIFF\" check"))
         .expect("a step runs policydiff check");
     // The arguments after the binary, with the GitHub expression filled in.
     let args_text = check_line
-        .split_once("policydiff\" ")
+        .split_once("$POLICYDIFF\" ")
         .expect("binary")
         .1
         .replace("${{ github.base_ref }}", "main");
@@ -2841,4 +2851,400 @@ fn receipts_recipients_lists_invalid_and_duplicate_rows_with_status_and_line() {
         "{csv}"
     );
     assert!(!csv.contains("not-an-address"), "{csv}");
+}
+
+// ---------------------------------------------------------------------------
+// Issue 12: renumbering collapsed, --hide-editorial
+// ---------------------------------------------------------------------------
+
+/// Ten items, and the same list with one item inserted at the top, and a
+/// real edit further down so the report has more than renumbering.
+fn renumbered_pair(dir: &TestDir) {
+    let items = |first: &str| {
+        let mut s = String::from("# Policy\n\n## Uses\n\n");
+        let mut n = 1;
+        if !first.is_empty() {
+            s.push_str(&format!("{n}. {first}\n"));
+            n += 1;
+        }
+        for k in 1..=10 {
+            s.push_str(&format!(
+                "{n}. We use item number {k} for its own purpose.\n"
+            ));
+            n += 1;
+        }
+        s
+    };
+    dir.write(
+        "old.md",
+        format!("{}\n## Contact\n\nWrite to us.\n", items("")),
+    );
+    dir.write(
+        "new.md",
+        format!(
+            "{}\n## Contact\n\nWrite to us at any time.\n",
+            items("We use a new item.")
+        ),
+    );
+}
+
+#[test]
+fn consecutive_renumberings_are_one_line_in_human_formats_and_all_in_json() {
+    let dir = TestDir::new();
+    renumbered_pair(&dir);
+    let text = run_ok(
+        dir.cmd()
+            .args(["diff", "old.md", "new.md", "--color", "never"]),
+    );
+    let line = "items 2.–11. renumbered (one item inserted above)";
+    assert!(text.contains(line), "{text}");
+    assert!(!text.contains("number 1. → 2."), "{text}");
+    assert_eq!(text.matches("EDITORIAL").count(), 1, "{text}");
+    let md = run_ok(
+        dir.cmd()
+            .args(["diff", "old.md", "new.md", "-f", "markdown"]),
+    );
+    assert!(md.contains(line), "{md}");
+    assert!(!md.contains("Number 1\\. → 2\\."), "{md}");
+    let html = run_ok(dir.cmd().args(["diff", "old.md", "new.md", "-f", "html"]));
+    assert!(html.contains(line), "{html}");
+    assert_eq!(
+        html.matches("class=\"change editorial").count(),
+        1,
+        "{html}"
+    );
+    // Every change keeps an anchor, so links to any id still land.
+    for k in 3..=12 {
+        assert!(html.contains(&format!("id=\"c{k}\"")), "c{k} in {html}");
+    }
+    let report = json(&run_ok(
+        dir.cmd().args(["diff", "old.md", "new.md", "-f", "json"]),
+    ));
+    let editorial = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "editorial")
+        .count();
+    assert_eq!(editorial, 10, "JSON keeps every renumbering");
+}
+
+#[test]
+fn hide_editorial_leaves_them_out_and_says_how_many() {
+    let dir = TestDir::new();
+    renumbered_pair(&dir);
+    for format in ["text", "markdown", "html"] {
+        let out = run_ok(dir.cmd().args([
+            "diff",
+            "old.md",
+            "new.md",
+            "-f",
+            format,
+            "--hide-editorial",
+            "--color",
+            "never",
+        ]));
+        assert!(
+            out.contains("10 editorial changes hidden"),
+            "{format}: {out}"
+        );
+        assert!(!out.contains("renumbered"), "{format}: {out}");
+        assert!(
+            out.contains("any time"),
+            "{format}: the real edit stays: {out}"
+        );
+    }
+    let report = json(&run_ok(dir.cmd().args([
+        "diff",
+        "old.md",
+        "new.md",
+        "-f",
+        "json",
+        "--hide-editorial",
+    ])));
+    assert_eq!(report["changes"].as_array().unwrap().len(), 12);
+}
+
+// ---------------------------------------------------------------------------
+// Issue 12: Markdown that renders on GitHub
+// ---------------------------------------------------------------------------
+
+/// GitHub-flavoured rendering: the GFM extensions GitHub enables, raw HTML
+/// kept (GitHub keeps `<del>`, `<ins>`, `<details>`, `<summary>`).
+fn gfm(md: &str) -> String {
+    let mut options = comrak::Options::default();
+    options.extension.strikethrough = true;
+    options.extension.table = true;
+    options.extension.autolink = true;
+    options.extension.tasklist = true;
+    options.render.r#unsafe = true;
+    comrak::markdown_to_html(md, &options)
+}
+
+fn html_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[test]
+fn markdown_renders_every_deletion_and_insertion_under_gfm() {
+    let dir = TestDir::new();
+    let md = run_ok(dir.cmd().args(bundled_args(&["--format", "markdown"])));
+    assert!(md.starts_with("<!-- policydiff -->\n"), "{md}");
+    // GitHub autolinks addresses and URLs, inside <del> too: compare text.
+    let html = gfm(&md);
+    let plain = regex::Regex::new(r#"<a href="[^"]*">|</a>"#)
+        .unwrap()
+        .replace_all(&html, "")
+        .into_owned();
+    // The marker is an HTML comment: present, not visible.
+    assert!(html.starts_with("<!-- policydiff -->"), "{html}");
+    let report = json(&run_ok(dir.cmd().args(bundled_args(&["--format", "json"]))));
+    let mut checked = 0;
+    for c in report["changes"].as_array().unwrap() {
+        if c["kind"] != "modified" {
+            continue;
+        }
+        for op in c["inline"].as_array().unwrap() {
+            let tag = match op["op"].as_str().unwrap() {
+                "insert" => "ins",
+                "delete" => "del",
+                _ => continue,
+            };
+            let text = op["text"].as_str().unwrap().trim();
+            if text.is_empty() {
+                continue;
+            }
+            let want = format!("<{tag}>{}</{tag}>", html_text(text));
+            assert!(plain.contains(&want), "{want} not in\n{html}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} runs checked");
+    // Verdict and triggers above the fold; the change list folded.
+    let details = html.find("<details>").expect("a <details> block");
+    assert!(html.find("MAJOR change").unwrap() < details, "{html}");
+    assert!(html.find("<table>").unwrap() < details, "{html}");
+    assert!(html.contains("</details>"), "{html}");
+    // Nothing of the old markers leaks as literal text.
+    assert!(!html.contains("~~") && !html.contains("**"), "{html}");
+}
+
+#[test]
+fn markdown_marks_punctuation_edits_without_breaking_emphasis() {
+    let dir = TestDir::new();
+    dir.write(
+        "old.md",
+        "# P\n\nWe report to the authorities. We read the device ID.\n",
+    );
+    dir.write(
+        "new.md",
+        "# P\n\nWe report to the authorities; we read the device ID (IMEI).\n",
+    );
+    let html = gfm(&run_ok(
+        dir.cmd()
+            .args(["diff", "old.md", "new.md", "-f", "markdown"]),
+    ));
+    assert!(!html.contains("~~") && !html.contains("**"), "{html}");
+    assert!(
+        html.contains("<ins>(IMEI)</ins>")
+            || html.contains("<ins> (IMEI)</ins>")
+            || html.contains("(IMEI)</ins>"),
+        "{html}"
+    );
+    assert!(html.contains("<del>"), "{html}");
+}
+
+#[test]
+fn markdown_comment_stays_under_its_cap_and_counts_the_rest() {
+    let dir = TestDir::new();
+    let para = |k: usize, word: &str| {
+        format!(
+            "## Section {k}\n\nWe keep record {k} of your data for {word} purposes only, as the law requires.\n\n"
+        )
+    };
+    let old: String = (0..300).map(|k| para(k, "billing")).collect();
+    let new: String = (0..300).map(|k| para(k, "marketing")).collect();
+    dir.write("old.md", format!("# P\n\n{old}"));
+    dir.write("new.md", format!("# P\n\n{new}"));
+    let full = run_ok(dir.cmd().args([
+        "diff",
+        "old.md",
+        "new.md",
+        "-f",
+        "markdown",
+        "--max-chars",
+        "1000000",
+    ]));
+    assert!(!full.contains("not shown"), "uncapped shows all");
+    for cap in [4_000usize, 20_000] {
+        let md = run_ok(dir.cmd().args([
+            "diff",
+            "old.md",
+            "new.md",
+            "-f",
+            "markdown",
+            "--max-chars",
+            &cap.to_string(),
+            "--redline-url",
+            "https://github.com/o/r/actions/runs/1",
+        ]));
+        assert!(md.chars().count() <= cap, "{} > {cap}", md.chars().count());
+        assert!(md.contains("more entries not shown"), "{md}");
+        let html = gfm(&md);
+        assert!(
+            html.contains("<a href=\"https://github.com/o/r/actions/runs/1\">HTML redline</a>"),
+            "{html}"
+        );
+        assert!(html.contains("</details>"), "{html}");
+        // Shown + counted = all 300.
+        let shown = html.matches("<h3>").count();
+        let left: usize = md
+            .lines()
+            .find(|l| l.contains("more entries not shown"))
+            .and_then(|l| l.trim_start_matches("**").split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .expect("a count");
+        assert_eq!(shown + left, 300, "{md}");
+    }
+    // The default cap is 60,000 characters.
+    let md = run_ok(
+        dir.cmd()
+            .args(["diff", "old.md", "new.md", "-f", "markdown"]),
+    );
+    let explicit = run_ok(dir.cmd().args([
+        "diff",
+        "old.md",
+        "new.md",
+        "-f",
+        "markdown",
+        "--max-chars",
+        "60000",
+    ]));
+    assert_eq!(md, explicit);
+    assert!(md.chars().count() <= 60_000);
+}
+
+#[test]
+fn check_on_a_shallow_clone_says_how_to_fetch_the_base() {
+    let repo = TestRepo::new();
+    repo.commit(
+        &[
+            (POLICY, &policy_text(1)),
+            ("policydiff.toml", DEFAULT_CONFIG),
+        ],
+        "v1",
+        "2025-01-01T10:00:00Z",
+    );
+    repo.commit(&[(POLICY, &policy_text(2))], "v2", "2025-02-01T10:00:00Z");
+    let url = format!("file://{}", repo.path().display());
+    repo.git(&["clone", "-q", "--depth", "1", &url, "shallow"]);
+    let shallow = repo.join("shallow");
+    // Not shallow: the same base resolves.
+    let full = repo
+        .cmd()
+        .args(["check", "--base", "HEAD~1"])
+        .output()
+        .unwrap();
+    assert_ne!(full.status.code(), Some(2), "{}", stdout(&full));
+    let err = run_err(
+        repo.cmd_in(&shallow).args(["check", "--base", "HEAD~1"]),
+        &["shallow clone", "git fetch --depth=", "fetch-depth: 0"],
+    );
+    assert!(err.contains("'HEAD~1'"), "{err}");
+}
+
+#[test]
+fn the_example_workflow_caches_the_binary_and_comments_only_on_its_own_comment() {
+    use yaml_rust2::YamlLoader;
+    let text =
+        std::fs::read_to_string(support::manifest_path(".github/workflows/policy-check.yml"))
+            .expect("workflow");
+    let docs = YamlLoader::load_from_str(&text).expect("the workflow is valid YAML");
+    let steps = docs[0]["jobs"]["check"]["steps"].as_vec().expect("steps");
+    let uses = |name: &str| {
+        steps
+            .iter()
+            .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with(name)))
+            .unwrap_or_else(|| panic!("a step uses {name}"))
+    };
+    assert_eq!(
+        uses("actions/checkout")["with"]["fetch-depth"].as_i64(),
+        Some(0)
+    );
+    let cache = uses("actions/cache");
+    assert!(cache["id"].as_str().is_some());
+    // cargo install runs only on a cache miss.
+    let install = steps
+        .iter()
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("cargo install"))
+        })
+        .expect("an install step");
+    assert!(
+        install["if"]
+            .as_str()
+            .expect("if")
+            .contains("cache-hit != 'true'")
+    );
+    assert_eq!(
+        uses("actions/upload-artifact")["with"]["path"].as_str(),
+        Some("policy-redline.html")
+    );
+    let runs: String = steps
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        !runs.contains("--edit-last"),
+        "may overwrite another bot's comment"
+    );
+    assert!(
+        runs.contains("startswith(\"<!-- policydiff -->\")"),
+        "{runs}"
+    );
+    assert!(runs.contains("policy-redline.html"));
+    // Forks: the job summary, never a comment.
+    let summary = steps
+        .iter()
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("$GITHUB_STEP_SUMMARY"))
+        })
+        .expect("a job-summary step");
+    assert!(
+        summary["if"]
+            .as_str()
+            .expect("if")
+            .contains("!= github.repository")
+    );
+    let comment = steps
+        .iter()
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("gh pr comment"))
+        })
+        .expect("a comment step");
+    assert!(
+        comment["if"]
+            .as_str()
+            .expect("if")
+            .contains("== github.repository")
+    );
+    // The marker the workflow looks for is the one the comment starts with.
+    let repo = released_repo();
+    repo.write(POLICY, draft_text());
+    let md = repo
+        .cmd()
+        .args(["check", "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert!(stdout(&md).starts_with("<!-- policydiff -->\n"));
 }

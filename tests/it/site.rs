@@ -946,3 +946,141 @@ fn site_works_in_headless_chromium() {
         artifacts.display()
     );
 }
+
+// ---------------------------------------------------------------------------
+// Issue 12: the HTML redline in print (headless Chromium → PDF → pdftotext)
+// ---------------------------------------------------------------------------
+
+/// Text of one page of a PDF (`pdftotext`), white space collapsed.
+fn pdf_page_text(pdf: &Path, page: usize) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("run pdftotext");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn redline_prints_with_header_footer_legend_and_whole_section_paths() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let have = |cmd: &str| std::process::Command::new(cmd).arg("-v").output().is_ok();
+    let mut missing = Vec::new();
+    if !Path::new(&chromium).is_file() {
+        missing.push(format!("a Chromium binary at {chromium} (env CHROMIUM)"));
+    }
+    for tool in ["pdftotext", "pdfinfo", "pdftoppm"] {
+        if !have(tool) {
+            missing.push(format!("`{tool}` (Debian: apt-get install poppler-utils)"));
+        }
+    }
+    if !missing.is_empty() {
+        let msg = format!("SKIPPED: print layout test needs {}", missing.join(", "));
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{msg} — a skip under CI=true is a failure");
+        }
+        let bar = "!".repeat(78);
+        let _ = writeln!(std::io::stderr(), "\n{bar}\n{msg}\n{bar}\n");
+        return;
+    }
+    let dir = support::TestDir::new();
+    let html = dir.join("redline.html");
+    let old = support::bundled_policy();
+    let new = support::bundled_draft();
+    support::run_ok(
+        dir.cmd()
+            .arg("diff")
+            .arg(&old)
+            .arg(&new)
+            .args(["-f", "html", "-o"])
+            .arg(&html),
+    );
+    let artifacts = artifact_dir();
+    std::fs::create_dir_all(&artifacts).expect("create target/test-artifacts");
+    let pdf = artifacts.join("redline-print.pdf");
+    let _ = std::fs::remove_file(&pdf);
+    let out = assert_cmd::Command::new(&chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .timeout(Duration::from_secs(120))
+        .output()
+        .expect("run chromium");
+    assert!(
+        pdf.is_file(),
+        "no PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&pdf)
+        .output()
+        .expect("pdfinfo");
+    let pages: usize = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("page count");
+    assert!(pages >= 2, "{pages} pages");
+    let texts: Vec<String> = (1..=pages).map(|p| pdf_page_text(&pdf, p)).collect();
+    // Every page: the policy, both versions, its number.
+    for (k, t) in texts.iter().enumerate() {
+        assert!(t.contains("Redline: Privacy Policy"), "page {}: {t}", k + 1);
+        assert!(
+            t.contains("policies/privacy-policy.md → ")
+                && t.contains("policies/drafts/privacy-policy-next.md"),
+            "page {}: {t}",
+            k + 1
+        );
+        assert!(
+            t.contains(&format!("Page {} of {pages}", k + 1)),
+            "page {}: {t}",
+            k + 1
+        );
+    }
+    let all = texts.join(" ");
+    // One verdict badge; the legend prints.
+    assert_eq!(all.matches("MAJOR").count(), 1, "{all}");
+    assert!(
+        texts[0].contains("Legend: deleted inserted"),
+        "{}",
+        texts[0]
+    );
+    // Section paths whole (the text redline shortens this one).
+    assert!(
+        all.contains("IV. How do we safely protect and store your personal information? › 1. Storage of Information"),
+        "{all}"
+    );
+    // Page 1 is not half empty: the first change starts on it and it holds
+    // about as much text as the next page.
+    assert!(texts[0].contains("MODIFIED"), "{}", texts[0]);
+    assert!(
+        texts[0].len() * 10 >= texts[1].len() * 6,
+        "page 1 has {} characters, page 2 {}",
+        texts[0].len(),
+        texts[1].len()
+    );
+    // A picture of page 1 for a human to look at.
+    let png = artifacts.join("redline-print-1");
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&pdf)
+        .arg(&png)
+        .status()
+        .expect("pdftoppm");
+    assert!(status.success());
+    eprintln!(
+        "print layout: {pages} pages; {} and {}.png",
+        pdf.display(),
+        png.display()
+    );
+}
