@@ -38,6 +38,8 @@ pub(crate) fn split_blocks(text: &str) -> Option<Vec<(std::ops::Range<usize>, us
     let mut offset = 0;
     let mut fence: Option<&str> = None;
     let mut previous_blank = false;
+    // Since the last blank line, a line started with `<` (an HTML block may be open).
+    let mut html_run = false;
     let mut in_front_matter = text.starts_with("---\n") || text.starts_with("---\r\n");
     for (n, line) in text.split_inclusive('\n').enumerate() {
         let line_no = n + 1;
@@ -85,10 +87,23 @@ pub(crate) fn split_blocks(text: &str) -> Option<Vec<(std::ops::Range<usize>, us
             start = offset;
             start_line = line_no;
         }
-        if trimmed.starts_with("```") {
-            fence = Some("```");
-        } else if trimmed.starts_with("~~~") {
-            fence = Some("~~~");
+        if blank {
+            html_run = false;
+        } else if trimmed.starts_with('<') {
+            html_run = true;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            // Inside an HTML block (which runs to the next blank line) a
+            // fence line is HTML, not a fence: whether it opens one depends
+            // on where the HTML block started, so parse the text whole.
+            if html_run {
+                return None;
+            }
+            fence = Some(if trimmed.starts_with("```") {
+                "```"
+            } else {
+                "~~~"
+            });
         }
         previous_blank = blank;
         offset += line.len();

@@ -433,6 +433,18 @@ impl Builder {
 mod tests {
     use super::*;
 
+    /// Regression (found by the block-cache property test): a fence line
+    /// inside an HTML block is HTML, so the block cache must not split the
+    /// text as if a fence opened there.
+    #[test]
+    fn a_fence_line_inside_an_html_block_parses_the_same_block_by_block() {
+        let text = "we\nwe\nwe\n\n<b>\n```\ncode\n\nmore code\n```\n\nwe\n";
+        let whole = Document::parse(text, Format::Markdown);
+        let mut cache = BlockCache::default();
+        assert!(whole == Document::parse_cached(text, Format::Markdown, &mut cache));
+        assert!(whole == Document::parse_cached(text, Format::Markdown, &mut cache));
+    }
+
     #[test]
     fn plain_text_is_one_clause_per_line() {
         let doc = Document::parse("\u{FEFF}Title\n\n1. First\n( 2 ) Second\n", Format::Text);
