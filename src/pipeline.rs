@@ -162,6 +162,18 @@ where
     let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(usize, Option<R>)>(16);
     // Set when `emit` fails: everyone stops.
     let closed = AtomicBool::new(false);
+    // Steps out so far. The reader stays within WINDOW steps of it: a slow
+    // pair would otherwise let the other worker fill the printer's reorder
+    // buffer with every result after it, whatever their number.
+    let printed = (std::sync::Mutex::new(0usize), std::sync::Condvar::new());
+    const WINDOW: usize = 64;
+    let wait_for_printer = |seq: usize| {
+        let (count, cond) = &printed;
+        let mut n = count.lock().unwrap_or_else(|e| e.into_inner());
+        while seq >= *n + WINDOW && !closed.load(Ordering::Relaxed) {
+            n = cond.wait(n).unwrap_or_else(|e| e.into_inner());
+        }
+    };
     let mut summary = WalkSummary::default();
     let render = &render;
     std::thread::scope(|s| {
@@ -187,11 +199,12 @@ where
                 }
             });
         }
-        let closed = &closed;
+        let (closed, printed) = (&closed, &printed);
         let printer = s.spawn(move || -> Result<(), E> {
             let mut emit = emit;
             let mut waiting = std::collections::BTreeMap::new();
             let mut next = 0usize;
+            let (count, cond) = printed;
             for (k, out) in done_rx.iter() {
                 waiting.insert(k, out);
                 while let Some(out) = waiting.remove(&next) {
@@ -201,9 +214,12 @@ where
                         && let Err(e) = emit(out)
                     {
                         closed.store(true, Ordering::Relaxed);
+                        cond.notify_all();
                         return Err(e);
                     }
                 }
+                *count.lock().unwrap_or_else(|e| e.into_inner()) = next;
+                cond.notify_all();
             }
             Ok(())
         });
@@ -241,6 +257,7 @@ where
                         Ok(v) => v,
                         Err(ArchiveError::BadInput { reason, .. }) => {
                             if k < shown {
+                                wait_for_printer(seq);
                                 summary.unreadable += 1;
                                 let reason = reason.split(':').next().unwrap_or(&reason).to_owned();
                                 let out = render(name, Step::Unreadable { entry: e, reason });
@@ -259,12 +276,12 @@ where
                         &mut cache,
                     );
                     let current = Arc::new((version, doc));
-                    if let Some((at, j, newer)) = pending.take()
-                        && job_tx
-                            .send((at, p, Arc::clone(&entries), j, Arc::clone(&current), newer))
-                            .is_err()
-                    {
-                        return Ok(()); // every worker is gone
+                    if let Some((at, j, newer)) = pending.take() {
+                        wait_for_printer(at);
+                        let job = (at, p, Arc::clone(&entries), j, Arc::clone(&current), newer);
+                        if job_tx.send(job).is_err() {
+                            return Ok(()); // every worker is gone
+                        }
                     }
                     if k >= shown {
                         break; // the base of the oldest change shown

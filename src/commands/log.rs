@@ -19,6 +19,7 @@ pub(super) fn run(ctx: &Context, args: LogArgs) -> Result<()> {
         .transpose()?
         .map(|d| d.to_string());
     let archive = ctx.archive()?;
+    archive::read_once();
     // Which policies: --all, each --policy once, or the default one.
     let names: Vec<Option<String>> = if args.all {
         ctx.require_config()?

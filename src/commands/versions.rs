@@ -8,6 +8,7 @@ use crate::render;
 
 pub(super) fn run(ctx: &Context, args: VersionsArgs) -> Result<()> {
     let archive = ctx.archive()?;
+    archive::read_once();
     let (policy, path) = ctx.policy(args.policy.policy.as_deref(), &archive)?;
     let progress = super::log::Progress::new();
     let found = archive::find_versions(&archive, &[&path], &mut |p| progress.walk(p))?;

@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::Value;
 use support::{
     DEFAULT_CONFIG, POLICY, TestDir, TestRepo, assert_same, bundled_draft, bundled_policy, json,
-    policy_text, run_err, run_ok, stdout,
+    policy_text, run_err, run_ok, stderr, stdout,
 };
 
 // ---------------------------------------------------------------------------
@@ -2905,6 +2905,13 @@ fn a_glob_makes_one_policy_per_directory_and_log_all_walks_them_once() {
         .chain(beta.lines().map(|l| format!("Beta.io  {l}\n")))
         .collect();
     assert_same(&expected, &all);
+    // Progress goes to a terminal only: none in a pipe.
+    let out = repo.cmd().args(["log", "--all"]).output().unwrap();
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{}",
+        stderr(&out)
+    );
     // Several --policy: in the order given.
     let two = run_ok(repo.cmd().args(["log", "-p", "Beta.io", "-p", "Acme-Corp"]));
     assert!(two.starts_with("Beta.io  "), "{two}");
