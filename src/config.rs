@@ -48,9 +48,13 @@ pub enum ConfigError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyConfig {
-    /// Short name, used in release tags (`<name>/<effective-date>`).
+    /// Short name, used in release tags (`<name>/<effective-date>`). Left
+    /// out when `path` is a glob: each match is named after its directory.
+    #[serde(default)]
     pub name: String,
-    /// Path of the policy file, relative to the config file's directory.
+    /// Path of the policy file, relative to the config file's directory;
+    /// or a glob (`*/Privacy Policy.md`, `*` and `?` within one component),
+    /// each match its own policy.
     pub path: String,
     /// Human title: one string, or one per locale
     /// (`title = { en = "Privacy Policy", zh-CN = "隐私政策" }`).
@@ -328,18 +332,32 @@ impl Config {
             ));
         }
         for (i, p) in config.policies.iter().enumerate() {
-            let key = format!("policy[{i}]");
-            let safe = !p.name.is_empty()
-                && p.name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-                && !p.name.starts_with(['.', '-']);
-            if !safe {
+            if is_glob(&p.path) && Path::new(&p.path).is_absolute() {
                 return Err(invalid(format!(
-                    "{key}.name = {:?}: use letters, digits, '-', '_' or '.' (it becomes a git tag prefix)",
+                    "policy[{i}].path = {:?} must be relative to the directory of {FILE_NAME}",
+                    p.path
+                )));
+            }
+            if is_glob(&p.path) && !p.name.is_empty() {
+                return Err(invalid(format!(
+                    "policy[{i}].name = {:?}: a glob's matches are named after their directories; leave name out",
                     p.name
                 )));
             }
+        }
+        let (origin, policies): (Vec<Origin>, Vec<PolicyConfig>) =
+            expand_globs(&config.dir, std::mem::take(&mut config.policies))
+                .map_err(invalid)?
+                .into_iter()
+                .unzip();
+        config.policies = policies;
+        for (j, (p, &(i, globbed))) in config.policies.iter().zip(&origin).enumerate() {
+            // A glob's match is named by its path too.
+            let key = if globbed {
+                format!("policy[{i}] ({})", p.path)
+            } else {
+                format!("policy[{i}]")
+            };
             if p.path.trim().is_empty() {
                 return Err(invalid(format!("{key}.path is empty")));
             }
@@ -349,20 +367,13 @@ impl Config {
                     p.path
                 )));
             }
-            // The tag `<name>/<date>` must be a valid git reference name.
-            if !git2::Reference::is_valid_name(&format!("refs/tags/{}/2000-01-01", p.name))
-                || p.name.ends_with(".lock")
-                || p.name.ends_with('.')
-            {
-                return Err(invalid(format!(
-                    "{key}.name = {:?}: not usable in a git tag name (no '..', no trailing '.' or '.lock')",
-                    p.name
-                )));
+            if let Err(message) = check_name(&p.name) {
+                return Err(invalid(format!("{key}.name = {:?}: {message}", p.name)));
             }
             if let Err(e) = p.locale.parse::<crate::policy::Locale>() {
                 return Err(invalid(format!("{key}.locale = {e}")));
             }
-            if config.policies[..i].iter().any(|q| q.name == p.name) {
+            if config.policies[..j].iter().any(|q| q.name == p.name) {
                 return Err(invalid(format!("{key}.name = {:?} is used twice", p.name)));
             }
         }
@@ -430,6 +441,166 @@ impl Config {
             "# policydiff configuration: the policies this repository manages.\n# Paths are relative to this file. The first policy is the default.\n\n{body}\n{NOTICE_AND_EMAIL}"
         )
     }
+}
+
+/// Why a policy name cannot be one: it becomes the prefix of git tags
+/// (`<name>/<effective-date>`).
+fn check_name(name: &str) -> Result<(), &'static str> {
+    let safe = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && !name.starts_with(['.', '-']);
+    if !safe {
+        return Err("use letters, digits, '-', '_' or '.' (it becomes a git tag prefix)");
+    }
+    // The tag `<name>/<date>` must be a valid git reference name.
+    if !git2::Reference::is_valid_name(&format!("refs/tags/{name}/2000-01-01"))
+        || name.ends_with(".lock")
+        || name.ends_with('.')
+    {
+        return Err("not usable in a git tag name (no '..', no trailing '.' or '.lock')");
+    }
+    Ok(())
+}
+
+/// Where an expanded policy came from: the index of its `[[policy]]`
+/// entry, and whether it is a glob's match.
+type Origin = (usize, bool);
+
+/// Whether a configured path is a glob.
+fn is_glob(path: &str) -> bool {
+    path.contains(['*', '?'])
+}
+
+/// Replace each glob policy by one policy per matching file (sorted by
+/// path), named after the part of the path the first wildcard matched (a
+/// directory's name, or a file's stem), made safe for a git tag. Each
+/// comes with the index of its entry and whether it was a glob's match.
+fn expand_globs(
+    dir: &Path,
+    policies: Vec<PolicyConfig>,
+) -> Result<Vec<(Origin, PolicyConfig)>, String> {
+    let mut out = Vec::new();
+    for (i, p) in policies.into_iter().enumerate() {
+        if !is_glob(&p.path) {
+            out.push(((i, false), p));
+            continue;
+        }
+        let parts: Vec<&str> = p.path.split('/').filter(|c| !c.is_empty()).collect();
+        let Some(first) = parts.iter().position(|c| is_glob(c)) else {
+            out.push(((i, false), p));
+            continue;
+        };
+        let mut found = Vec::new();
+        glob_walk(dir, &parts, 0, &mut Vec::new(), &mut found);
+        found.sort();
+        if found.is_empty() {
+            return Err(format!("policy[{i}].path = {:?} matches no file", p.path));
+        }
+        for matched in found {
+            let part = &matched[first];
+            let stem = if first + 1 == parts.len() {
+                Path::new(part)
+                    .file_stem()
+                    .map_or(part.clone(), |s| s.to_string_lossy().into_owned())
+            } else {
+                part.clone()
+            };
+            out.push((
+                (i, true),
+                PolicyConfig {
+                    name: tag_safe(&stem),
+                    path: matched.join("/"),
+                    ..p.clone()
+                },
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The files below `dir` matching `parts[at..]`, as component lists.
+fn glob_walk(
+    dir: &Path,
+    parts: &[&str],
+    at: usize,
+    prefix: &mut Vec<String>,
+    found: &mut Vec<Vec<String>>,
+) {
+    let Some(part) = parts.get(at) else {
+        return;
+    };
+    let last = at + 1 == parts.len();
+    let names: Vec<String> = if is_glob(part) {
+        let Ok(read) = std::fs::read_dir(dir) else {
+            return;
+        };
+        read.flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            // As in a shell, a wildcard does not match a leading '.'.
+            .filter(|n| !n.starts_with('.') && glob_match(part.as_bytes(), n.as_bytes()))
+            .collect()
+    } else {
+        vec![(*part).to_owned()]
+    };
+    for name in names {
+        let path = dir.join(&name);
+        prefix.push(name);
+        if last {
+            if path.is_file() {
+                found.push(prefix.clone());
+            }
+        } else if path.is_dir() {
+            glob_walk(&path, parts, at + 1, prefix, found);
+        }
+        prefix.pop();
+    }
+}
+
+/// `*` (any run of characters) and `?` (any one) within one path component.
+fn glob_match(pattern: &[u8], name: &[u8]) -> bool {
+    // Iterative matching with one backtrack point: linear enough for names.
+    let (mut p, mut n, mut star, mut mark) = (0, 0, None, 0);
+    while n < name.len() {
+        if p < pattern.len() && (pattern[p] == b'?' || pattern[p] == name[n]) {
+            p += 1;
+            n += 1;
+        } else if p < pattern.len() && pattern[p] == b'*' {
+            star = Some(p);
+            mark = n;
+            p += 1;
+        } else if let Some(s) = star {
+            p = s + 1;
+            mark += 1;
+            n = mark;
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|&c| c == b'*')
+}
+
+/// A directory name as a policy name: characters a git tag prefix cannot
+/// hold become '-' (`Amazon Music` → `Amazon-Music`).
+fn tag_safe(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        let c = if c.is_ascii_alphanumeric() || "_.".contains(c) {
+            c
+        } else {
+            '-'
+        };
+        let repeated = (c == '-' || c == '.') && out.ends_with(c);
+        if !repeated {
+            out.push(c);
+        }
+    }
+    let out = out
+        .trim_start_matches(['.', '-'])
+        .trim_end_matches(['.', '-']);
+    let out = out.strip_suffix(".lock").unwrap_or(out);
+    out.to_owned()
 }
 
 /// A TOML error on one line: `line L, column C: message` (toml's own Display
@@ -539,6 +710,78 @@ mod tests {
             assert!(e.contains(key), "{e}");
             assert!(!e.contains('\n'), "one line: {e}");
         }
+    }
+
+    #[test]
+    fn a_glob_is_one_policy_per_match_named_after_its_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in [
+            "Acme Corp/Privacy Policy.md",
+            "Beta.io/Privacy Policy.md",
+            ".hidden/Privacy Policy.md",
+            "Gamma/Terms.md",
+            "policies/cookies.md",
+            "policies/privacy.md",
+        ] {
+            let path = dir.path().join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "# P\n").unwrap();
+        }
+        let file = dir.path().join(FILE_NAME);
+        let parse = |toml: &str| Config::parse(toml, &file);
+        let c = parse(
+            "[[policy]]\nname = \"main\"\npath = \"policies/privacy.md\"\n\n[[policy]]\npath = \"*/Privacy Policy.md\"\nlocale = \"zh-CN\"\n",
+        )
+        .unwrap();
+        let got: Vec<(&str, &str, &str)> = c
+            .policies
+            .iter()
+            .map(|p| (p.name.as_str(), p.path.as_str(), p.locale.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("main", "policies/privacy.md", "en"),
+                ("Acme-Corp", "Acme Corp/Privacy Policy.md", "zh-CN"),
+                ("Beta.io", "Beta.io/Privacy Policy.md", "zh-CN"),
+            ]
+        );
+        // A wildcard in the file name: named after the file.
+        let c = parse("[[policy]]\npath = \"policies/*.md\"\n").unwrap();
+        let names: Vec<&str> = c.policies.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["cookies", "privacy"]);
+        for (toml, needle) in [
+            (
+                "name = \"x\"\npath = \"*/Privacy Policy.md\"",
+                "leave name out",
+            ),
+            ("path = \"*/Missing.md\"", "matches no file"),
+            (
+                "path = \"policies/*.md\"\n\n[[policy]]\nname = \"privacy\"\npath = \"x.md\"",
+                "used twice",
+            ),
+        ] {
+            let e = parse(&format!("[[policy]]\n{toml}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(needle), "{e}");
+        }
+    }
+
+    #[test]
+    fn glob_matching_and_tag_safe_names() {
+        assert!(glob_match(b"*", b"abc"));
+        assert!(glob_match(b"a*c", b"abbbc"));
+        assert!(glob_match(b"?b*", b"abz"));
+        assert!(!glob_match(b"a*c", b"abcd"));
+        assert!(!glob_match(b"?", b""));
+        assert_eq!(
+            tag_safe("Amazon E-Reader and Fire Tablet"),
+            "Amazon-E-Reader-and-Fire-Tablet"
+        );
+        assert_eq!(tag_safe("..x..y.lock"), "x.y");
+        assert_eq!(tag_safe("隐私"), "");
+        assert!(check_name(&tag_safe("Booking.com")).is_ok());
     }
 
     #[test]

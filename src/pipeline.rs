@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::archive::{Archive, ArchiveError, HistoryEntry, Version};
+use crate::archive::{Archive, ArchiveError, Found, HistoryEntry, Version};
 use crate::classify::{self, Rules, RunFacts};
 use crate::diff::{self, DiffOptions};
 use crate::document::{BlockCache, Document, Format};
@@ -105,29 +105,53 @@ pub struct WalkSummary {
     pub unreadable: usize,
 }
 
-/// Walk `entries` (newest first, as [`crate::archive::history`] gives them)
-/// and hand every step, newest first, to `emit`. `shown` is how many of the
-/// newest entries get a step; older ones serve only as the base of the
-/// oldest change shown. `render` turns a step into what `emit` writes.
+/// One policy's part of a history walk: its versions as
+/// [`crate::archive::find_versions`] found them, newest first.
+#[derive(Debug, Clone)]
+pub struct PolicyWalk {
+    /// The policy's name (reports and release tags).
+    pub name: String,
+    /// Its file, repository-relative.
+    pub path: String,
+    /// Its versions.
+    pub found: Vec<Found>,
+    /// Only changes whose new side was committed on or after this date
+    /// (`YYYY-MM-DD`); older versions serve only as the base of the oldest
+    /// change shown.
+    pub since: Option<String>,
+}
+
+/// The progress of a history walk, for a display.
+pub trait WalkTicks: Sync {
+    /// One more step (a classified pair, a first or unreadable version) is out.
+    fn step(&self);
+}
+
+impl WalkTicks for () {
+    fn step(&self) {}
+}
+
+/// Walk the histories of `policies`, one after the other, and hand every
+/// step, newest first within a policy, to `emit`. `render` turns a step of
+/// a policy (named by its first argument) into what `emit` writes.
 ///
-/// A pipeline in output order: this thread reads and parses the versions
-/// from the newest back (each reuses the parsed blocks of the one before);
-/// two workers compare the pairs and render them; `emit` runs on a third
-/// thread and receives each result as soon as every newer one is out. Every
-/// queue is bounded, so memory stays flat however long the history; when
-/// `emit` fails (a closed pipe) the walk stops. An unreadable version is
-/// passed in its place and skipped: the version after it is compared with
-/// the last readable one before it.
-#[allow(clippy::too_many_arguments)]
+/// A pipeline in output order: this thread reads the commit metadata of a
+/// policy's versions, then reads and parses the versions from the newest
+/// back (each reuses the parsed blocks of the one before); two workers
+/// compare the pairs and render them; `emit` runs on a third thread and
+/// receives each result as soon as every earlier one is out. Every queue is
+/// bounded and a policy's versions are dropped when its walk is done, so
+/// memory stays flat however long the history and however many the
+/// policies; when `emit` fails (a closed pipe) the walk stops. An unreadable
+/// version is passed in its place and skipped: the version after it is
+/// compared with the last readable one before it.
 pub fn walk_history<R, E>(
     archive: &Archive,
-    entries: &[HistoryEntry],
-    shown: usize,
-    path: &str,
-    policy: &str,
+    policies: &[PolicyWalk],
     how: &Comparison,
-    render: impl Fn(Step<'_>) -> Option<R> + Sync,
+    render: impl Fn(&str, Step<'_>) -> Option<R> + Sync,
     emit: impl FnMut(R) -> Result<(), E> + Send,
+    ticks: &dyn WalkTicks,
 ) -> Result<WalkSummary, WalkError<E>>
 where
     R: Send,
@@ -135,11 +159,26 @@ where
 {
     let tags = archive.tags_by_commit()?;
     type Pair = Arc<(Version, Document)>;
-    let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<(usize, Pair, Pair)>(16);
+    /// A job: the global sequence number of its step, the policy, its
+    /// entries, the entry's index, the two sides.
+    type Job = (usize, usize, Arc<Vec<HistoryEntry>>, usize, Pair, Pair);
+    let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<Job>(16);
     let job_rx = std::sync::Mutex::new(job_rx);
     let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(usize, Option<R>)>(16);
     // Set when `emit` fails: everyone stops.
     let closed = AtomicBool::new(false);
+    // Steps out so far. The reader stays within WINDOW steps of it: a slow
+    // pair would otherwise let the other worker fill the printer's reorder
+    // buffer with every result after it, whatever their number.
+    let printed = (std::sync::Mutex::new(0usize), std::sync::Condvar::new());
+    const WINDOW: usize = 64;
+    let wait_for_printer = |seq: usize| {
+        let (count, cond) = &printed;
+        let mut n = count.lock().unwrap_or_else(|e| e.into_inner());
+        while seq >= *n + WINDOW && !closed.load(Ordering::Relaxed) {
+            n = cond.wait(n).unwrap_or_else(|e| e.into_inner());
+        }
+    };
     let mut summary = WalkSummary::default();
     let render = &render;
     std::thread::scope(|s| {
@@ -149,81 +188,121 @@ where
             s.spawn(move || {
                 loop {
                     let job = job_rx.lock().map(|rx| rx.recv());
-                    let Ok(Ok((k, old, new))) = job else { break };
+                    let Ok(Ok((seq, p, entries, k, old, new))) = job else {
+                        break;
+                    };
                     if closed.load(Ordering::Relaxed) {
                         continue; // drain, so the reader is never stuck on a full queue
                     }
-                    let report =
-                        compare_docs((&old.0, &old.1), (&new.0, &new.1), Some(policy), how);
+                    let name = policies[p].name.as_str();
+                    let report = compare_docs((&old.0, &old.1), (&new.0, &new.1), Some(name), how);
                     let step = Step::Change {
                         entry: &entries[k],
                         report: Box::new(report),
                     };
-                    let _ = done_tx.send((k, render(step)));
+                    let _ = done_tx.send((seq, render(name, step)));
                 }
             });
         }
-        let closed = &closed;
+        let (closed, printed) = (&closed, &printed);
         let printer = s.spawn(move || -> Result<(), E> {
             let mut emit = emit;
             let mut waiting = std::collections::BTreeMap::new();
             let mut next = 0usize;
+            let (count, cond) = printed;
             for (k, out) in done_rx.iter() {
                 waiting.insert(k, out);
                 while let Some(out) = waiting.remove(&next) {
                     next += 1;
+                    ticks.step();
                     if let Some(out) = out
                         && let Err(e) = emit(out)
                     {
                         closed.store(true, Ordering::Relaxed);
+                        cond.notify_all();
                         return Err(e);
                     }
                 }
+                *count.lock().unwrap_or_else(|e| e.into_inner()) = next;
+                cond.notify_all();
             }
             Ok(())
         });
-        // The newer side of the next change, waiting for its older side.
-        let mut pending: Option<(usize, Pair)> = None;
-        let mut cache = BlockCache::default();
+        // Steps are numbered across policies, in output order.
+        let mut seq = 0usize;
         let produced = (|| -> Result<(), ArchiveError> {
-            for (k, e) in entries.iter().enumerate() {
+            for (p, policy) in policies.iter().enumerate() {
                 if closed.load(Ordering::Relaxed) {
                     break;
                 }
-                let version = match archive.read_entry(e, path, &tags) {
-                    Ok(v) => v,
-                    Err(ArchiveError::BadInput { reason, .. }) => {
-                        if k < shown {
-                            summary.unreadable += 1;
-                            let reason = reason.split(':').next().unwrap_or(&reason).to_owned();
-                            let out = render(Step::Unreadable { entry: e, reason });
-                            if done_tx.send((k, out)).is_err() {
-                                break;
-                            }
-                        }
-                        continue;
+                let (name, path) = (policy.name.as_str(), policy.path.as_str());
+                let entries =
+                    Arc::new(crate::archive::entries(archive, path, name, &policy.found)?);
+                // The newest `shown` entries get a step; oldest first, the
+                // first change shown is the first whose new side is on or
+                // after `since`.
+                let n = entries.len();
+                let shown = match &policy.since {
+                    Some(d) => {
+                        n - (0..n)
+                            .rev()
+                            .position(|i| entries[i].date.as_str() >= d.as_str())
+                            .unwrap_or(n)
                     }
-                    Err(e) => return Err(e),
+                    None => n,
                 };
-                let doc = Document::parse_cached(
-                    &version.text,
-                    Format::from_path(&version.path),
-                    &mut cache,
-                );
-                let current = Arc::new((version, doc));
-                if let Some((j, newer)) = pending.take()
-                    && job_tx.send((j, Arc::clone(&current), newer)).is_err()
-                {
-                    break; // every worker is gone
+                // The newer side of the next change, waiting for its older side.
+                let mut pending: Option<(usize, usize, Pair)> = None;
+                let mut cache = BlockCache::default();
+                for (k, e) in entries.iter().enumerate() {
+                    if closed.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let version = match archive.read_entry(e, path, &tags) {
+                        Ok(v) => v,
+                        Err(ArchiveError::BadInput { reason, .. }) => {
+                            if k < shown {
+                                wait_for_printer(seq);
+                                summary.unreadable += 1;
+                                let reason = reason.split(':').next().unwrap_or(&reason).to_owned();
+                                let out = render(name, Step::Unreadable { entry: e, reason });
+                                if done_tx.send((seq, out)).is_err() {
+                                    return Ok(());
+                                }
+                                seq += 1;
+                            }
+                            continue;
+                        }
+                        Err(e) => return Err(e),
+                    };
+                    let doc = Document::parse_cached(
+                        &version.text,
+                        Format::from_path(&version.path),
+                        &mut cache,
+                    );
+                    let current = Arc::new((version, doc));
+                    if let Some((at, j, newer)) = pending.take() {
+                        wait_for_printer(at);
+                        let job = (at, p, Arc::clone(&entries), j, Arc::clone(&current), newer);
+                        if job_tx.send(job).is_err() {
+                            return Ok(()); // every worker is gone
+                        }
+                    }
+                    if k >= shown {
+                        break; // the base of the oldest change shown
+                    }
+                    pending = Some((seq, k, current));
+                    seq += 1;
                 }
-                if k >= shown {
-                    break; // the base of the oldest change shown
+                // The oldest version, when every version is shown.
+                if let Some((at, j, _)) = pending.take() {
+                    let out = (shown == n)
+                        .then(|| render(name, Step::First { entry: &entries[j] }))
+                        .flatten();
+                    if done_tx.send((at, out)).is_err() {
+                        return Ok(());
+                    }
                 }
-                pending = Some((k, current));
-            }
-            if let Some((j, _)) = pending.take() {
-                let out = render(Step::First { entry: &entries[j] });
-                let _ = done_tx.send((j, out));
             }
             Ok(())
         })();

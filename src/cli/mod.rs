@@ -425,19 +425,35 @@ pub struct CheckArgs {
 /// Arguments of `log`.
 #[derive(Debug, Args)]
 pub struct LogArgs {
-    /// Which configured policy.
-    #[command(flatten)]
-    pub policy: PolicyArg,
+    /// Policy names from policydiff.toml (default: the first one); several
+    /// are walked in one pass over the history.
+    #[arg(long, short = 'p', value_name = "NAME", conflicts_with = "all")]
+    pub policy: Vec<String>,
+    /// Every configured policy, in one pass over the history.
+    #[arg(long)]
+    pub all: bool,
     /// Only changes committed on or after this date (YYYY-MM-DD).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub since: Option<String>,
-    /// Output format: one line per change, or a JSON list of Reports.
-    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
-    pub format: ListFormat,
+    /// Output format: one line per change, a JSON list of Reports, or JSON
+    /// Lines (one Report a line, written as each is ready).
+    #[arg(long, short = 'f', value_enum, default_value_t = LogFormat::Text)]
+    pub format: LogFormat,
     /// Fail (exit 2) when a version in the history cannot be read, instead of
     /// showing it as unreadable and going on.
     #[arg(long)]
     pub strict: bool,
+}
+
+/// Output formats of `log`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One line per change (with several policies, each line starts with the policy's name).
+    Text,
+    /// A JSON list of Reports.
+    Json,
+    /// JSON Lines: one Report a line.
+    Jsonl,
 }
 
 /// Arguments of `show`.

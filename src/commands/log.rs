@@ -1,15 +1,16 @@
-//! `policydiff log`: every change in the policy's history, newest first.
+//! `policydiff log`: every change in a policy's history, newest first; with
+//! several policies (`--all`), every policy's, found in one walk.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use super::Context;
 use super::context::parse_day;
 use super::output::stdout_result;
-use crate::archive::{self, HistoryEntry};
+use crate::archive::{self, HistoryEntry, WalkProgress};
 use crate::classify::Classification;
-use crate::cli::{ListFormat, LogArgs};
+use crate::cli::{LogArgs, LogFormat};
 use crate::error::{Error, Result};
-use crate::pipeline::{Comparison, Step, WalkError, walk_history};
+use crate::pipeline::{Comparison, PolicyWalk, Step, WalkError, WalkTicks, walk_history};
 
 pub(super) fn run(ctx: &Context, args: LogArgs) -> Result<()> {
     let since = args
@@ -19,41 +20,80 @@ pub(super) fn run(ctx: &Context, args: LogArgs) -> Result<()> {
         .transpose()?
         .map(|d| d.to_string());
     let archive = ctx.archive()?;
-    let (policy, path) = ctx.policy(args.policy.policy.as_deref(), &archive)?;
-    let policy_name = policy.name.clone();
+    archive::read_once();
+    // Which policies: --all, each --policy once, or the default one.
+    let names: Vec<Option<String>> = if args.all {
+        ctx.require_config()?
+            .policies
+            .iter()
+            .map(|p| Some(p.name.clone()))
+            .collect()
+    } else if args.policy.is_empty() {
+        vec![None]
+    } else {
+        let mut names: Vec<Option<String>> = Vec::new();
+        for n in &args.policy {
+            if !names.iter().any(|m| m.as_deref() == Some(n)) {
+                names.push(Some(n.clone()));
+            }
+        }
+        names
+    };
+    let mut policies = Vec::with_capacity(names.len());
+    for name in &names {
+        let (policy, path) = ctx.policy(name.as_deref(), &archive)?;
+        policies.push((policy.name.clone(), path));
+    }
     let how = Comparison {
         rules: ctx.rules()?,
         ..Comparison::default()
     };
-    let entries = archive::history(&archive, &path, &policy_name)?;
-    // The newest `shown` entries get a line; oldest first, the first change
-    // shown is the first whose new side is on or after --since.
-    let n = entries.len();
-    let first_kept = match &since {
-        Some(d) => (0..n)
-            .rev()
-            .position(|i| entries[i].date.as_str() >= d.as_str())
-            .unwrap_or(n),
-        None => 0,
-    };
-    let json = args.format == ListFormat::Json;
-    let render = |step: Step<'_>| -> Option<String> {
+    let progress = Progress::new();
+    let paths: Vec<&str> = policies.iter().map(|(_, p)| p.as_str()).collect();
+    let found = archive::find_versions(&archive, &paths, &mut |p| progress.walk(p))?;
+    let walks: Vec<PolicyWalk> = policies
+        .iter()
+        .zip(found)
+        .map(|((name, path), found)| PolicyWalk {
+            name: name.clone(),
+            path: path.clone(),
+            found,
+            since: since.clone(),
+        })
+        .collect();
+    progress.start_log(walks.iter().map(|w| w.found.len()).sum());
+    let several = walks.len() > 1;
+    let format = args.format;
+    let render = |policy: &str, step: Step<'_>| -> Option<String> {
+        let line = |entry: &HistoryEntry, class: &str, fired: &str| {
+            let line = history_line(entry, class, fired);
+            if several {
+                format!("{}  {line}", crate::terminal::visible_controls(policy))
+            } else {
+                line
+            }
+        };
         match step {
-            Step::Change { report, .. } if json => {
+            Step::Change { report, .. } if format == LogFormat::Json => {
                 Some(serde_json::to_string_pretty(&report).unwrap_or_default())
+            }
+            Step::Change { report, .. } if format == LogFormat::Jsonl => {
+                serde_json::to_string(&report).ok().map(|s| s + "\n")
             }
             Step::Change { entry, report } => {
                 let class = report.classification.map_or("-", Classification::as_str);
-                Some(history_line(entry, class, &report.fired_ids().join(", ")))
+                Some(line(entry, class, &report.fired_ids().join(", ")))
             }
-            _ if json => None,
+            _ if format != LogFormat::Text => None,
             Step::Unreadable { entry, reason } => {
-                Some(history_line(entry, &format!("unreadable: {reason}"), ""))
+                Some(line(entry, &format!("unreadable: {reason}"), ""))
             }
-            Step::First { entry } => (first_kept == 0).then(|| history_line(entry, "first", "")),
+            Step::First { entry } => Some(line(entry, "first", "")),
         }
     };
-    // Stdout, not its lock: the printer runs on its own thread.
+    let json = format == LogFormat::Json;
+    // Stdout, not its lock: the printer runs on its own thread. JSON Lines
+    // are flushed line by line, for whatever reads them as they come.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
     let mut count = 0usize;
     let emit = |text: String| -> std::io::Result<()> {
@@ -61,18 +101,14 @@ pub(super) fn run(ctx: &Context, args: LogArgs) -> Result<()> {
             out.write_all(if count == 0 { b"[\n" } else { b",\n" })?;
         }
         count += 1;
-        out.write_all(text.as_bytes())
+        out.write_all(text.as_bytes())?;
+        if format == LogFormat::Jsonl {
+            out.flush()?;
+        }
+        Ok(())
     };
-    let walked = walk_history(
-        &archive,
-        &entries,
-        n - first_kept,
-        &path,
-        &policy_name,
-        &how,
-        render,
-        emit,
-    );
+    let walked = walk_history(&archive, &walks, &how, render, emit, &progress);
+    progress.finish();
     let finish = |count: usize, out: &mut dyn Write| -> std::io::Result<()> {
         if json {
             out.write_all(if count == 0 { b"[]\n" } else { b"\n]\n" })?;
@@ -86,8 +122,12 @@ pub(super) fn run(ctx: &Context, args: LogArgs) -> Result<()> {
     };
     stdout_result(finish(count, &mut out))?;
     if summary.unreadable > 0 {
+        let whose = match &walks[..] {
+            [one] => one.path.clone(),
+            all => format!("the {} policies", all.len()),
+        };
         let message = format!(
-            "{} version(s) of {path} could not be read (empty or not text) and were skipped; each change after one is compared with the last readable version",
+            "{} version(s) of {whose} could not be read (empty or not text) and were skipped; each change after one is compared with the last readable version",
             summary.unreadable
         );
         if args.strict {
@@ -96,6 +136,68 @@ pub(super) fn run(ctx: &Context, args: LogArgs) -> Result<()> {
         eprintln!("policydiff: warning: {message} (--strict makes this an error)");
     }
     Ok(())
+}
+
+/// Progress of a long walk on standard error, when it is a terminal:
+/// commits read, versions found, then pairs classified with rate and ETA.
+pub(super) struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    pub(super) fn new() -> Progress {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new_spinner().with_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar.set_message("reading commits");
+            bar
+        });
+        Progress { bar }
+    }
+
+    /// The walk over the commits.
+    pub(super) fn walk(&self, p: WalkProgress) {
+        let Some(bar) = &self.bar else { return };
+        bar.set_message(match p {
+            WalkProgress::Commits(n) => format!("reading commits: {n}"),
+            WalkProgress::Compared {
+                done,
+                total,
+                versions,
+            } => format!("comparing commits: {done}/{total}, {versions} versions found"),
+        });
+    }
+
+    /// Classifying `pairs` pairs, about.
+    fn start_log(&self, pairs: usize) {
+        let Some(bar) = &self.bar else { return };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {msg} [{bar:30}] {pos}/{len} versions  {per_sec}  ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message("classifying");
+        bar.set_length(pairs as u64);
+        bar.set_position(0);
+    }
+
+    pub(super) fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl WalkTicks for Progress {
+    fn step(&self) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
 }
 
 /// One line of `log` text: date, commit, class, subject, fired triggers, tag.

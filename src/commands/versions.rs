@@ -8,8 +8,12 @@ use crate::render;
 
 pub(super) fn run(ctx: &Context, args: VersionsArgs) -> Result<()> {
     let archive = ctx.archive()?;
+    archive::read_once();
     let (policy, path) = ctx.policy(args.policy.policy.as_deref(), &archive)?;
-    let entries = archive::history(&archive, &path, &policy.name)?;
+    let progress = super::log::Progress::new();
+    let found = archive::find_versions(&archive, &[&path], &mut |p| progress.walk(p))?;
+    progress.finish();
+    let entries = archive::entries(&archive, &path, &policy.name, &found[0])?;
     let out = match args.format {
         ListFormat::Json => render::json(&entries),
         ListFormat::Text => {

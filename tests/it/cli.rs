@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::Value;
 use support::{
     DEFAULT_CONFIG, POLICY, TestDir, TestRepo, assert_same, bundled_draft, bundled_policy, json,
-    policy_text, run_err, run_ok, stdout,
+    policy_text, run_err, run_ok, stderr, stdout,
 };
 
 // ---------------------------------------------------------------------------
@@ -3247,4 +3247,114 @@ fn the_example_workflow_caches_the_binary_and_comments_only_on_its_own_comment()
         .output()
         .unwrap();
     assert!(stdout(&md).starts_with("<!-- policydiff -->\n"));
+}
+
+// issue 13: several policies in one pass, globs, JSON Lines
+
+/// A watchdog's archive: one policy file per service directory, configured
+/// by one glob.
+fn archive_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write(
+        "policydiff.toml",
+        "[[policy]]\npath = \"*/Privacy Policy.md\"\n",
+    );
+    let (acme, beta) = ("Acme Corp/Privacy Policy.md", "Beta.io/Privacy Policy.md");
+    repo.commit(
+        &[(acme, &policy_text(1))],
+        "Acme v1",
+        "2025-01-01T10:00:00Z",
+    );
+    repo.commit(
+        &[(beta, &policy_text(1))],
+        "Beta v1",
+        "2025-01-02T10:00:00Z",
+    );
+    repo.commit(
+        &[("Acme Corp/Terms.md", "terms")],
+        "Terms",
+        "2025-01-03T10:00:00Z",
+    );
+    repo.commit(
+        &[(acme, &policy_text(2))],
+        "Acme v2",
+        "2025-02-01T10:00:00Z",
+    );
+    repo.commit(
+        &[(acme, &policy_text(3)), (beta, &policy_text(3))],
+        "Both v3",
+        "2025-03-01T10:00:00Z",
+    );
+    repo
+}
+
+#[test]
+fn a_glob_makes_one_policy_per_directory_and_log_all_walks_them_once() {
+    let repo = archive_repo();
+    let acme = run_ok(repo.cmd().args(["log", "-p", "Acme-Corp"]));
+    assert_eq!(acme.lines().count(), 3, "{acme}");
+    assert!(acme.lines().next().unwrap().contains("Both v3"), "{acme}");
+    assert!(
+        !acme.starts_with("Acme"),
+        "one policy: lines as before\n{acme}"
+    );
+    let versions = run_ok(repo.cmd().args(["versions", "-p", "Beta.io"]));
+    assert_eq!(versions.lines().count(), 2, "{versions}");
+
+    // --all: every policy, in config order, each line named; the same
+    // lines as one policy at a time.
+    let all = run_ok(repo.cmd().args(["log", "--all"]));
+    let beta = run_ok(repo.cmd().args(["log", "-p", "Beta.io"]));
+    let expected: String = acme
+        .lines()
+        .map(|l| format!("Acme-Corp  {l}\n"))
+        .chain(beta.lines().map(|l| format!("Beta.io  {l}\n")))
+        .collect();
+    assert_same(&expected, &all);
+    // Progress goes to a terminal only: none in a pipe.
+    let out = repo.cmd().args(["log", "--all"]).output().unwrap();
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{}",
+        stderr(&out)
+    );
+    // Several --policy: in the order given.
+    let two = run_ok(repo.cmd().args(["log", "-p", "Beta.io", "-p", "Acme-Corp"]));
+    assert!(two.starts_with("Beta.io  "), "{two}");
+    assert_eq!(two.lines().count(), 5, "{two}");
+    run_err(
+        repo.cmd().args(["log", "--all", "-p", "Beta.io"]),
+        &["--all"],
+    );
+}
+
+#[test]
+fn log_jsonl_is_one_report_a_line() {
+    let repo = archive_repo();
+    let out = run_ok(repo.cmd().args(["log", "--all", "--format", "jsonl"]));
+    let reports: Vec<serde_json::Value> = out.lines().map(json).collect();
+    let policies: Vec<&str> = reports
+        .iter()
+        .map(|r| r["policy"].as_str().expect("policy"))
+        .collect();
+    // Acme: v3←v2, v2←v1; Beta: v3←v1. No line for a first version.
+    assert_eq!(policies, ["Acme-Corp", "Acme-Corp", "Beta.io"], "{out}");
+    assert!(out.ends_with("}\n") && !out.contains("\n\n"), "{out}");
+    // The same Reports as the JSON list.
+    let list = json(&run_ok(
+        repo.cmd().args(["log", "--all", "--format", "json"]),
+    ));
+    assert_eq!(list.as_array().expect("list"), &reports);
+}
+
+#[test]
+fn a_glob_with_a_name_or_no_match_is_refused() {
+    let repo = archive_repo();
+    repo.write(
+        "policydiff.toml",
+        "[[policy]]\nname = \"x\"\npath = \"*/Privacy Policy.md\"\n",
+    );
+    run_err(repo.cmd().args(["log"]), &["leave name out"]);
+    repo.write("policydiff.toml", "[[policy]]\npath = \"*/Cookies.md\"\n");
+    run_err(repo.cmd().args(["log"]), &["matches no file"]);
 }
