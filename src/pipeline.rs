@@ -107,18 +107,40 @@ pub struct WalkSummary {
 
 /// One policy's part of a history walk: its versions as
 /// [`crate::archive::find_versions`] found them, newest first.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct PolicyWalk {
     /// The policy's name (reports and release tags).
     pub name: String,
     /// Its file, repository-relative.
     pub path: String,
     /// Its versions.
-    pub found: Vec<Found>,
+    pub found: Versions,
     /// Only changes whose new side was committed on or after this date
     /// (`YYYY-MM-DD`); older versions serve only as the base of the oldest
     /// change shown.
     pub since: Option<String>,
+}
+
+/// A policy's versions, newest first.
+#[derive(Debug)]
+pub enum Versions {
+    /// All found.
+    Found(Vec<Found>),
+    /// Arriving while a walk over the commits finds them (on another
+    /// thread, [`crate::archive::find_versions_with`]), so that comparing
+    /// starts before the walk ends; the walk's end closes the channel.
+    /// `since` is not applied to them (it needs every date).
+    Stream(std::sync::Mutex<std::sync::mpsc::Receiver<Found>>),
+}
+
+impl Versions {
+    /// How many, when known.
+    pub fn known_len(&self) -> Option<usize> {
+        match self {
+            Versions::Found(v) => Some(v.len()),
+            Versions::Stream(_) => None,
+        }
+    }
 }
 
 /// The progress of a history walk, for a display.
@@ -161,7 +183,7 @@ where
     type Pair = Arc<(Version, Document)>;
     /// A job: the global sequence number of its step, the policy, its
     /// entries, the entry's index, the two sides.
-    type Job = (usize, usize, Arc<Vec<HistoryEntry>>, usize, Pair, Pair);
+    type Job = (usize, usize, Arc<HistoryEntry>, Pair, Pair);
     let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<Job>(16);
     let job_rx = std::sync::Mutex::new(job_rx);
     let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(usize, Option<R>)>(16);
@@ -188,7 +210,7 @@ where
             s.spawn(move || {
                 loop {
                     let job = job_rx.lock().map(|rx| rx.recv());
-                    let Ok(Ok((seq, p, entries, k, old, new))) = job else {
+                    let Ok(Ok((seq, p, entry, old, new))) = job else {
                         break;
                     };
                     if closed.load(Ordering::Relaxed) {
@@ -197,7 +219,7 @@ where
                     let name = policies[p].name.as_str();
                     let report = compare_docs((&old.0, &old.1), (&new.0, &new.1), Some(name), how);
                     let step = Step::Change {
-                        entry: &entries[k],
+                        entry: &entry,
                         report: Box::new(report),
                     };
                     let _ = done_tx.send((seq, render(name, step)));
@@ -236,36 +258,61 @@ where
                     break;
                 }
                 let (name, path) = (policy.name.as_str(), policy.path.as_str());
-                let entries =
-                    Arc::new(crate::archive::entries(archive, path, name, &policy.found)?);
+                let mut maker = crate::archive::EntryMaker::new(archive, path, name)?;
                 // The newest `shown` entries get a step; oldest first, the
                 // first change shown is the first whose new side is on or
                 // after `since`.
-                let n = entries.len();
-                let shown = match &policy.since {
-                    Some(d) => {
-                        n - (0..n)
-                            .rev()
-                            .position(|i| entries[i].date.as_str() >= d.as_str())
-                            .unwrap_or(n)
+                let (listed, shown) = match &policy.found {
+                    Versions::Found(found) => {
+                        let entries = found
+                            .iter()
+                            .map(|f| maker.make(archive, f).map(Arc::new))
+                            .collect::<Result<Vec<_>, _>>()?;
+                        let n = entries.len();
+                        let shown = match &policy.since {
+                            Some(d) => {
+                                n - (0..n)
+                                    .rev()
+                                    .position(|i| entries[i].date.as_str() >= d.as_str())
+                                    .unwrap_or(n)
+                            }
+                            None => n,
+                        };
+                        (Some(entries), shown)
                     }
-                    None => n,
+                    Versions::Stream(_) => (None, usize::MAX),
                 };
+                let all_shown = listed.as_ref().is_none_or(|e| shown == e.len());
+                let stream = match &policy.found {
+                    Versions::Stream(rx) => Some(rx.lock().unwrap_or_else(|e| e.into_inner())),
+                    Versions::Found(_) => None,
+                };
+                let mut entries: Box<dyn Iterator<Item = Result<Arc<HistoryEntry>, ArchiveError>>> =
+                    match (listed, &stream) {
+                        (Some(listed), _) => Box::new(listed.into_iter().map(Ok)),
+                        (None, Some(rx)) => {
+                            Box::new(rx.iter().map(|f| maker.make(archive, &f).map(Arc::new)))
+                        }
+                        (None, None) => Box::new(std::iter::empty()),
+                    };
                 // The newer side of the next change, waiting for its older side.
-                let mut pending: Option<(usize, usize, Pair)> = None;
+                let mut pending: Option<(usize, Arc<HistoryEntry>, Pair)> = None;
                 let mut cache = BlockCache::default();
-                for (k, e) in entries.iter().enumerate() {
+                for k in 0.. {
                     if closed.load(Ordering::Relaxed) {
                         break;
                     }
-                    let version = match archive.read_entry(e, path, &tags) {
+                    let Some(e) = entries.next().transpose()? else {
+                        break;
+                    };
+                    let version = match archive.read_entry(&e, path, &tags) {
                         Ok(v) => v,
                         Err(ArchiveError::BadInput { reason, .. }) => {
                             if k < shown {
                                 wait_for_printer(seq);
                                 summary.unreadable += 1;
                                 let reason = reason.split(':').next().unwrap_or(&reason).to_owned();
-                                let out = render(name, Step::Unreadable { entry: e, reason });
+                                let out = render(name, Step::Unreadable { entry: &e, reason });
                                 if done_tx.send((seq, out)).is_err() {
                                     return Ok(());
                                 }
@@ -281,9 +328,9 @@ where
                         &mut cache,
                     );
                     let current = Arc::new((version, doc));
-                    if let Some((at, j, newer)) = pending.take() {
+                    if let Some((at, newer_entry, newer)) = pending.take() {
                         wait_for_printer(at);
-                        let job = (at, p, Arc::clone(&entries), j, Arc::clone(&current), newer);
+                        let job = (at, p, newer_entry, Arc::clone(&current), newer);
                         if job_tx.send(job).is_err() {
                             return Ok(()); // every worker is gone
                         }
@@ -291,13 +338,13 @@ where
                     if k >= shown {
                         break; // the base of the oldest change shown
                     }
-                    pending = Some((seq, k, current));
+                    pending = Some((seq, e, current));
                     seq += 1;
                 }
                 // The oldest version, when every version is shown.
-                if let Some((at, j, _)) = pending.take() {
-                    let out = (shown == n)
-                        .then(|| render(name, Step::First { entry: &entries[j] }))
+                if let Some((at, entry, _)) = pending.take() {
+                    let out = all_shown
+                        .then(|| render(name, Step::First { entry: &entry }))
                         .flatten();
                     if done_tx.send((at, out)).is_err() {
                         return Ok(());

@@ -92,9 +92,22 @@ pub fn find_versions(
     progress: &mut dyn FnMut(WalkProgress),
 ) -> Result<Vec<Vec<Found>>> {
     let mut out = vec![Vec::new(); paths.len()];
+    find_versions_with(archive, paths, progress, &mut |p, f| out[p].push(f))?;
+    Ok(out)
+}
+
+/// [`find_versions`], handing each version to `found` with the index of its
+/// path as soon as it is known: newest first per path, after every commit
+/// has been read (the order needs them all).
+pub fn find_versions_with(
+    archive: &Archive,
+    paths: &[&str],
+    progress: &mut dyn FnMut(WalkProgress),
+    found: &mut dyn FnMut(usize, Found),
+) -> Result<()> {
     let repo = archive.repo();
     let Some(head) = repo.head().ok().and_then(|h| h.target()) else {
-        return Ok(out);
+        return Ok(());
     };
     let odb = repo.odb()?;
     let graph = Graph::read(&odb, head, progress)?;
@@ -154,10 +167,13 @@ pub fn find_versions(
         new.sort_unstable_by_key(|&(p, _)| p);
         for (p, blob) in new {
             versions += 1;
-            out[p].push(Found {
-                commit: node.id,
-                blob,
-            });
+            found(
+                p,
+                Found {
+                    commit: node.id,
+                    blob,
+                },
+            );
         }
         if done % 1024 == 1023 || done + 1 == order.len() {
             progress(WalkProgress::Compared {
@@ -167,7 +183,7 @@ pub fn find_versions(
             });
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The history entries of the versions `found` of `path`: commit metadata
@@ -178,28 +194,46 @@ pub fn entries(
     policy: &str,
     found: &[Found],
 ) -> Result<Vec<HistoryEntry>> {
-    let repo = archive.repo();
-    let mut releases: FxHashMap<Oid, super::Release> = FxHashMap::default();
-    for r in super::releases(archive, policy)? {
-        // A release tag may point at any commit, in HEAD's history or not.
-        let blob = repo
-            .find_commit(r.commit)?
-            .tree()?
-            .get_path(Path::new(path))
-            .ok()
-            .map(|e| e.id());
-        if let Some(b) = blob {
-            releases.insert(b, r);
+    let mut maker = EntryMaker::new(archive, path, policy)?;
+    found.iter().map(|f| maker.make(archive, f)).collect()
+}
+
+/// Makes the history entries of one path's versions, one at a time, newest
+/// first (the order matters: a release goes to the newest version with its
+/// bytes).
+pub struct EntryMaker {
+    /// Release by the blob of the path at its commit, until given out.
+    releases: FxHashMap<Oid, super::Release>,
+}
+
+impl EntryMaker {
+    /// Look up the releases of `policy`, whose file is `path`.
+    pub fn new(archive: &Archive, path: &str, policy: &str) -> Result<EntryMaker> {
+        let repo = archive.repo();
+        let mut releases = FxHashMap::default();
+        for r in super::releases(archive, policy)? {
+            // A release tag may point at any commit, in HEAD's history or not.
+            let blob = repo
+                .find_commit(r.commit)?
+                .tree()?
+                .get_path(Path::new(path))
+                .ok()
+                .map(|e| e.id());
+            if let Some(b) = blob {
+                releases.insert(b, r);
+            }
         }
+        Ok(EntryMaker { releases })
     }
-    let mut out = Vec::with_capacity(found.len());
-    for f in found {
-        let commit = repo.find_commit(f.commit)?;
+
+    /// The entry of the next (older) version.
+    pub fn make(&mut self, archive: &Archive, f: &Found) -> Result<HistoryEntry> {
+        let commit = archive.repo().find_commit(f.commit)?;
         let author = commit.author();
         // A release tag may sit on a later commit that left the text alone:
         // it releases the version that introduced those bytes.
-        let release = releases.remove(&f.blob);
-        out.push(HistoryEntry {
+        let release = self.releases.remove(&f.blob);
+        Ok(HistoryEntry {
             commit: f.commit.to_string(),
             date: format_time(commit.committer().when()),
             author: format!(
@@ -212,9 +246,8 @@ pub fn entries(
             tag: release.as_ref().map(|r| r.tag.clone()),
             effective: release.map(|r| r.effective),
             blob: f.blob,
-        });
+        })
     }
-    Ok(out)
 }
 
 /// One commit as the walk needs it.

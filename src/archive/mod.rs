@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository};
 
-pub use history::{Found, HistoryEntry, WalkProgress, entries, find_versions, history, read_once};
+pub use history::{
+    EntryMaker, Found, HistoryEntry, WalkProgress, entries, find_versions, find_versions_with,
+    history, read_once,
+};
 pub use release::{
     Release, ReleaseRequest, check_release, create_release, effective_of_tag, latest_release,
     releases, tag_name,

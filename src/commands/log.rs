@@ -10,7 +10,7 @@ use crate::archive::{self, HistoryEntry, WalkProgress};
 use crate::classify::Classification;
 use crate::cli::{LogArgs, LogFormat};
 use crate::error::{Error, Result};
-use crate::pipeline::{Comparison, PolicyWalk, Step, WalkError, WalkTicks, walk_history};
+use crate::pipeline::{Comparison, PolicyWalk, Step, Versions, WalkError, WalkTicks, walk_history};
 
 pub(super) fn run(ctx: &Context, args: LogArgs) -> Result<()> {
     let since = args
@@ -50,10 +50,21 @@ pub(super) fn run(ctx: &Context, args: LogArgs) -> Result<()> {
     };
     let progress = Progress::new();
     let paths: Vec<&str> = policies.iter().map(|(_, p)| p.as_str()).collect();
-    let found = archive::find_versions(&archive, &paths, &mut |p| progress.walk(p))?;
+    // One policy, no --since: its versions stream from a walk on a second
+    // thread (its own repository handle) into the comparison, which then
+    // starts while the walk is still comparing trees.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let streamed = (policies.len() == 1 && since.is_none()).then_some(tx);
+    let mut found = match &streamed {
+        Some(_) => vec![Versions::Stream(std::sync::Mutex::new(rx))],
+        None => archive::find_versions(&archive, &paths, &mut |p| progress.walk(p))?
+            .into_iter()
+            .map(Versions::Found)
+            .collect(),
+    };
     let walks: Vec<PolicyWalk> = policies
         .iter()
-        .zip(found)
+        .zip(found.drain(..))
         .map(|((name, path), found)| PolicyWalk {
             name: name.clone(),
             path: path.clone(),
@@ -61,7 +72,9 @@ pub(super) fn run(ctx: &Context, args: LogArgs) -> Result<()> {
             since: since.clone(),
         })
         .collect();
-    progress.start_log(walks.iter().map(|w| w.found.len()).sum());
+    if streamed.is_none() {
+        progress.start_log(walks.iter().filter_map(|w| w.found.known_len()).sum());
+    }
     let several = walks.len() > 1;
     let format = args.format;
     let render = |policy: &str, step: Step<'_>| -> Option<String> {
@@ -107,8 +120,34 @@ pub(super) fn run(ctx: &Context, args: LogArgs) -> Result<()> {
         }
         Ok(())
     };
-    let walked = walk_history(&archive, &walks, &how, render, emit, &progress);
+    let git_dir = archive.repo().path().to_path_buf();
+    let (walked, streamed) = std::thread::scope(|s| {
+        let walker = streamed.map(|tx| {
+            let (progress, path) = (&progress, paths[0]);
+            s.spawn(move || -> Result<()> {
+                let archive = archive::Archive::discover(&git_dir)?;
+                let mut n = 0;
+                archive::find_versions_with(
+                    &archive,
+                    &[path],
+                    &mut |p| progress.walk(p),
+                    &mut |_, f| {
+                        n += 1;
+                        // The reader is gone when output stopped (`| head`).
+                        let _ = tx.send(f);
+                    },
+                )?;
+                progress.start_log(n);
+                Ok(())
+            })
+        });
+        let walked = walk_history(&archive, &walks, &how, render, emit, &progress);
+        let streamed = walker.map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        (walked, streamed)
+    });
     progress.finish();
+    // A failed walk ends the stream early: its error, not a short log.
+    streamed.transpose()?;
     let finish = |count: usize, out: &mut dyn Write| -> std::io::Result<()> {
         if json {
             out.write_all(if count == 0 { b"[]\n" } else { b"\n]\n" })?;
@@ -182,7 +221,6 @@ impl Progress {
         );
         bar.set_message("classifying");
         bar.set_length(pairs as u64);
-        bar.set_position(0);
     }
 
     pub(super) fn finish(&self) {
