@@ -118,19 +118,9 @@ pub struct DiffArgs {
     /// Redline only: do not classify (the Report's classification is null).
     #[arg(long)]
     pub no_classify: bool,
-    /// Leave editorial changes (spacing, case, renumbering …) out of the text,
-    /// Markdown and HTML redlines, saying how many were left out; JSON keeps them.
-    #[arg(long)]
-    pub hide_editorial: bool,
-    /// Markdown only: the most characters the comment may have (GitHub
-    /// rejects comments above 65,536); changes past it are counted and
-    /// summarised, with a pointer to the full HTML redline.
-    #[arg(long, value_name = "N", default_value_t = 60_000)]
-    pub max_chars: usize,
-    /// Markdown only: where the full HTML redline is (e.g. the workflow run
-    /// whose artifact holds it), linked when the comment is cut.
-    #[arg(long, value_name = "URL")]
-    pub redline_url: Option<String>,
+    /// How the human redline is cut down.
+    #[command(flatten)]
+    pub redline: RedlineArgs,
     /// Facts known outside the text.
     #[command(flatten)]
     pub facts: FactsArgs,
@@ -305,6 +295,24 @@ pub struct PeriodArgs {
     pub allow_short_notice: Option<String>,
 }
 
+/// How the human redline formats are cut down (shared by `diff` and `check`).
+#[derive(Debug, Args)]
+pub struct RedlineArgs {
+    /// Leave editorial changes (spacing, case, renumbering …) out of the text,
+    /// Markdown and HTML redlines, saying how many were left out; JSON keeps them.
+    #[arg(long)]
+    pub hide_editorial: bool,
+    /// Markdown only: the most characters the comment may have (GitHub
+    /// rejects comments above 65,536); changes past it are counted and
+    /// summarised, with a pointer to the full HTML redline.
+    #[arg(long, value_name = "N", default_value_t = 60_000)]
+    pub max_chars: usize,
+    /// Markdown only: where the full HTML redline is (e.g. the workflow run
+    /// whose artifact holds it), linked when the comment is cut.
+    #[arg(long, value_name = "URL")]
+    pub redline_url: Option<String>,
+}
+
 /// Which notices to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum KindArg {
@@ -404,19 +412,9 @@ pub struct CheckArgs {
     /// Write to FILE instead of standard output (atomically).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Leave editorial changes (spacing, case, renumbering …) out of the text,
-    /// Markdown and HTML redlines, saying how many were left out; JSON keeps them.
-    #[arg(long)]
-    pub hide_editorial: bool,
-    /// Markdown only: the most characters the comment may have (GitHub
-    /// rejects comments above 65,536); changes past it are counted and
-    /// summarised, with a pointer to the full HTML redline.
-    #[arg(long, value_name = "N", default_value_t = 60_000)]
-    pub max_chars: usize,
-    /// Markdown only: where the full HTML redline is (e.g. the workflow run
-    /// whose artifact holds it), linked when the comment is cut.
-    #[arg(long, value_name = "URL")]
-    pub redline_url: Option<String>,
+    /// How the human redline is cut down.
+    #[command(flatten)]
+    pub redline: RedlineArgs,
     /// Facts known outside the text.
     #[command(flatten)]
     pub facts: FactsArgs,

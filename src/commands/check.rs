@@ -67,9 +67,9 @@ pub(super) fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
     let failed = worst >= fail_on && worst > classify::Classification::None;
     let color = args.output.is_none() && args.format == CheckFormat::Text && ctx.color_for_stdout();
     let view = render::View {
-        hide_editorial: args.hide_editorial,
-        max_chars: Some(args.max_chars),
-        redline_url: args.redline_url.clone(),
+        hide_editorial: args.redline.hide_editorial,
+        max_chars: Some(args.redline.max_chars),
+        redline_url: args.redline.redline_url.clone(),
     };
     let out = match args.format {
         CheckFormat::Json => render::json(&CheckResult {

@@ -40,9 +40,9 @@ pub(super) fn run(ctx: &Context, args: DiffArgs) -> Result<()> {
     let format = RedlineFormat::from(args.format);
     let color = args.output.is_none() && format == RedlineFormat::Text && ctx.color_for_stdout();
     let view = render::View {
-        hide_editorial: args.hide_editorial,
-        max_chars: Some(args.max_chars),
-        redline_url: args.redline_url.clone(),
+        hide_editorial: args.redline.hide_editorial,
+        max_chars: Some(args.redline.max_chars),
+        redline_url: args.redline.redline_url.clone(),
     };
     let text = render::redline_view(&report, format, color, &view);
     emit(text.as_bytes(), args.output.as_deref())

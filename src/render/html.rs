@@ -398,28 +398,7 @@ fn write_change(out: &mut String, change: &Change) {
 /// Where a change sits, whole: the section path (the document title left
 /// out) with no heading shortened, the clause number, the line(s).
 fn full_location(change: &Change) -> String {
-    let c = change.clause();
-    let mut parts: Vec<&str> = c
-        .section
-        .iter()
-        .skip(usize::from(c.section.len() > 1))
-        .map(String::as_str)
-        .collect();
-    if let Some(label) = &c.label {
-        parts.push(label);
-    }
-    let lines = match (&change.old, &change.new) {
-        (Some(o), Some(n)) if o.line == n.line => format!("line {}", n.line),
-        (Some(o), Some(n)) => format!("line {} → {}", o.line, n.line),
-        (Some(o), None) => format!("old line {}", o.line),
-        (None, Some(n)) => format!("new line {}", n.line),
-        (None, None) => String::new(),
-    };
-    if parts.is_empty() {
-        lines
-    } else {
-        format!("{} ({lines})", parts.join(" › "))
-    }
+    super::location_within(change, None)
 }
 
 /// The verdict sentence without the class word the badge beside it

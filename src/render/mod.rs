@@ -79,12 +79,17 @@ pub fn summary_line(report: &Report) -> String {
 /// Where a change sits, for headers: the section path (each heading shortened,
 /// the document title left out), the clause number, and the line(s).
 pub(crate) fn location(change: &crate::report::Change) -> String {
+    location_within(change, Some(36))
+}
+
+/// [`location`] with each heading shortened to `max` characters, or whole.
+pub(crate) fn location_within(change: &crate::report::Change, max: Option<usize>) -> String {
     let c = change.clause();
     let mut parts: Vec<String> = c
         .section
         .iter()
         .skip(usize::from(c.section.len() > 1))
-        .map(|s| shorten(s, 36))
+        .map(|s| max.map_or_else(|| s.clone(), |m| shorten(s, m)))
         .collect();
     if let Some(label) = &c.label {
         parts.push(label.clone());
