@@ -143,27 +143,7 @@ fn plain_with(name: &str, contents: impl AsRef<[u8]>) -> Ground {
 /// A repository with policydiff.toml and three committed versions of the
 /// policy at fixed dates, the first tagged `v1`.
 fn history() -> Ground {
-    let repo = TestRepo::new();
-    repo.commit(
-        &[
-            ("policydiff.toml", DEFAULT_CONFIG),
-            (POLICY, &policy_text(1)),
-        ],
-        "Policy v1",
-        "2025-01-01T10:00:00Z",
-    );
-    repo.tag("v1");
-    repo.commit(
-        &[(POLICY, &policy_text(2))],
-        "Policy v2",
-        "2025-02-01T10:00:00Z",
-    );
-    repo.commit(
-        &[(POLICY, &policy_text(3))],
-        "Policy v3",
-        "2025-03-01T10:00:00Z",
-    );
-    Ground::repo(repo)
+    Ground::repo(support::three_version_repo())
 }
 
 /// [`history`] with a different policydiff.toml in the working tree.

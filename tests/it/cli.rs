@@ -10,37 +10,12 @@ use std::path::Path;
 use serde_json::Value;
 use support::{
     DEFAULT_CONFIG, POLICY, TestDir, TestRepo, assert_same, bundled_draft, bundled_policy, json,
-    policy_text, run_err, run_ok, stderr, stdout,
+    policy_text, run_err, run_ok, stderr, stdout, three_version_repo,
 };
 
 // ---------------------------------------------------------------------------
 // Fixtures
 // ---------------------------------------------------------------------------
-
-/// Three committed versions of the policy at fixed dates; the first is tagged `v1`.
-fn three_version_repo() -> TestRepo {
-    let repo = TestRepo::new();
-    repo.commit(
-        &[
-            ("policydiff.toml", DEFAULT_CONFIG),
-            (POLICY, &policy_text(1)),
-        ],
-        "Policy v1",
-        "2025-01-01T10:00:00Z",
-    );
-    repo.tag("v1");
-    repo.commit(
-        &[(POLICY, &policy_text(2))],
-        "Policy v2",
-        "2025-02-01T10:00:00Z",
-    );
-    repo.commit(
-        &[(POLICY, &policy_text(3))],
-        "Policy v3",
-        "2025-03-01T10:00:00Z",
-    );
-    repo
-}
 
 /// One committed version of the policy, ready to release.
 fn one_version_repo() -> TestRepo {

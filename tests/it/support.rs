@@ -423,3 +423,28 @@ pub fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text)
         .unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{}", banners(&[("output", text)])))
 }
+
+/// Three committed versions of the policy at fixed dates; the first is tagged `v1`.
+pub fn three_version_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.commit(
+        &[
+            ("policydiff.toml", DEFAULT_CONFIG),
+            (POLICY, &policy_text(1)),
+        ],
+        "Policy v1",
+        "2025-01-01T10:00:00Z",
+    );
+    repo.tag("v1");
+    repo.commit(
+        &[(POLICY, &policy_text(2))],
+        "Policy v2",
+        "2025-02-01T10:00:00Z",
+    );
+    repo.commit(
+        &[(POLICY, &policy_text(3))],
+        "Policy v3",
+        "2025-03-01T10:00:00Z",
+    );
+    repo
+}
