@@ -10,26 +10,12 @@ use std::path::Path;
 use serde_json::Value;
 use support::{
     DEFAULT_CONFIG, POLICY, TestDir, TestRepo, assert_same, bundled_draft, bundled_policy, json,
-    policy_text, run_err, run_ok, stderr, stdout, three_version_repo,
+    one_version_repo, policy_text, run_err, run_ok, stderr, stdout, three_version_repo,
 };
 
 // ---------------------------------------------------------------------------
 // Fixtures
 // ---------------------------------------------------------------------------
-
-/// One committed version of the policy, ready to release.
-fn one_version_repo() -> TestRepo {
-    let repo = TestRepo::new();
-    repo.commit(
-        &[
-            ("policydiff.toml", DEFAULT_CONFIG),
-            (POLICY, &policy_text(1)),
-        ],
-        "Policy v1",
-        "2025-01-01T10:00:00Z",
-    );
-    repo
-}
 
 /// The two adjacent paragraphs the draft swaps (policies/drafts/README.md:
 /// "the Transport Layer Security Protocol paragraph now follows the We use a
@@ -2309,15 +2295,7 @@ fn send_bad_journals_and_settings_are_clear_errors() {
 
 /// A repository with one committed, released version of the policy.
 fn released_v1_repo() -> TestRepo {
-    let repo = TestRepo::new();
-    repo.commit(
-        &[
-            ("policydiff.toml", DEFAULT_CONFIG),
-            (POLICY, &policy_text(1)),
-        ],
-        "Policy v1",
-        "2025-01-01T10:00:00Z",
-    );
+    let repo = one_version_repo();
     repo.tag_annotated(
         "privacy-policy/2025-01-01",
         "HEAD",

@@ -424,8 +424,8 @@ pub fn json(text: &str) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{}", banners(&[("output", text)])))
 }
 
-/// Three committed versions of the policy at fixed dates; the first is tagged `v1`.
-pub fn three_version_repo() -> TestRepo {
+/// One committed version of the policy, ready to release.
+pub fn one_version_repo() -> TestRepo {
     let repo = TestRepo::new();
     repo.commit(
         &[
@@ -435,6 +435,12 @@ pub fn three_version_repo() -> TestRepo {
         "Policy v1",
         "2025-01-01T10:00:00Z",
     );
+    repo
+}
+
+/// Three committed versions of the policy at fixed dates; the first is tagged `v1`.
+pub fn three_version_repo() -> TestRepo {
+    let repo = one_version_repo();
     repo.tag("v1");
     repo.commit(
         &[(POLICY, &policy_text(2))],
