@@ -21,6 +21,8 @@ pub struct Comparison {
     pub rules: Rules,
     /// Facts stated for this run.
     pub facts: RunFacts,
+    /// Keep the unchanged clauses in the Report, for whole-document views.
+    pub whole_document: bool,
 }
 
 impl Default for Comparison {
@@ -30,6 +32,7 @@ impl Default for Comparison {
             classify: true,
             rules: Rules::default(),
             facts: RunFacts::default(),
+            whole_document: false,
         }
     }
 }
@@ -71,7 +74,11 @@ pub fn compare_docs(
     let verdict = how
         .classify
         .then(|| classify::classify(old.1, new.1, &set, &how.rules, how.facts));
-    Report::new(policy, old, new, &set, verdict.as_ref())
+    let mut report = Report::new(policy, old, new, &set, verdict.as_ref());
+    if how.whole_document {
+        report.add_unchanged(&set, new.1);
+    }
+    report
 }
 
 /// One step of a policy's history, newest first.

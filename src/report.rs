@@ -43,6 +43,30 @@ pub struct Report {
     pub changes: Vec<Change>,
     /// Notes on how the diff was made (deadlines hit …).
     pub notes: Vec<String>,
+    /// The clauses identical in both versions, as they stand in the new one,
+    /// for views of the whole document (HTML, Word). Filled only when the
+    /// comparison asks for it; absent from JSON otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unchanged: Vec<UnchangedClause>,
+}
+
+/// A clause that did not change, for whole-document views.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnchangedClause {
+    /// Its index in the old version's clause list.
+    pub old_index: usize,
+    /// The clause as it stands in the new version.
+    pub clause: ClauseRef,
+}
+
+/// One entry of the whole new document in reading order: see
+/// [`Report::document_order`].
+#[derive(Debug, Clone, Copy)]
+pub enum DocEntry<'a> {
+    /// A clause that did not change.
+    Unchanged(&'a ClauseRef),
+    /// A change (a removed clause stands where it stood).
+    Change(&'a Change),
 }
 
 /// A trigger that fired.
@@ -531,11 +555,131 @@ impl Report {
             stats,
             changes,
             notes: set.notes.clone(),
+            unchanged: Vec::new(),
         }
+    }
+
+    /// Add the unchanged clauses of the new document, for whole-document
+    /// views. Kept apart from [`Report::new`] because copying every clause
+    /// costs a history walk time it has no use for.
+    pub fn add_unchanged(&mut self, set: &ChangeSet, new: &Document) {
+        self.unchanged = set
+            .unchanged
+            .iter()
+            .map(|&(i, j)| UnchangedClause {
+                old_index: i,
+                clause: clause_ref(new, j),
+            })
+            .collect();
+        self.unchanged.sort_by_key(|u| u.clause.index);
+    }
+
+    /// The whole new document in reading order: unchanged clauses and
+    /// changes merged, each removed clause placed after the new clause that
+    /// its nearest preceding old neighbour became. Empty of unchanged
+    /// clauses unless [`Report::add_unchanged`] was called.
+    pub fn document_order(&self) -> Vec<DocEntry<'_>> {
+        // Where each old clause went in the new document, to place removals.
+        let mut old_to_new: Vec<(usize, usize)> = self
+            .unchanged
+            .iter()
+            .map(|u| (u.old_index, u.clause.index))
+            .chain(self.changes.iter().filter_map(|c| match (&c.old, &c.new) {
+                (Some(o), Some(n)) => Some((o.index, n.index)),
+                _ => None,
+            }))
+            .collect();
+        old_to_new.sort_unstable();
+        // Key: (position after new clause k, or before all; tie order).
+        let mut keyed: Vec<((Option<usize>, u8, usize), DocEntry<'_>)> =
+            Vec::with_capacity(self.unchanged.len() + self.changes.len());
+        for u in &self.unchanged {
+            keyed.push(((Some(u.clause.index), 0, 0), DocEntry::Unchanged(&u.clause)));
+        }
+        for (n, c) in self.changes.iter().enumerate() {
+            let key = match (&c.new, &c.old) {
+                (Some(new), _) => (Some(new.index), 0, n),
+                (None, Some(old)) => {
+                    // The paired old clause just before this one.
+                    let before = old_to_new.partition_point(|&(i, _)| i < old.index);
+                    let after_new = before.checked_sub(1).map(|k| old_to_new[k].1);
+                    (after_new, 1, n)
+                }
+                (None, None) => (None, 1, n),
+            };
+            keyed.push((key, DocEntry::Change(c)));
+        }
+        keyed.sort_by_key(|(k, _)| *k);
+        keyed.into_iter().map(|(_, e)| e).collect()
     }
 
     /// The fired trigger ids, in order.
     pub fn fired_ids(&self) -> Vec<&str> {
         self.triggers.iter().map(|t| t.id.as_str()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{DiffOptions, diff};
+    use crate::document::Format;
+
+    fn report(old: &str, new: &str) -> Report {
+        let version = |text: &str| Version {
+            spec: "p.md".into(),
+            path: "p.md".into(),
+            origin: Origin::File,
+            text: text.into(),
+        };
+        let (ov, nv) = (version(old), version(new));
+        let od = Document::parse(old, Format::Markdown);
+        let nd = Document::parse(new, Format::Markdown);
+        let set = diff(&od, &nd, &DiffOptions::default());
+        let mut r = Report::new(None, (&ov, &od), (&nv, &nd), &set, None);
+        r.add_unchanged(&set, &nd);
+        r
+    }
+
+    /// The whole document reads as the new text, each removed clause where
+    /// it stood in the old one.
+    fn order(r: &Report) -> Vec<String> {
+        r.document_order()
+            .into_iter()
+            .map(|e| match e {
+                DocEntry::Unchanged(c) => format!("={}", c.text),
+                DocEntry::Change(c) => format!("{:?}:{}", c.kind, c.clause().text),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_whole_document_keeps_reading_order_with_removals_in_place() {
+        let r = report(
+            "Alpha one.\n\nBravo two.\n\nCharlie three.\n\nDelta four.\n",
+            "Alpha one.\n\nCharlie three.\n\nEcho five.\n\nDelta four.\n",
+        );
+        assert_eq!(
+            order(&r),
+            [
+                "=Alpha one.",
+                "Removed:Bravo two.",
+                "=Charlie three.",
+                "Added:Echo five.",
+                "=Delta four."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_removal_before_everything_comes_first_and_unchanged_stays_out_of_plain_reports() {
+        let r = report("Gone first.\n\nKept here.\n", "Kept here.\n");
+        assert_eq!(order(&r), ["Removed:Gone first.", "=Kept here."]);
+        let plain = Report {
+            unchanged: Vec::new(),
+            ..r
+        };
+        let json = serde_json::to_value(&plain).unwrap();
+        assert!(json.get("unchanged").is_none());
     }
 }

@@ -140,6 +140,7 @@ impl Context {
             facts: RunFacts {
                 impact_high: facts.impact_assessment == Some(ImpactLevel::High),
             },
+            whole_document: false,
         })
     }
 

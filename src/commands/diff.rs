@@ -35,9 +35,10 @@ pub(super) fn run(ctx: &Context, args: DiffArgs) -> Result<()> {
         &args.facts,
     )?;
     how.classify = !args.no_classify;
+    let format = RedlineFormat::from(args.format);
+    how.whole_document = format.shows_whole_document();
     let name = ctx.policy_name(&[&args.old, &args.new], policy);
     let report = compare(&old, &new, name.as_deref(), &how);
-    let format = RedlineFormat::from(args.format);
     let color = args.output.is_none() && format == RedlineFormat::Text && ctx.color_for_stdout();
     let view = render::View {
         hide_editorial: args.redline.hide_editorial,

@@ -27,6 +27,14 @@ pub enum RedlineFormat {
     Json,
 }
 
+impl RedlineFormat {
+    /// True for the formats that show the whole new document with the
+    /// changes in place, so the comparison must keep unchanged clauses.
+    pub fn shows_whole_document(self) -> bool {
+        matches!(self, RedlineFormat::Html)
+    }
+}
+
 /// Render a report as a redline.
 pub fn redline(report: &Report, format: RedlineFormat, color: bool) -> String {
     match format {
