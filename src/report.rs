@@ -59,6 +59,11 @@ pub struct UnchangedClause {
     pub clause: ClauseRef,
 }
 
+/// Where an entry of [`Report::document_order`] goes: after new clause k
+/// (None: before all), then new-side entries before removals, then the
+/// order of the change list.
+type OrderKey = (Option<usize>, u8, usize);
+
 /// One entry of the whole new document in reading order: see
 /// [`Report::document_order`].
 #[derive(Debug, Clone, Copy)]
@@ -590,8 +595,7 @@ impl Report {
             }))
             .collect();
         old_to_new.sort_unstable();
-        // Key: (position after new clause k, or before all; tie order).
-        let mut keyed: Vec<((Option<usize>, u8, usize), DocEntry<'_>)> =
+        let mut keyed: Vec<(OrderKey, DocEntry<'_>)> =
             Vec::with_capacity(self.unchanged.len() + self.changes.len());
         for u in &self.unchanged {
             keyed.push(((Some(u.clause.index), 0, 0), DocEntry::Unchanged(&u.clause)));

@@ -520,11 +520,11 @@ impl SmtpClient {
             conn.starttls(p, &self.hello)
                 .map_err(|e| (Stage::StartTls, Step::Smtp(e)))?;
         }
-        if let Some(c) = &self.credentials {
-            if let Err(e) = conn.auth(DEFAULT_MECHANISMS, c) {
-                conn.abort();
-                return Err((Stage::Auth, Step::Smtp(e)));
-            }
+        if let Some(c) = &self.credentials
+            && let Err(e) = conn.auth(DEFAULT_MECHANISMS, c)
+        {
+            conn.abort();
+            return Err((Stage::Auth, Step::Smtp(e)));
         }
         Ok(conn)
     }
