@@ -266,6 +266,10 @@ pub struct ClauseRef {
     pub index: usize,
     /// What the clause was written as.
     pub kind: ClauseKind,
+    /// Heading level (1–6) of a heading, nesting depth (1 = top) of a list
+    /// item; absent (0) otherwise.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub level: u8,
     /// Number label as written.
     pub label: Option<String>,
     /// Enclosing headings, outermost first.
@@ -395,6 +399,7 @@ fn clause_ref(doc: &Document, index: usize) -> ClauseRef {
     ClauseRef {
         index,
         kind: c.kind,
+        level: c.level,
         label: c.label.clone(),
         section: c.section.to_vec(),
         line: c.line,
@@ -441,6 +446,10 @@ fn evidence(finding: &crate::classify::Finding, changes: &[Change]) -> Evidence 
         old_text: change.and_then(|c| c.old.as_ref()).map(|c| c.text.clone()),
         new_text: change.and_then(|c| c.new.as_ref()).map(|c| c.text.clone()),
     }
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
 }
 
 fn capitalize(s: &str) -> String {

@@ -1084,3 +1084,107 @@ fn redline_prints_with_header_footer_legend_and_whole_section_paths() {
         png.display()
     );
 }
+
+// ---------------------------------------------------------------------------
+// Issue 12: the redline's "whole document" view (headless Chromium)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn redline_whole_document_view_reads_as_the_new_text_with_changes_in_place() {
+    let browser_dir = support::manifest_path("tests/browser");
+    if let Some(missing) = browser_prerequisites_missing(&browser_dir) {
+        let msg = format!(
+            "SKIPPED: whole-document view test needs {missing}; run `npm ci --prefix tests/browser` and install chromium"
+        );
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{msg} — a skip under CI=true is a failure");
+        }
+        let bar = "!".repeat(78);
+        let _ = writeln!(std::io::stderr(), "\n{bar}\n{msg}\n{bar}\n");
+        return;
+    }
+    let dir = support::TestDir::new();
+    let html = dir.join("redline.html");
+    let (old, new) = (bundled_policy(), bundled_draft());
+    run_ok(
+        dir.cmd()
+            .arg("diff")
+            .arg(&old)
+            .arg(&new)
+            .args(["-f", "html", "-o"])
+            .arg(&html),
+    );
+    // What the reader must see: every clause of the new version, in order,
+    // as its number label and text; and every removed clause, struck.
+    let parsed = policydiff::document::Document::parse(
+        &read_text(&new),
+        policydiff::document::Format::Markdown,
+    );
+    let want: Vec<String> = parsed
+        .clauses
+        .iter()
+        .map(|c| match (&c.label, c.kind) {
+            (Some(l), policydiff::document::ClauseKind::Meta) => format!("{l}: {}", c.text),
+            (Some(l), _) => format!("{l} {}", c.text),
+            (None, _) => c.text.clone(),
+        })
+        .collect();
+    let report: serde_json::Value = serde_json::from_str(&run_ok(
+        dir.cmd()
+            .arg("diff")
+            .arg(&old)
+            .arg(&new)
+            .args(["-f", "json"]),
+    ))
+    .expect("report JSON");
+    let removed = report["stats"]["removed"].as_u64().expect("removed");
+    let expect = serde_json::json!({ "new": want, "removed": removed });
+    let artifacts = artifact_dir();
+    let out = assert_cmd::Command::new("node")
+        .current_dir(&browser_dir)
+        .arg("check-redline.mjs")
+        .arg(&html)
+        .arg(&artifacts)
+        .arg(expect.to_string())
+        .timeout(Duration::from_secs(180))
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "browser check failed ({}):\n{}",
+        out.status,
+        banners(&[("stdout", &stdout), ("stderr", &stderr)])
+    );
+}
+
+/// In the whole-document view a removed clause stays where it stood,
+/// struck, between its old neighbours.
+#[test]
+fn a_removed_clause_stands_struck_in_the_whole_document_where_it_stood() {
+    let dir = support::TestDir::new();
+    let old = dir.write(
+        "old.md",
+        "# P\n\nAlpha one.\n\nBravo two.\n\nCharlie three.\n",
+    );
+    let new = dir.write("new.md", "# P\n\nAlpha one.\n\nCharlie three.\n");
+    let html = run_ok(
+        dir.cmd()
+            .arg("diff")
+            .arg(&old)
+            .arg(&new)
+            .args(["-f", "html"]),
+    );
+    let whole = html
+        .split("<main id=\"whole-document\"")
+        .nth(1)
+        .expect("a whole-document view");
+    let (a, b, c) = (
+        whole.find("Alpha one.").expect("alpha"),
+        whole.find("<del>Bravo two.</del>").expect("bravo struck"),
+        whole.find("Charlie three.").expect("charlie"),
+    );
+    assert!(a < b && b < c, "{whole}");
+    assert!(html.contains("id=\"view-whole\""));
+}
