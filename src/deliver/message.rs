@@ -49,16 +49,42 @@ pub fn message_id(envelope: &Envelope, address_key: &str) -> String {
     format!("<{}.policydiff@{}>", &h.to_hex()[..32], envelope.id_domain)
 }
 
-/// A part's body: ASCII as lettre chooses (7bit or quoted-printable), other
-/// text as base64, which is a third of quoted-printable's size for Chinese
-/// and faster to encode.
+/// A part's body: ASCII as lettre chooses (7bit or quoted-printable); other
+/// text in whichever of quoted-printable and base64 is smaller. English
+/// with a few curly quotes stays readable and a quarter smaller than in
+/// base64; Chinese, where quoted-printable triples every byte, goes base64.
+/// Smaller messages are what a disk-bound `file:` run or a busy server
+/// gains most from.
 fn body(text: &str) -> lettre::message::Body {
     use lettre::message::header::ContentTransferEncoding;
     if text.is_ascii() {
         return lettre::message::Body::new(text.to_owned());
     }
-    lettre::message::Body::new_with_encoding(text.to_owned(), ContentTransferEncoding::Base64)
+    let encoding = if quoted_printable_len(text) <= base64_len(text.len()) {
+        ContentTransferEncoding::QuotedPrintable
+    } else {
+        ContentTransferEncoding::Base64
+    };
+    lettre::message::Body::new_with_encoding(text.to_owned(), encoding)
         .unwrap_or_else(|_| lettre::message::Body::new(text.to_owned()))
+}
+
+/// About how long `text` is in quoted-printable: each byte outside
+/// printable ASCII (and `=`) takes three, and a soft line break of three
+/// every 73 characters or so.
+fn quoted_printable_len(text: &str) -> usize {
+    let escaped = text
+        .bytes()
+        .filter(|&b| !matches!(b, b'\t' | b' '..=b'~' | b'\n') || b == b'=')
+        .count();
+    let len = text.len() + 2 * escaped;
+    len + 3 * (len / 73)
+}
+
+/// Length of `n` bytes in base64 with CRLF every 76 characters.
+fn base64_len(n: usize) -> usize {
+    let chars = n.div_ceil(3) * 4;
+    chars + 2 * (chars / 76)
 }
 
 /// Build the message for one recipient.
@@ -194,4 +220,31 @@ fn dkim_config(
             body: DkimCanonicalizationType::Relaxed,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lettre::message::header::ContentTransferEncoding as Cte;
+
+    #[test]
+    fn english_with_a_few_curly_quotes_is_quoted_printable_and_smaller_than_base64() {
+        let text = "We changed “how we share” your personal information with partners, as section 3 of the policy explains.\n".repeat(40);
+        let b = body(&text);
+        assert_eq!(b.encoding(), Cte::QuotedPrintable);
+        assert!(b.len() < base64_len(text.len()), "{} bytes", b.len());
+    }
+
+    #[test]
+    fn chinese_is_base64_where_quoted_printable_would_triple_it() {
+        let text = "我们更新了隐私政策，新增了位置信息的收集。\n".repeat(40);
+        let b = body(&text);
+        assert_eq!(b.encoding(), Cte::Base64);
+        assert!(b.len() < quoted_printable_len(&text));
+    }
+
+    #[test]
+    fn ascii_stays_seven_bit() {
+        assert_eq!(body("Plain text.\n").encoding(), Cte::SevenBit);
+    }
 }
