@@ -1,0 +1,525 @@
+//! The Word redline: the new version as a `.docx` in which every change is
+//! a tracked revision (`w:ins`, `w:del`) by "policydiff", so legal can
+//! accept or reject each one in Word or LibreOffice.
+//!
+//! What each change becomes:
+//! - an unchanged clause: a plain paragraph;
+//! - an added clause: a paragraph of insertions whose paragraph mark is
+//!   inserted too (rejecting it leaves no empty line);
+//! - a removed clause: a paragraph of deletions, its mark deleted, where it stood;
+//! - a modified or editorial change: one paragraph of plain text, insertions
+//!   and deletions, from the change's word runs (a changed number label is
+//!   one deletion and one insertion);
+//! - a moved clause: a deletion where it stood and an insertion where it
+//!   stands, each with a comment saying where the other end is (docx-rs
+//!   writes no move ranges, which `w:moveFrom`/`w:moveTo` need);
+//! - a split: the new paragraphs as written, the paragraph marks it added
+//!   inserted; a merge: the merged paragraph with a comment.
+//!
+//! Number labels are literal text as written; headings take the styles
+//! `Heading1`… by their depth in the section tree.
+
+use std::io::Cursor;
+
+use docx_rs::{
+    AlignmentType, BreakType, Comment, Delete, Docx, Footer, Header, Insert, LineSpacing, NumPages,
+    PageNum, Paragraph, Run, RunFonts, Style, StyleType,
+};
+
+use crate::diff::{ChangeKind, InlineTag, Regroup};
+use crate::document::ClauseKind;
+use crate::policy::Day;
+use crate::report::{Change, ClauseRef, DocEntry, Report, VersionInfo};
+
+/// The author of every revision and comment.
+pub const AUTHOR: &str = "policydiff";
+
+/// Writing the Word container failed.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the Word document: {0}")]
+pub struct DocxError(#[from] zip::result::ZipError);
+
+/// The date of the revisions: the new version's commit date, else its
+/// effective date, else `today` (which the caller supplies, so the renderer
+/// stays a function of its inputs). RFC 3339 in UTC, as Word writes it.
+pub fn revision_date(new: &VersionInfo, today: Day) -> String {
+    let commit = new.date.as_deref().and_then(|d| {
+        let t = time::OffsetDateTime::parse(d, &time::format_description::well_known::Rfc3339)
+            .ok()?
+            .to_offset(time::UtcOffset::UTC);
+        Some(format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ))
+    });
+    let effective = || {
+        new.effective
+            .as_deref()
+            .and_then(|e| e.trim().parse::<Day>().ok())
+    };
+    commit.unwrap_or_else(|| format!("{}T00:00:00Z", effective().unwrap_or(today)))
+}
+
+/// Render the report as a Word document with tracked changes, dated `date`
+/// (see [`revision_date`]). The report must hold the unchanged clauses
+/// (a whole-document comparison), or only the changes appear.
+pub fn render(report: &Report, date: &str) -> Result<Vec<u8>, DocxError> {
+    let mut w = Writer {
+        date,
+        docx: base(report, date),
+        comments: 0,
+    };
+    for item in reading_order(report) {
+        match item {
+            Item::Unchanged(c) => w.plain(c),
+            Item::Change(c) => w.change(c),
+            Item::MovedFrom(c) => w.moved_from(c),
+        }
+    }
+    let mut out = Cursor::new(Vec::new());
+    w.docx.pack(&mut out)?;
+    Ok(out.into_inner())
+}
+
+/// One paragraph-level thing to write, in reading order.
+enum Item<'a> {
+    Unchanged(&'a ClauseRef),
+    Change(&'a Change),
+    /// The old place of a moved clause.
+    MovedFrom(&'a Change),
+}
+
+/// [`Report::document_order`] with the old place of each moved clause added:
+/// after the new place of its nearest preceding old neighbour that stayed
+/// put, as removals are placed.
+fn reading_order(report: &Report) -> Vec<Item<'_>> {
+    let mut stayed: Vec<(usize, usize)> = report
+        .unchanged
+        .iter()
+        .map(|u| (u.old_index, u.clause.index))
+        .chain(
+            report
+                .changes
+                .iter()
+                .filter_map(|c| match (&c.old, &c.new) {
+                    (Some(o), Some(n)) if c.kind != ChangeKind::Moved => Some((o.index, n.index)),
+                    _ => None,
+                }),
+        )
+        .collect();
+    stayed.sort_unstable();
+    // (new index it follows, or None for the top) of each moved clause's old place.
+    let moved: Vec<(Option<usize>, &Change)> = report
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Moved)
+        .filter_map(|c| {
+            let old = c.old.as_ref()?;
+            let k = stayed.partition_point(|&(i, _)| i < old.index);
+            Some((k.checked_sub(1).map(|k| stayed[k].1), c))
+        })
+        .collect();
+    let mut out: Vec<Item<'_>> = moved
+        .iter()
+        .filter(|(after, _)| after.is_none())
+        .map(|&(_, c)| Item::MovedFrom(c))
+        .collect();
+    for entry in report.document_order() {
+        let new_index = match entry {
+            DocEntry::Unchanged(c) => {
+                out.push(Item::Unchanged(c));
+                Some(c.index)
+            }
+            DocEntry::Change(c) => {
+                out.push(Item::Change(c));
+                c.new.as_ref().map(|n| n.index)
+            }
+        };
+        if let Some(k) = new_index {
+            out.extend(
+                moved
+                    .iter()
+                    .filter(|(after, _)| *after == Some(k))
+                    .map(|&(_, c)| Item::MovedFrom(c)),
+            );
+        }
+    }
+    out
+}
+
+/// The document with its styles, page header and properties.
+fn base(report: &Report, date: &str) -> Docx {
+    let mut docx = Docx::new()
+        .default_fonts(
+            RunFonts::new()
+                .ascii("Liberation Serif")
+                .hi_ansi("Liberation Serif"),
+        )
+        .default_size(22)
+        .created_at(date)
+        .updated_at(date);
+    // Built-in names ("heading 1"), so Word and LibreOffice treat them as
+    // their own heading styles (navigation pane, outline).
+    for n in 1..=9usize {
+        let size = [32, 28, 26, 24, 22, 22, 22, 22, 22][n - 1];
+        docx = docx.add_style(
+            Style::new(format!("Heading{n}"), StyleType::Paragraph)
+                .name(format!("heading {n}"))
+                .based_on("Normal")
+                .next("Normal")
+                .bold()
+                .size(size)
+                .outline_lvl(n - 1),
+        );
+    }
+    let title = report
+        .new
+        .title
+        .clone()
+        .or_else(|| report.policy.clone())
+        .unwrap_or_else(|| report.new.path.clone());
+    let header = format!(
+        "{title}: tracked changes {} → {} (policydiff)",
+        report.old.label(),
+        report.new.label()
+    );
+    let small = |t: &str| Run::new().add_text(t).size(16).color("555555");
+    docx.header(Header::new().add_paragraph(Paragraph::new().add_run(small(&header))))
+        .footer(
+            Footer::new().add_paragraph(
+                Paragraph::new()
+                    .align(AlignmentType::Center)
+                    .add_run(small("Page "))
+                    .add_page_num(PageNum::new())
+                    .add_run(small(" of "))
+                    .add_num_pages(NumPages::new()),
+            ),
+        )
+}
+
+/// A run of one kind in a paragraph.
+type Op = (InlineTag, String);
+
+struct Writer<'a> {
+    date: &'a str,
+    docx: Docx,
+    comments: usize,
+}
+
+impl Writer<'_> {
+    fn push(&mut self, p: Paragraph) {
+        let docx = std::mem::take(&mut self.docx);
+        self.docx = docx.add_paragraph(p);
+    }
+
+    fn plain(&mut self, c: &ClauseRef) {
+        let p = self.paragraph(c, &[(InlineTag::Equal, labelled(c))], &[]);
+        self.push(p);
+    }
+
+    fn change(&mut self, c: &Change) {
+        let (new, old) = (c.new.as_ref(), c.old.as_ref());
+        let Some(new) = new else {
+            // Removed: the old clause, deleted, mark and all.
+            if let Some(old) = old {
+                let p = self
+                    .paragraph(old, &[(InlineTag::Delete, labelled(old))], &[])
+                    .delete(AUTHOR, self.date);
+                self.push(p);
+            }
+            return;
+        };
+        match (c.kind, c.regroup) {
+            (ChangeKind::Added, _) => {
+                let p = self
+                    .paragraph(new, &[(InlineTag::Insert, labelled(new))], &[])
+                    .insert(AUTHOR, self.date);
+                self.push(p);
+            }
+            (ChangeKind::Moved, _) => {
+                let note = match old {
+                    Some(o) => format!("Moved here from {}.", place(o, "old")),
+                    None => "Moved here.".into(),
+                };
+                let p = self
+                    .paragraph(new, &[(InlineTag::Insert, labelled(new))], &[note])
+                    .insert(AUTHOR, self.date);
+                self.push(p);
+            }
+            (_, Some(Regroup::Split)) => {
+                // The same words in more paragraphs: the paragraph marks the
+                // split added are the revision.
+                let all: Vec<&ClauseRef> = std::iter::once(new).chain(&c.more_new).collect();
+                for (k, part) in all.iter().enumerate() {
+                    let notes = if k == 0 {
+                        vec![match old {
+                            Some(o) => format!("Split from one paragraph at {}.", place(o, "old")),
+                            None => "Split from one paragraph.".into(),
+                        }]
+                    } else {
+                        Vec::new()
+                    };
+                    let mut p = self.paragraph(part, &[(InlineTag::Equal, labelled(part))], &notes);
+                    if k + 1 < all.len() {
+                        p = p.insert(AUTHOR, self.date);
+                    }
+                    self.push(p);
+                }
+            }
+            _ => {
+                let mut ops = label_ops(old, new);
+                ops.extend(c.inline.iter().map(|op| (op.op, op.text.clone())));
+                let mut notes = Vec::new();
+                if c.regroup == Some(Regroup::Merged) {
+                    notes.push(format!("Merged from {} paragraphs.", 1 + c.more_old.len()));
+                }
+                for l in &c.link_changes {
+                    notes.push(format!(
+                        "Link target changed: {} → {}",
+                        l.old.as_deref().unwrap_or("(none)"),
+                        l.new.as_deref().unwrap_or("(none)")
+                    ));
+                }
+                let p = self.paragraph(new, &ops, &notes);
+                self.push(p);
+            }
+        }
+    }
+
+    /// The old place of a moved clause: deleted, with a comment.
+    fn moved_from(&mut self, c: &Change) {
+        let Some(old) = c.old.as_ref() else { return };
+        let note = match c.new.as_ref() {
+            Some(n) => format!("Moved to {}.", place(n, "new")),
+            None => "Moved away.".into(),
+        };
+        let p = self
+            .paragraph(old, &[(InlineTag::Delete, labelled(old))], &[note])
+            .delete(AUTHOR, self.date);
+        self.push(p);
+    }
+
+    /// A paragraph styled for the clause, with `ops` as plain, inserted and
+    /// deleted runs (neighbours of one kind merged), and `notes` as comments.
+    fn paragraph(&mut self, clause: &ClauseRef, ops: &[Op], notes: &[String]) -> Paragraph {
+        let mut p = Paragraph::new();
+        // Each comment spans the whole paragraph.
+        let mut ids = Vec::new();
+        for note in notes {
+            let c = self.comment(note);
+            ids.push(c.id());
+            p = p.add_comment_start(c);
+        }
+        p = match clause.kind {
+            ClauseKind::Heading => p
+                .style(&format!("Heading{}", (clause.section.len() + 1).min(9)))
+                .line_spacing(LineSpacing::new().before(240).after(120)),
+            ClauseKind::ListItem => p
+                .indent(Some(360), None, None, None)
+                .line_spacing(LineSpacing::new().after(120)),
+            ClauseKind::Meta => p.line_spacing(LineSpacing::new().after(60)),
+            _ => p.line_spacing(LineSpacing::new().after(120)),
+        };
+        let mono = clause.kind == ClauseKind::Verbatim;
+        let meta = clause.kind == ClauseKind::Meta;
+        for (tag, text) in merge(ops) {
+            let run = |deleted: bool| {
+                let mut r = text_run(&text, deleted);
+                if mono {
+                    r = r.fonts(
+                        RunFonts::new()
+                            .ascii("Liberation Mono")
+                            .hi_ansi("Liberation Mono"),
+                    );
+                }
+                if meta {
+                    r = r.color("555555");
+                }
+                r
+            };
+            p = match tag {
+                InlineTag::Equal => p.add_run(run(false)),
+                InlineTag::Insert => {
+                    p.add_insert(Insert::new(run(false)).author(AUTHOR).date(self.date))
+                }
+                InlineTag::Delete => p.add_delete(
+                    Delete::new()
+                        .add_run(run(true))
+                        .author(AUTHOR)
+                        .date(self.date),
+                ),
+            };
+        }
+        for id in ids {
+            p = p.add_comment_end(id);
+        }
+        p
+    }
+
+    /// A comment by policydiff, with the next id.
+    fn comment(&mut self, text: &str) -> Comment {
+        self.comments += 1;
+        Comment::new(self.comments)
+            .author(AUTHOR)
+            .date(self.date)
+            .add_paragraph(Paragraph::new().add_run(Run::new().add_text(text)))
+    }
+}
+
+/// A run of text; line breaks in the text become breaks (docx-rs drops `\n`).
+fn text_run(text: &str, deleted: bool) -> Run {
+    let mut r = Run::new();
+    for (k, line) in text.split('\n').enumerate() {
+        if k > 0 {
+            r = r.add_break(BreakType::TextWrapping);
+        }
+        if !line.is_empty() {
+            r = if deleted {
+                r.add_delete_text(line)
+            } else {
+                r.add_text(line)
+            };
+        }
+    }
+    r
+}
+
+/// The clause as written: its number label (or front-matter key) and text.
+pub fn labelled(c: &ClauseRef) -> String {
+    format!("{}{}", label_prefix(c), c.text)
+}
+
+/// `"3.2 "`, `"effective: "`, or nothing.
+fn label_prefix(c: &ClauseRef) -> String {
+    match (&c.label, c.kind) {
+        (Some(l), ClauseKind::Meta) => format!("{l}: "),
+        (Some(l), _) => format!("{l} "),
+        (None, _) => String::new(),
+    }
+}
+
+/// The label of a paired clause as runs: plain when it did not change, else
+/// the old one deleted and the new one inserted.
+fn label_ops(old: Option<&ClauseRef>, new: &ClauseRef) -> Vec<Op> {
+    let n = label_prefix(new);
+    let o = old.map_or_else(|| n.clone(), label_prefix);
+    if o == n {
+        return vec![(InlineTag::Equal, n)];
+    }
+    vec![(InlineTag::Delete, o), (InlineTag::Insert, n)]
+}
+
+/// Runs with empty ones dropped and neighbours of one kind joined, so each
+/// insertion or deletion is one revision.
+fn merge(ops: &[Op]) -> Vec<Op> {
+    let mut out: Vec<Op> = Vec::with_capacity(ops.len());
+    for (tag, text) in ops {
+        if text.is_empty() {
+            continue;
+        }
+        match out.last_mut() {
+            Some((t, s)) if t == tag => s.push_str(text),
+            _ => out.push((*tag, text.clone())),
+        }
+    }
+    out
+}
+
+/// Where a clause stands, for comments: `section › label (old line 12)`.
+fn place(c: &ClauseRef, side: &str) -> String {
+    let mut parts: Vec<&str> = c
+        .section
+        .iter()
+        .skip(usize::from(c.section.len() > 1))
+        .map(String::as_str)
+        .collect();
+    if let Some(l) = &c.label {
+        parts.push(l);
+    }
+    if parts.is_empty() {
+        format!("{side} line {}", c.line)
+    } else {
+        format!("{} ({side} line {})", parts.join(" › "), c.line)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(date: Option<&str>, effective: Option<&str>) -> VersionInfo {
+        VersionInfo {
+            spec: "p.md".into(),
+            source: "file".into(),
+            path: "p.md".into(),
+            commit: None,
+            date: date.map(str::to_owned),
+            tag: None,
+            title: None,
+            effective: effective.map(str::to_owned),
+            clauses: 0,
+        }
+    }
+
+    #[test]
+    fn the_revision_date_is_the_commit_then_the_effective_date_then_today() {
+        let today: Day = "2030-02-03".parse().unwrap();
+        assert_eq!(
+            revision_date(
+                &info(Some("2025-01-01T10:00:00+02:00"), Some("2024-05-06")),
+                today
+            ),
+            "2025-01-01T08:00:00Z"
+        );
+        assert_eq!(
+            revision_date(&info(None, Some("2024-05-06")), today),
+            "2024-05-06T00:00:00Z"
+        );
+        assert_eq!(
+            revision_date(&info(None, Some("next spring")), today),
+            "2030-02-03T00:00:00Z"
+        );
+        assert_eq!(
+            revision_date(&info(None, None), today),
+            "2030-02-03T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn a_changed_label_is_a_deletion_and_an_insertion_and_runs_merge() {
+        let clause = |label: &str| ClauseRef {
+            index: 0,
+            kind: ClauseKind::ListItem,
+            label: Some(label.into()),
+            section: Vec::new(),
+            line: 1,
+            text: "x".into(),
+            links: Vec::new(),
+        };
+        assert_eq!(
+            label_ops(Some(&clause("3 )")), &clause("3)")),
+            [
+                (InlineTag::Delete, "3 ) ".to_owned()),
+                (InlineTag::Insert, "3) ".to_owned())
+            ]
+        );
+        let ops = [
+            (InlineTag::Insert, "a ".to_owned()),
+            (InlineTag::Insert, String::new()),
+            (InlineTag::Insert, "b".to_owned()),
+            (InlineTag::Equal, "c".to_owned()),
+        ];
+        assert_eq!(
+            merge(&ops),
+            [
+                (InlineTag::Insert, "a b".to_owned()),
+                (InlineTag::Equal, "c".to_owned())
+            ]
+        );
+    }
+}
