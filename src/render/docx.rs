@@ -374,6 +374,7 @@ impl Writer<'_> {
 /// A run of text; line breaks in the text become breaks (docx-rs drops `\n`).
 fn text_run(text: &str, deleted: bool) -> Run {
     let mut r = Run::new();
+    let text = xml_safe(text);
     for (k, line) in text.split('\n').enumerate() {
         if k > 0 {
             r = r.add_break(BreakType::TextWrapping);
@@ -387,6 +388,17 @@ fn text_run(text: &str, deleted: bool) -> Run {
         }
     }
     r
+}
+
+/// The text with the control characters XML 1.0 cannot hold (form feed,
+/// escape …) made spaces, so a stray one cannot make the file unreadable.
+fn xml_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| (c < ' ' && c != '\t' && c != '\n') || matches!(c, '\u{FFFE}' | '\u{FFFF}');
+    if text.chars().any(bad) {
+        text.chars().map(|c| if bad(c) { ' ' } else { c }).collect()
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// The clause as written: its number label (or front-matter key) and text.
@@ -464,6 +476,49 @@ mod tests {
             effective: effective.map(str::to_owned),
             clauses: 0,
         }
+    }
+
+    fn report(old: &str, new: &str) -> Report {
+        use crate::archive::{Origin, Version};
+        use crate::diff::{DiffOptions, diff};
+        use crate::document::{Document, Format};
+        let version = |text: &str| Version {
+            spec: "p.md".into(),
+            path: "p.md".into(),
+            origin: Origin::File,
+            text: text.into(),
+        };
+        let (ov, nv) = (version(old), version(new));
+        let od = Document::parse(old, Format::Markdown);
+        let nd = Document::parse(new, Format::Markdown);
+        let set = diff(&od, &nd, &DiffOptions::default());
+        let mut r = Report::new(None, (&ov, &od), (&nv, &nd), &set, None);
+        r.add_unchanged(&set, &nd);
+        r
+    }
+
+    fn document_xml(docx: &[u8]) -> String {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(Cursor::new(docx)).unwrap();
+        let mut s = String::new();
+        zip.by_name("word/document.xml")
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    }
+
+    #[test]
+    fn markup_and_control_characters_in_a_policy_stay_text() {
+        let r = report(
+            "# T\n\nA & B, 1 < 2 one.\n\nKept.\n",
+            "# T\n\nA & B, 1 < 2 two\u{c}\u{1b}.\n\nKept.\n",
+        );
+        let xml = document_xml(&render(&r, "2025-01-01T00:00:00Z").unwrap());
+        assert!(xml.contains("A &amp; B, 1 &lt; 2 "), "{xml}");
+        assert!(!xml.chars().any(|c| c < ' '), "{xml}");
+        assert!(xml.contains(">one<") && xml.contains(">two  <"), "{xml}");
+        assert!(xml.contains(">Kept.<"), "{xml}");
     }
 
     #[test]
