@@ -81,8 +81,21 @@ pub fn render(report: &Report, date: &str) -> Result<Vec<u8>, DocxError> {
             Item::MovedFrom(c) => w.moved_from(c),
         }
     }
+    let mut xml = w.docx.build();
+    // docx-rs writes property children out of the schema's order, which
+    // Word may reject or silently ignore (a paragraph mark's revision, a
+    // heading style): put them in order.
+    for part in std::iter::once(&mut xml.document)
+        .chain([&mut xml.styles, &mut xml.comments])
+        .chain(xml.headers.iter_mut())
+        .chain(xml.footers.iter_mut())
+    {
+        if let Ok(text) = std::str::from_utf8(part) {
+            *part = schema_order::apply(text).into_bytes();
+        }
+    }
     let mut out = Cursor::new(Vec::new());
-    w.docx.pack(&mut out)?;
+    xml.pack(&mut out)?;
     Ok(out.into_inner())
 }
 
@@ -457,6 +470,280 @@ fn place(c: &ClauseRef, side: &str) -> String {
         format!("{side} line {}", c.line)
     } else {
         format!("{} ({side} line {})", parts.join(" › "), c.line)
+    }
+}
+
+/// Children of `w:pPr`, `w:rPr` and `w:style` in the order ECMA-376 gives
+/// them (CT_PPr, CT_ParaRPr / CT_RPr, CT_Style); an empty `w:rPr` in a
+/// `w:pPr` (no paragraph-mark formatting) is dropped, as style paragraph
+/// properties may not hold one.
+mod schema_order {
+    const PPR: &[&str] = &[
+        "w:pStyle",
+        "w:keepNext",
+        "w:keepLines",
+        "w:pageBreakBefore",
+        "w:framePr",
+        "w:widowControl",
+        "w:numPr",
+        "w:suppressLineNumbers",
+        "w:pBdr",
+        "w:shd",
+        "w:tabs",
+        "w:suppressAutoHyphens",
+        "w:kinsoku",
+        "w:wordWrap",
+        "w:overflowPunct",
+        "w:topLinePunct",
+        "w:autoSpaceDE",
+        "w:autoSpaceDN",
+        "w:bidi",
+        "w:adjustRightInd",
+        "w:snapToGrid",
+        "w:spacing",
+        "w:ind",
+        "w:contextualSpacing",
+        "w:mirrorIndents",
+        "w:suppressOverlap",
+        "w:jc",
+        "w:textDirection",
+        "w:textAlignment",
+        "w:textboxTightWrap",
+        "w:outlineLvl",
+        "w:divId",
+        "w:cnfStyle",
+        "w:rPr",
+        "w:sectPr",
+        "w:pPrChange",
+    ];
+    const RPR: &[&str] = &[
+        "w:ins",
+        "w:del",
+        "w:moveFrom",
+        "w:moveTo",
+        "w:rStyle",
+        "w:rFonts",
+        "w:b",
+        "w:bCs",
+        "w:i",
+        "w:iCs",
+        "w:caps",
+        "w:smallCaps",
+        "w:strike",
+        "w:dstrike",
+        "w:outline",
+        "w:shadow",
+        "w:emboss",
+        "w:imprint",
+        "w:noProof",
+        "w:snapToGrid",
+        "w:vanish",
+        "w:webHidden",
+        "w:color",
+        "w:spacing",
+        "w:w",
+        "w:kern",
+        "w:position",
+        "w:sz",
+        "w:szCs",
+        "w:highlight",
+        "w:u",
+        "w:effect",
+        "w:bdr",
+        "w:shd",
+        "w:fitText",
+        "w:vertAlign",
+        "w:rtl",
+        "w:cs",
+        "w:em",
+        "w:lang",
+        "w:eastAsianLayout",
+        "w:specVanish",
+        "w:oMath",
+        "w:rPrChange",
+    ];
+    const STYLE: &[&str] = &[
+        "w:name",
+        "w:aliases",
+        "w:basedOn",
+        "w:next",
+        "w:link",
+        "w:autoRedefine",
+        "w:hidden",
+        "w:uiPriority",
+        "w:semiHidden",
+        "w:unhideWhenUsed",
+        "w:qFormat",
+        "w:locked",
+        "w:personal",
+        "w:personalCompose",
+        "w:personalReply",
+        "w:rsid",
+        "w:pPr",
+        "w:rPr",
+        "w:tblPr",
+        "w:trPr",
+        "w:tcPr",
+        "w:tblStylePr",
+    ];
+
+    /// A node of the XML as written: text (or a declaration) kept verbatim.
+    enum Node<'a> {
+        Text(&'a str),
+        Element {
+            name: &'a str,
+            open: &'a str,
+            children: Vec<Node<'a>>,
+            /// None for a self-closing element.
+            close: Option<&'a str>,
+        },
+    }
+
+    /// The end of the tag starting at `at` (past its `>`), quotes respected.
+    fn tag_end(xml: &str, at: usize) -> usize {
+        let mut quote = None;
+        for (i, c) in xml[at..].char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '>') => return at + i + 1,
+                _ => {}
+            }
+        }
+        xml.len()
+    }
+
+    /// Where nodes go: the children of the innermost open element (the root
+    /// is never popped while parsing).
+    fn top<'s, 'a>(stack: &'s mut [Frame<'a>]) -> &'s mut Vec<Node<'a>> {
+        &mut stack.last_mut().expect("the root stays").2
+    }
+
+    /// An open element while parsing: name, start tag, children so far.
+    type Frame<'a> = (&'a str, &'a str, Vec<Node<'a>>);
+
+    fn parse(xml: &str) -> Vec<Node<'_>> {
+        // (name, open tag, children) of each open element; the root at 0.
+        let mut stack: Vec<Frame<'_>> = vec![("", "", Vec::new())];
+        let mut at = 0;
+        while at < xml.len() {
+            let Some(lt) = xml[at..].find('<').map(|i| at + i) else {
+                top(&mut stack).push(Node::Text(&xml[at..]));
+                break;
+            };
+            if lt > at {
+                top(&mut stack).push(Node::Text(&xml[at..lt]));
+            }
+            let end = tag_end(xml, lt);
+            let tag = &xml[lt..end];
+            at = end;
+            let inner = tag.trim_start_matches('<').trim_end_matches('>');
+            if inner.starts_with('?') || inner.starts_with('!') {
+                top(&mut stack).push(Node::Text(tag));
+            } else if let Some(name) = inner.strip_prefix('/') {
+                let name = name.trim();
+                // A stray end tag (never written by docx-rs) is kept as text.
+                if stack.len() > 1 && stack.last().is_some_and(|t| t.0 == name) {
+                    let (name, open, children) = stack.pop().expect("checked");
+                    let node = Node::Element {
+                        name,
+                        open,
+                        children,
+                        close: Some(tag),
+                    };
+                    top(&mut stack).push(node);
+                } else {
+                    top(&mut stack).push(Node::Text(tag));
+                }
+            } else {
+                let name = inner
+                    .trim_end_matches('/')
+                    .split(|c: char| c.is_whitespace())
+                    .next()
+                    .unwrap_or("");
+                if inner.ends_with('/') {
+                    let node = Node::Element {
+                        name,
+                        open: tag,
+                        children: Vec::new(),
+                        close: None,
+                    };
+                    top(&mut stack).push(node);
+                } else {
+                    stack.push((name, tag, Vec::new()));
+                }
+            }
+        }
+        // Unclosed elements (never written by docx-rs): flattened back as they were.
+        while stack.len() > 1 {
+            let (_, open, children) = stack.pop().expect("checked");
+            let parent = &mut stack.last_mut().expect("root").2;
+            parent.push(Node::Text(open));
+            parent.extend(children);
+        }
+        stack.pop().map(|t| t.2).unwrap_or_default()
+    }
+
+    fn rank(order: &[&str], node: &Node<'_>) -> usize {
+        match node {
+            Node::Element { name, .. } => {
+                order.iter().position(|n| n == name).unwrap_or(order.len())
+            }
+            Node::Text(_) => order.len(),
+        }
+    }
+
+    fn write(nodes: &[Node<'_>], parent: &str, out: &mut String) {
+        let order = match parent {
+            "w:pPr" => Some(PPR),
+            "w:rPr" => Some(RPR),
+            "w:style" => Some(STYLE),
+            _ => None,
+        };
+        let mut refs: Vec<&Node<'_>> = nodes.iter().collect();
+        if let Some(order) = order {
+            refs.sort_by_key(|n| rank(order, n));
+        }
+        for node in refs {
+            match node {
+                Node::Text(t) => out.push_str(t),
+                Node::Element {
+                    name,
+                    open,
+                    children,
+                    close,
+                } => {
+                    let empty = children.is_empty();
+                    if parent == "w:pPr" && *name == "w:rPr" && empty {
+                        continue;
+                    }
+                    out.push_str(open);
+                    write(children, name, out);
+                    if let Some(c) = close {
+                        out.push_str(c);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The XML with the property children in schema order.
+    pub(super) fn apply(xml: &str) -> String {
+        let mut out = String::with_capacity(xml.len());
+        write(&parse(xml), "", &mut out);
+        out
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn properties_take_the_schema_order() {
+            let xml = r#"<?xml version="1.0"?><w:p><w:pPr><w:rPr><w:color w:val="5"/><w:ins w:id="1" w:author="a&gt;b"/><w:sz w:val="3"/></w:rPr><w:pStyle w:val="H1"/><w:ind w:left="1"/><w:spacing w:after="1"/></w:pPr><w:r><w:rPr><w:sz/><w:rFonts/></w:rPr><w:t>a &lt; b</w:t></w:r></w:p><w:style><w:name/><w:rPr/><w:pPr><w:rPr /><w:outlineLvl/></w:pPr><w:next/><w:basedOn/></w:style>"#;
+            assert_eq!(
+                super::apply(xml),
+                r#"<?xml version="1.0"?><w:p><w:pPr><w:pStyle w:val="H1"/><w:spacing w:after="1"/><w:ind w:left="1"/><w:rPr><w:ins w:id="1" w:author="a&gt;b"/><w:color w:val="5"/><w:sz w:val="3"/></w:rPr></w:pPr><w:r><w:rPr><w:rFonts/><w:sz/></w:rPr><w:t>a &lt; b</w:t></w:r></w:p><w:style><w:name/><w:basedOn/><w:next/><w:pPr><w:outlineLvl/></w:pPr><w:rPr/></w:style>"#
+            );
+        }
     }
 }
 

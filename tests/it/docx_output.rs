@@ -98,6 +98,7 @@ fn body(docx: &[u8]) -> Body {
     let mut open: Option<Revision> = None;
     let mut style = None;
     let mut para = String::new();
+    let mut ppr_children: Vec<String> = Vec::new();
     let get = |attrs: &[(String, String)], k: &str| {
         attrs
             .iter()
@@ -132,6 +133,11 @@ fn body(docx: &[u8]) -> Body {
                         open = Some(rev);
                     }
                 }
+                // Word wants the schema's order: the style first, the
+                // paragraph mark's run properties last.
+                if stack.last().is_some_and(|p| p == "w:pPr") {
+                    ppr_children.push(name.clone());
+                }
                 if name == "w:pStyle" {
                     style = Some(get(&attrs, "w:val"));
                 }
@@ -144,6 +150,15 @@ fn body(docx: &[u8]) -> Body {
             }
             Tok::End(name) => {
                 assert_eq!(stack.pop().as_deref(), Some(name.as_str()), "XML nesting");
+                if name == "w:pPr" {
+                    let kids = std::mem::take(&mut ppr_children);
+                    let pos = |n: &str| kids.iter().position(|k| k == n);
+                    assert!(pos("w:pStyle").is_none_or(|i| i == 0), "{kids:?}");
+                    assert!(pos("w:rPr").is_none_or(|i| i + 1 == kids.len()), "{kids:?}");
+                    if let (Some(s), Some(i)) = (pos("w:spacing"), pos("w:ind")) {
+                        assert!(s < i, "{kids:?}");
+                    }
+                }
                 if name == "w:ins" || name == "w:del" {
                     b.runs.push(open.take().expect("an open revision"));
                 }
