@@ -20,6 +20,8 @@ temporary directory that is removed at the end):
                policies/privacy-policy.md (words edited in 1-3 paragraphs, sometimes
                a paragraph inserted or removed);
                policydiff log --format json  vs  git log -p --word-diff=porcelain -- PATH
+  docx         the "1mb" pair as a Word redline with tracked changes:
+               policydiff diff --format docx -o FILE; median <= 1 s
 
 Runs are interleaved (policydiff, anchor, policydiff, anchor, ...) after one
 correctness pre-check run of each command (policydiff's stdout must parse as
@@ -58,12 +60,13 @@ BUNDLED_OLD = ROOT / "policies" / "privacy-policy.md"
 BUNDLED_NEW = ROOT / "policies" / "drafts" / "privacy-policy-next.md"
 POLICY_PATH = "policies/privacy-policy.md"
 
-CASES = ("bundled", "1mb", "adversarial", "versions", "classify", "log", "site", "send-smtp", "send-file", "send-memory")
+CASES = ("bundled", "1mb", "adversarial", "versions", "classify", "log", "site", "docx", "send-smtp", "send-file", "send-memory")
 RATIO_TARGET = 2.0
 CLASSIFY_RATIO_TARGET = 1.25
 LOG_RATIO_TARGET = 1.5
 RSS_TARGET_MIB = 100.0
 ADVERSARIAL_TARGET_S = 5.0
+DOCX_TARGET_S = 1.0
 VERSION_COMMITS = 2000
 POLICY_COMMITS = 300
 LOG_VERSIONS = 500
@@ -818,6 +821,30 @@ def case_site(binary: Path, tmp: Path, args: argparse.Namespace) -> Result:
     return result
 
 
+def case_docx(binary: Path, tmp: Path, args: argparse.Namespace) -> Result:
+    """The 1 MB pair as a Word document with tracked changes; absolute time target."""
+    import zipfile
+
+    old, new = gen_1mb(tmp, args.seed)
+    out = tmp / "redline.docx"
+    tool = Command([str(binary), "diff", str(old), str(new), "--format", "docx", "-o", str(out)], tmp)
+    tool.run()
+    failures = []
+    try:
+        with zipfile.ZipFile(out) as z:
+            body = z.read("word/document.xml").decode()
+    except (OSError, KeyError, zipfile.BadZipFile) as e:
+        raise BenchError(f"`{shlex.join(tool.argv)}` wrote no Word document: {e}") from e
+    revisions = body.count("<w:ins ") + body.count("<w:del ")
+    if revisions == 0:
+        failures.append("the document holds no tracked revision")
+    tool_s, _ = measure(tool, None, args.runs)
+    result = Result("docx", tool_s, [], f"median ≤ {DOCX_TARGET_S:g} s, {revisions} revisions", failures)
+    if result.tool_median > DOCX_TARGET_S:
+        result.failures.append(f"median {result.tool_median:.2f} s > {DOCX_TARGET_S:g} s")
+    return result
+
+
 SEND_COUNT = 10_000
 SEND_RATIO_TARGET = 2.0      # time ratio to smtp-source: throughput >= 50%
 SEND_FILE_TARGET = 5000.0    # messages per second, file transport
@@ -957,6 +984,7 @@ CASE_FUNCS: dict[str, Callable[[Path, Path, argparse.Namespace], Result]] = {
     "classify": case_classify,
     "log": case_log,
     "site": case_site,
+    "docx": case_docx,
     "send-smtp": case_send_smtp,
     "send-file": case_send_file,
     "send-memory": case_send_memory,

@@ -24,6 +24,9 @@ pub enum Error {
     /// A template that does not render.
     #[error("template {0}")]
     Template(#[from] crate::render::notice::TemplateError),
+    /// Writing a Word document.
+    #[error(transparent)]
+    Docx(#[from] crate::render::docx::DocxError),
     /// Arguments that do not fit together.
     #[error("{0}")]
     Usage(String),

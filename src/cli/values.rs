@@ -18,6 +18,8 @@ pub enum FormatArg {
     Html,
     /// The Report (public contract).
     Json,
+    /// Word document with every change a tracked revision (binary: needs -o FILE or a pipe).
+    Docx,
 }
 
 impl From<FormatArg> for RedlineFormat {
@@ -27,6 +29,7 @@ impl From<FormatArg> for RedlineFormat {
             FormatArg::Markdown => RedlineFormat::Markdown,
             FormatArg::Html => RedlineFormat::Html,
             FormatArg::Json => RedlineFormat::Json,
+            FormatArg::Docx => RedlineFormat::Docx,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Renderers. They only read a [`Report`]; they never recompute the diff.
 
+pub mod docx;
 mod excerpt;
 pub mod html;
 mod markdown;
@@ -25,23 +26,26 @@ pub enum RedlineFormat {
     Html,
     /// The Report (public contract).
     Json,
+    /// Word document with tracked changes (binary: see [`docx::render`]).
+    Docx,
 }
 
 impl RedlineFormat {
     /// True for the formats that show the whole new document with the
     /// changes in place, so the comparison must keep unchanged clauses.
     pub fn shows_whole_document(self) -> bool {
-        matches!(self, RedlineFormat::Html)
+        matches!(self, RedlineFormat::Html | RedlineFormat::Docx)
     }
 }
 
-/// Render a report as a redline.
+/// Render a report as a redline. Word is binary: [`RedlineFormat::Docx`]
+/// gives the JSON here, and [`docx::render`] writes the document.
 pub fn redline(report: &Report, format: RedlineFormat, color: bool) -> String {
     match format {
         RedlineFormat::Text => text::render(report, color),
         RedlineFormat::Markdown => markdown::render(report),
         RedlineFormat::Html => html::render(report),
-        RedlineFormat::Json => json(report),
+        RedlineFormat::Json | RedlineFormat::Docx => json(report),
     }
 }
 
@@ -240,12 +244,13 @@ pub struct View {
 }
 
 /// [`redline`] with a [`View`]; JSON ignores the view (it keeps every change).
+/// Word is binary: see [`docx::render`].
 pub fn redline_view(report: &Report, format: RedlineFormat, color: bool, view: &View) -> String {
     match format {
         RedlineFormat::Text => text::render_view(report, color, view),
         RedlineFormat::Markdown => markdown::render_view(report, view),
         RedlineFormat::Html => html::render_view(report, view),
-        RedlineFormat::Json => json(report),
+        RedlineFormat::Json | RedlineFormat::Docx => json(report),
     }
 }
 
