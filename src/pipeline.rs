@@ -71,7 +71,15 @@ pub fn compare_docs(
     let verdict = how
         .classify
         .then(|| classify::classify(old.1, new.1, &set, &how.rules, how.facts));
-    Report::new(policy, old, new, &set, verdict.as_ref())
+    let mut report = Report::new(policy, old, new, &set, verdict.as_ref());
+    // Notes from reading the versions (a Word document's comments), each once
+    // (both sides of `draft.docx#original draft.docx` carry the same ones).
+    for note in old.0.notes.iter().chain(&new.0.notes) {
+        if !report.notes.contains(note) {
+            report.notes.push(note.clone());
+        }
+    }
+    report
 }
 
 /// One step of a policy's history, newest first.
