@@ -8,6 +8,7 @@ mod support;
 mod bad_input;
 mod cli;
 mod corpus;
+mod docx_input;
 mod notices;
 mod properties;
 mod report;
