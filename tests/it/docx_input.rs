@@ -412,6 +412,22 @@ pub(crate) fn zip_bomb(declared: u32) -> Vec<u8> {
     z
 }
 
+/// A zip whose document really inflates to 80 MiB (of spaces inside one
+/// `w:t`) while its headers declare 1 KiB: a reader must not trust them.
+pub(crate) fn lying_zip_bomb() -> Vec<u8> {
+    let mut body = b"<w:p><w:r><w:t>".to_vec();
+    body.resize(body.len() + (80 << 20), b' ');
+    body.extend_from_slice(b"</w:t></w:r></w:p>");
+    let xml = document_xml("", std::str::from_utf8(&body).expect("ascii"));
+    let mut z = zip_of(&[("word/document.xml", &xml)]);
+    for (sig, at) in [(0x04034b50u32, 22usize), (0x02014b50, 24)] {
+        let sig = sig.to_le_bytes();
+        let pos = z.windows(4).position(|w| w == sig).expect("zip header");
+        z[pos + at..pos + at + 4].copy_from_slice(&1024u32.to_le_bytes());
+    }
+    z
+}
+
 /// Entity expansion ("billion laughs") in document.xml.
 pub(crate) fn billion_laughs() -> Vec<u8> {
     let mut dtd = String::from("<!DOCTYPE w:document [<!ENTITY lol \"lol\">");
