@@ -146,10 +146,12 @@ pub fn decode_version(bytes: Vec<u8>, path: &str) -> Result<Decoded> {
     if bytes.len() > MAX_POLICY_BYTES {
         return Err(too_large(path, bytes.len() as u64));
     }
-    let converted = crate::convert::docx::to_markdown(&bytes, view, MAX_INFLATED_BYTES)
-        .map_err(|e| ArchiveError::BadInput {
-            path: path.to_owned(),
-            reason: e.to_string(),
+    let converted =
+        crate::convert::docx::to_markdown(&bytes, view, MAX_INFLATED_BYTES).map_err(|e| {
+            ArchiveError::BadInput {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            }
         })?;
     Ok(Decoded {
         text: decode(converted.markdown.into_bytes(), path)?,

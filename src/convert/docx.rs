@@ -64,7 +64,9 @@ const MAX_DEPTH: usize = 1024;
 pub fn to_markdown(bytes: &[u8], view: View, limit: u64) -> Result<Converted, ConvertError> {
     let mut zip = Package::open(bytes, limit)?;
     let document = zip.part("word/document.xml")?.ok_or_else(|| {
-        ConvertError::NotDocx("the package has no word/document.xml (is it a Word document?)".into())
+        ConvertError::NotDocx(
+            "the package has no word/document.xml (is it a Word document?)".into(),
+        )
     })?;
     let styles = match zip.part("word/styles.xml")? {
         Some(x) => read_styles(&x)?,
@@ -832,7 +834,13 @@ impl<'a> Walk<'a> {
         if self.ppr_depth > 0 {
             match name {
                 b"pPr" if open => self.ppr_depth += 1,
-                b"pPrChange" if open => self.in_ppr_change = true,
+                b"pPrChange" => {
+                    // The properties before the change: none unless listed.
+                    if let Some(p) = self.para.as_mut() {
+                        p.old = Some(Props::default());
+                    }
+                    self.in_ppr_change = open;
+                }
                 b"rPr" if open => self.in_mark_rpr = true,
                 b"ins" | b"moveTo" if self.in_mark_rpr => {
                     if let Some(p) = self.para.as_mut() {
@@ -1218,5 +1226,161 @@ fn url_md(url: &str) -> String {
         format!("<{}>", url.replace(['<', '>'], ""))
     } else {
         url.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    const W: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
+
+    fn package(body: &str, extra: &[(&str, &str)]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let doc = format!("<w:document {W}><w:body>{body}</w:body></w:document>");
+        for (name, data) in
+            std::iter::once(("word/document.xml", doc.as_str())).chain(extra.iter().copied())
+        {
+            w.start_file(name, options).unwrap();
+            w.write_all(data.as_bytes()).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    fn md(body: &str, extra: &[(&str, &str)], view: View) -> String {
+        to_markdown(&package(body, extra), view, 1 << 20)
+            .unwrap()
+            .markdown
+    }
+
+    fn p(inner: &str) -> String {
+        format!("<w:p>{inner}</w:p>")
+    }
+
+    fn r(text: &str) -> String {
+        format!("<w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r>")
+    }
+
+    #[test]
+    fn a_deleted_paragraph_mark_joins_paragraphs_only_when_accepted() {
+        let body = format!(
+            "{}{}",
+            p(&format!(
+                "<w:pPr><w:rPr><w:del w:id=\"1\" w:author=\"L\"/></w:rPr></w:pPr>{}",
+                r("We collect your name")
+            )),
+            p(&r(" and your email."))
+        );
+        assert_eq!(
+            md(&body, &[], View::Accepted),
+            "We collect your name and your email.\n\n"
+        );
+        assert_eq!(
+            md(&body, &[], View::Original),
+            "We collect your name\n\nand your email.\n\n"
+        );
+    }
+
+    #[test]
+    fn a_style_change_is_undone_in_the_original() {
+        let body = p(&format!(
+            "<w:pPr><w:pStyle w:val=\"Heading2\"/><w:pPrChange w:id=\"2\" w:author=\"L\"><w:pPr/></w:pPrChange></w:pPr>{}",
+            r("Retention")
+        ));
+        let styles = format!(
+            "<w:styles {W}><w:style w:type=\"paragraph\" w:styleId=\"Heading2\"><w:name w:val=\"heading 2\"/></w:style></w:styles>"
+        );
+        let extra = [("word/styles.xml", styles.as_str())];
+        assert_eq!(md(&body, &extra, View::Accepted), "## Retention\n\n");
+        assert_eq!(md(&body, &extra, View::Original), "Retention\n\n");
+    }
+
+    #[test]
+    fn field_codes_are_dropped_and_markup_characters_escaped() {
+        let body = p(&format!(
+            "{}<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>{}<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>{}",
+            r("Page "),
+            r("7"),
+            r(" of *all* [terms] &amp; &lt;b&gt; #1")
+        ));
+        assert_eq!(
+            md(&body, &[], View::Accepted),
+            "Page 7 of \\*all\\* \\[terms\\] \\& \\<b\\> \\#1\n\n"
+        );
+        // A paragraph that would read as a list or quote marker stays text.
+        assert_eq!(
+            md(&p(&r("- not a bullet")), &[], View::Accepted),
+            "\\- not a bullet\n\n"
+        );
+    }
+
+    #[test]
+    fn front_matter_from_properties_and_the_title_paragraph() {
+        let custom = "<Properties><property name=\"Effective Date\"><vt:filetime xmlns:vt=\"v\">2025-07-09T00:00:00Z</vt:filetime></property></Properties>";
+        let styles = format!(
+            "<w:styles {W}><w:style w:type=\"paragraph\" w:styleId=\"Title\"><w:name w:val=\"Title\"/></w:style></w:styles>"
+        );
+        let body = format!(
+            "{}{}",
+            p(&format!(
+                "<w:pPr><w:pStyle w:val=\"Title\"/></w:pPr>{}",
+                r("Privacy Policy")
+            )),
+            p(&r("Text."))
+        );
+        assert_eq!(
+            md(
+                &body,
+                &[
+                    ("docProps/custom.xml", custom),
+                    ("word/styles.xml", &styles)
+                ],
+                View::Accepted
+            ),
+            "---\ntitle: Privacy Policy\neffective: 2025-07-09\n---\n\nText.\n\n"
+        );
+    }
+
+    #[test]
+    fn nested_numbered_items_nest_in_markdown_and_unanchored_comments_still_count() {
+        let numbering = format!(
+            "<w:numbering {W}><w:abstractNum w:abstractNumId=\"0\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.\"/></w:lvl><w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"•\"/></w:lvl></w:abstractNum><w:num w:numId=\"5\"><w:abstractNumId w:val=\"0\"/></w:num></w:numbering>"
+        );
+        let item = |lvl: u8, text: &str| {
+            p(&format!(
+                "<w:pPr><w:numPr><w:ilvl w:val=\"{lvl}\"/><w:numId w:val=\"5\"/></w:numPr></w:pPr>{}",
+                r(text)
+            ))
+        };
+        let body = format!("{}{}{}", item(0, "One"), item(1, "Sub"), item(0, "Two"));
+        let comments = format!(
+            "<w:comments {W}><w:comment w:id=\"9\" w:author=\"Bob\"><w:p>{}</w:p></w:comment></w:comments>",
+            r("General remark.")
+        );
+        let c = to_markdown(
+            &package(
+                &body,
+                &[
+                    ("word/numbering.xml", &numbering),
+                    ("word/comments.xml", &comments),
+                ],
+            ),
+            View::Accepted,
+            1 << 20,
+        )
+        .unwrap();
+        assert_eq!(c.markdown, "1. One\n\n   - Sub\n\n2. Two\n\n");
+        assert_eq!(c.notes, ["comment by Bob: General remark."]);
+    }
+
+    #[test]
+    fn limits_are_checked_before_inflating() {
+        let bytes = package(&p(&r(&"x".repeat(10_000))), &[]);
+        let e = to_markdown(&bytes, View::Accepted, 5_000).unwrap_err();
+        assert!(e.to_string().contains("zip bomb"), "{e}");
+        assert!(to_markdown(b"PK\x03\x04 not really", View::Accepted, 1 << 20).is_err());
     }
 }

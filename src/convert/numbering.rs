@@ -216,16 +216,20 @@ pub fn format_number(n: u32, format: &str) -> String {
         "decimalEnclosedFullstop" if (1..=20).contains(&n) => {
             char::from_u32(0x2488 + n - 1).map_or_else(|| n.to_string(), String::from)
         }
-        "chineseCounting" | "chineseCountingThousand" | "japaneseCounting"
-        | "taiwaneseCounting" | "koreanCounting" => chinese(n),
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "japaneseCounting"
+        | "taiwaneseCounting"
+        | "koreanCounting" => chinese(n),
         "ideographDigital" | "taiwaneseDigital" | "japaneseDigitalTenThousand" => n
             .to_string()
             .chars()
             .map(|c| DIGITS[c.to_digit(10).unwrap_or(0) as usize])
             .collect(),
-        "ideographTraditional" if (1..=10).contains(&n) => {
-            "甲乙丙丁戊己庚辛壬癸".chars().nth(n as usize - 1).map_or_else(String::new, String::from)
-        }
+        "ideographTraditional" if (1..=10).contains(&n) => "甲乙丙丁戊己庚辛壬癸"
+            .chars()
+            .nth(n as usize - 1)
+            .map_or_else(String::new, String::from),
         "ideographZodiac" if (1..=12).contains(&n) => "子丑寅卯辰巳午未申酉戌亥"
             .chars()
             .nth(n as usize - 1)
@@ -399,7 +403,9 @@ mod tests {
         .collect();
         assert_eq!(
             got,
-            ["1.", "(a)", "i.", "ii.", "(b)", "2.", "(a)", "1.", "2.", "(a)"]
+            [
+                "1.", "(a)", "i.", "ii.", "(b)", "2.", "(a)", "1.", "2.", "(a)"
+            ]
         );
     }
 

@@ -24,10 +24,9 @@ fn tools(names: &[&str]) -> bool {
         .iter()
         .copied()
         .filter(|t| {
-            Command::new(t)
-                .arg("--version")
-                .output()
-                .map_or(true, |o| !o.status.success() && o.stdout.is_empty() && o.stderr.is_empty())
+            Command::new(t).arg("--version").output().map_or(true, |o| {
+                !o.status.success() && o.stdout.is_empty() && o.stderr.is_empty()
+            })
         })
         .collect();
     if missing.is_empty() {
@@ -56,7 +55,9 @@ fn tool(dir: &Path, program: &str, args: &[&str]) {
             dir.join("lo-profile").display()
         ));
     }
-    let out = cmd.output().unwrap_or_else(|e| panic!("run {program}: {e}"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("run {program}: {e}"));
     assert!(
         out.status.success(),
         "{program} {args:?} failed: {}",
@@ -82,7 +83,11 @@ fn assert_same_policy(dir: &TestDir, docx: &str, quotes_may_differ: bool) {
         "--format",
         "json",
     ])));
-    assert_eq!(report["classification"], "none", "{docx}: {:#}", report["stats"]);
+    assert_eq!(
+        report["classification"], "none",
+        "{docx}: {:#}",
+        report["stats"]
+    );
     let stats = &report["stats"];
     for k in ["added", "removed", "modified", "moved"] {
         assert_eq!(stats[k], 0, "{docx}: {k} in {stats:#}");
@@ -118,13 +123,24 @@ fn pandoc_docx_of_the_bundled_policy_is_the_same_policy() {
     let policy = support::bundled_policy();
     let p = policy.to_str().expect("path");
     tool(dir.path(), "pandoc", &[p, "-o", "smart.docx"]);
-    tool(dir.path(), "pandoc", &["-f", "markdown-smart", p, "-o", "plain.docx"]);
+    tool(
+        dir.path(),
+        "pandoc",
+        &["-f", "markdown-smart", p, "-o", "plain.docx"],
+    );
     assert_same_policy(&dir, "smart.docx", true);
     assert_same_policy(&dir, "plain.docx", false);
     // The front matter comes back from the document's properties.
-    let out = run_ok(dir.cmd().args(["diff", p, "plain.docx", "--format", "json"]));
+    let out = run_ok(
+        dir.cmd()
+            .args(["diff", p, "plain.docx", "--format", "json"]),
+    );
     let report = json(&out);
-    assert_eq!(report["new"]["title"], report["old"]["title"], "{:#}", report["new"]);
+    assert_eq!(
+        report["new"]["title"], report["old"]["title"],
+        "{:#}",
+        report["new"]
+    );
 }
 
 #[test]
@@ -139,7 +155,11 @@ fn libreoffice_docx_of_the_bundled_policy_is_the_same_policy() {
     // From ODT, not HTML: pandoc's HTML has no `effective` field, shows the
     // title block as a heading, and writes `1)` lists as `<ol>` (drawn `1.`),
     // three real differences of that document, not of reading Word.
-    tool(dir.path(), "pandoc", &["-f", "markdown-smart", p, "-o", "plain.odt"]);
+    tool(
+        dir.path(),
+        "pandoc",
+        &["-f", "markdown-smart", p, "-o", "plain.odt"],
+    );
     for src in ["smart.odt", "plain.odt"] {
         tool(
             dir.path(),
@@ -152,8 +172,14 @@ fn libreoffice_docx_of_the_bundled_policy_is_the_same_policy() {
 }
 
 fn level(i: usize, format: &str, text: &str) -> Level {
-    Level::new(i, Start::new(1), NumberFormat::new(format), LevelText::new(text), LevelJc::new("left"))
-        .indent(Some(720 * (i as i32 + 1)), None, None, None)
+    Level::new(
+        i,
+        Start::new(1),
+        NumberFormat::new(format),
+        LevelText::new(text),
+        LevelJc::new("left"),
+    )
+    .indent(Some(720 * (i as i32 + 1)), None, None, None)
 }
 
 /// Three levels of Word numbering in two instances of one definition, the
@@ -201,7 +227,9 @@ fn numbered_docx() -> (Vec<u8>, Vec<&'static str>) {
 fn our_labels(bytes: &[u8]) -> std::collections::HashMap<String, String> {
     use policydiff::convert::docx::{View, to_markdown};
     use policydiff::document::{Document, Format};
-    let md = to_markdown(bytes, View::Accepted, 64 << 20).expect("convert").markdown;
+    let md = to_markdown(bytes, View::Accepted, 64 << 20)
+        .expect("convert")
+        .markdown;
     let doc = Document::parse(&md, Format::Markdown);
     doc.clauses
         .iter()
@@ -217,8 +245,16 @@ fn word_numbering_labels_are_the_ones_libreoffice_draws() {
     let dir = TestDir::new();
     let (bytes, words) = numbered_docx();
     dir.write("numbered.docx", &bytes);
-    tool(dir.path(), "soffice", &["--headless", "--convert-to", "pdf", "numbered.docx"]);
-    tool(dir.path(), "pdftotext", &["-layout", "numbered.pdf", "numbered.txt"]);
+    tool(
+        dir.path(),
+        "soffice",
+        &["--headless", "--convert-to", "pdf", "numbered.docx"],
+    );
+    tool(
+        dir.path(),
+        "pdftotext",
+        &["-layout", "numbered.pdf", "numbered.txt"],
+    );
     let text = String::from_utf8(dir.read("numbered.txt")).expect("utf-8");
     let ours = our_labels(&bytes);
     let mut restart_seen = false;
@@ -238,7 +274,11 @@ fn word_numbering_labels_are_the_ones_libreoffice_draws() {
     }
     assert!(restart_seen, "the second instance restarts:\n{text}");
     // And through the binary: the labels are the clauses' labels.
-    let out = run_ok(dir.cmd().args(["diff", "numbered.docx", "numbered.docx", "--format", "json"]));
+    let out =
+        run_ok(
+            dir.cmd()
+                .args(["diff", "numbered.docx", "numbered.docx", "--format", "json"]),
+        );
     assert_eq!(json(&out)["stats"]["unchanged"], 14);
 }
 
@@ -250,11 +290,17 @@ fn tracked_docx() -> Vec<u8> {
         .add_style(Style::new("Heading1", StyleType::Paragraph).name("heading 1"))
         .add_abstract_numbering(AbstractNumbering::new(20).add_level(level(0, "decimal", "%1.")))
         .add_numbering(Numbering::new(20, 20))
-        .add_paragraph(Paragraph::new().style("Heading1").add_run(text("Data we collect")))
+        .add_paragraph(
+            Paragraph::new()
+                .style("Heading1")
+                .add_run(text("Data we collect")),
+        )
         .add_paragraph(
             Paragraph::new().add_insert(
-                Insert::new(text("We share your precise location with advertising partners."))
-                    .author("Lawyer"),
+                Insert::new(text(
+                    "We share your precise location with advertising partners.",
+                ))
+                .author("Lawyer"),
             ),
         )
         .add_paragraph(item(
@@ -265,11 +311,9 @@ fn tracked_docx() -> Vec<u8> {
         ))
         .add_paragraph(item(
             Paragraph::new()
-                .add_comment_start(
-                    Comment::new(1).author("Alice").add_paragraph(
-                        Paragraph::new().add_run(text("Check the retention law first.")),
-                    ),
-                )
+                .add_comment_start(Comment::new(1).author("Alice").add_paragraph(
+                    Paragraph::new().add_run(text("Check the retention law first.")),
+                ))
                 .add_run(text("We keep your data for "))
                 .add_delete(
                     Delete::new()
@@ -283,9 +327,13 @@ fn tracked_docx() -> Vec<u8> {
         .add_paragraph(item(Paragraph::new().add_run(text(
             "We protect your data with encryption in transit and at rest.",
         ))))
-        .add_paragraph(Paragraph::new().add_delete(Delete::new().author("Lawyer").add_run(
-            Run::new().add_delete_text("We never sell your personal information."),
-        )));
+        .add_paragraph(
+            Paragraph::new().add_delete(
+                Delete::new().author("Lawyer").add_run(
+                    Run::new().add_delete_text("We never sell your personal information."),
+                ),
+            ),
+        );
     let mut buf = Cursor::new(Vec::new());
     docx.build().pack(&mut buf).expect("pack docx");
     buf.into_inner()
@@ -299,7 +347,11 @@ fn changes(report: &serde_json::Value) -> Vec<(String, String, String)> {
         .iter()
         .map(|c| {
             let t = |side: &str| c[side]["text"].as_str().unwrap_or("").to_owned();
-            (c["kind"].as_str().unwrap_or("").to_owned(), t("old"), t("new"))
+            (
+                c["kind"].as_str().unwrap_or("").to_owned(),
+                t("old"),
+                t("new"),
+            )
         })
         .collect()
 }
@@ -318,7 +370,11 @@ fn tracked_changes_are_two_versions_and_comments_are_notes() {
     let mut got = changes(&report);
     got.sort();
     let mut want: Vec<(String, String, String)> = [
-        ("added", "", "We share your precise location with advertising partners."),
+        (
+            "added",
+            "",
+            "We share your precise location with advertising partners.",
+        ),
         (
             "modified",
             "We collect your email address to create your account.",
@@ -336,7 +392,11 @@ fn tracked_changes_are_two_versions_and_comments_are_notes() {
     .collect();
     want.sort();
     assert_eq!(got, want, "{:#}", report["changes"]);
-    assert_ne!(report["classification"], "none", "{:#}", report["classification"]);
+    assert_ne!(
+        report["classification"], "none",
+        "{:#}",
+        report["classification"]
+    );
     assert_eq!(report["old"]["path"], "draft.docx#original");
     let notes: Vec<&str> = report["notes"]
         .as_array()
@@ -401,7 +461,10 @@ pub(crate) fn document_xml(prolog: &str, body: &str) -> Vec<u8> {
 pub(crate) fn zip_bomb(declared: u32) -> Vec<u8> {
     let mut z = zip_of(&[(
         "word/document.xml",
-        &document_xml("", "<w:p><w:r><w:t>We collect your email address.</w:t></w:r></w:p>"),
+        &document_xml(
+            "",
+            "<w:p><w:r><w:t>We collect your email address.</w:t></w:r></w:p>",
+        ),
     )]);
     // Uncompressed size: offset 22 of the local header, 24 of the central one.
     for (sig, at) in [(0x04034b50u32, 22usize), (0x02014b50, 24)] {
@@ -432,8 +495,15 @@ pub(crate) fn lying_zip_bomb() -> Vec<u8> {
 pub(crate) fn billion_laughs() -> Vec<u8> {
     let mut dtd = String::from("<!DOCTYPE w:document [<!ENTITY lol \"lol\">");
     for i in 1..10 {
-        let prev = if i == 1 { "lol".to_owned() } else { format!("lol{}", i - 1) };
-        dtd.push_str(&format!("<!ENTITY lol{i} \"{}\">", format!("&{prev};").repeat(10)));
+        let prev = if i == 1 {
+            "lol".to_owned()
+        } else {
+            format!("lol{}", i - 1)
+        };
+        dtd.push_str(&format!(
+            "<!ENTITY lol{i} \"{}\">",
+            format!("&{prev};").repeat(10)
+        ));
     }
     dtd.push(']');
     dtd.push('>');
@@ -463,11 +533,27 @@ fn hostile_word_documents_are_refused_by_name() {
     let dir = TestDir::new();
     dir.write("p.md", support::policy_text(1));
     for (file, bytes, needles) in [
-        ("bomb.docx", zip_bomb(3 << 30), &["bomb.docx", "zip bomb"][..]),
+        (
+            "bomb.docx",
+            zip_bomb(3 << 30),
+            &["bomb.docx", "zip bomb"][..],
+        ),
         ("laughs.docx", billion_laughs(), &["laughs.docx", "DOCTYPE"]),
-        ("empty.docx", no_document(), &["empty.docx", "word/document.xml"]),
-        ("deep.docx", deeply_nested(100_000), &["deep.docx", "nested deeper"]),
-        ("text.docx", support::policy_text(1).into_bytes(), &["text.docx", "not a zip"]),
+        (
+            "empty.docx",
+            no_document(),
+            &["empty.docx", "word/document.xml"],
+        ),
+        (
+            "deep.docx",
+            deeply_nested(100_000),
+            &["deep.docx", "nested deeper"],
+        ),
+        (
+            "text.docx",
+            support::policy_text(1).into_bytes(),
+            &["text.docx", "not a zip"],
+        ),
     ] {
         dir.write(file, &bytes);
         run_err(dir.cmd().args(["diff", "p.md", file]), needles);
@@ -479,7 +565,8 @@ fn hostile_word_documents_are_refused_by_name() {
 #[test]
 fn fields_tables_and_links_read_as_displayed() {
     use docx_rs::{FieldCharType, Hyperlink, HyperlinkType, InstrText, Table, TableCell, TableRow};
-    let cell = |s: &str| TableCell::new().add_paragraph(Paragraph::new().add_run(Run::new().add_text(s)));
+    let cell =
+        |s: &str| TableCell::new().add_paragraph(Paragraph::new().add_run(Run::new().add_text(s)));
     let docx = Docx::new()
         .add_paragraph(
             Paragraph::new()
@@ -492,10 +579,12 @@ fn fields_tables_and_links_read_as_displayed() {
                 .add_run(Run::new().add_text(".")),
         )
         .add_paragraph(
-            Paragraph::new().add_run(Run::new().add_text("Write to ")).add_hyperlink(
-                Hyperlink::new("https://example.com/contact", HyperlinkType::External)
-                    .add_run(Run::new().add_text("our privacy team")),
-            ),
+            Paragraph::new()
+                .add_run(Run::new().add_text("Write to "))
+                .add_hyperlink(
+                    Hyperlink::new("https://example.com/contact", HyperlinkType::External)
+                        .add_run(Run::new().add_text("our privacy team")),
+                ),
         )
         .add_table(Table::new(vec![
             TableRow::new(vec![cell("Data"), cell("Kept for")]),
@@ -522,5 +611,9 @@ fn fields_tables_and_links_read_as_displayed() {
         ],
         "{md}"
     );
-    assert_eq!(doc.clauses[1].links, ["https://example.com/contact"], "{md}");
+    assert_eq!(
+        doc.clauses[1].links,
+        ["https://example.com/contact"],
+        "{md}"
+    );
 }
