@@ -891,12 +891,10 @@ impl<'a> Walk<'a> {
             return open;
         }
         match name {
-            b"p" => {
-                if open {
-                    self.para_depth += 1;
-                    if self.para_depth == 1 {
-                        self.para = Some(Para::default());
-                    }
+            b"p" if open => {
+                self.para_depth += 1;
+                if self.para_depth == 1 {
+                    self.para = Some(Para::default());
                 }
             }
             b"pPr" => {

@@ -155,7 +155,7 @@ impl<'a> Counter<'a> {
                 .defs
                 .level(num_id, j as u8)
                 .and_then(|l| l.restart)
-                .map_or(true, |r| r != 0 && (i as u32) < r);
+                .is_none_or(|r| r != 0 && (i as u32) < r);
             if restart {
                 *slot = None;
             }
