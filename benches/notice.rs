@@ -16,6 +16,7 @@ fn version(path: &str) -> Version {
         path: path.into(),
         origin: Origin::File,
         text: std::fs::read_to_string(path).expect("bundled policy"),
+        notes: Vec::new(),
     }
 }
 

@@ -78,6 +78,13 @@ pub fn compare_docs(
     if how.whole_document {
         report.add_unchanged(&set, new.1);
     }
+    // Notes from reading the versions (a Word document's comments), each once
+    // (both sides of `draft.docx#original draft.docx` carry the same ones).
+    for note in old.0.notes.iter().chain(&new.0.notes) {
+        if !report.notes.contains(note) {
+            report.notes.push(note.clone());
+        }
+    }
     report
 }
 

@@ -18,7 +18,7 @@ pub use release::{
     Release, ReleaseRequest, check_release, create_release, effective_of_tag, latest_release,
     releases, tag_name,
 };
-pub use spec::Spec;
+pub use spec::{ORIGINAL_SUFFIX, Spec, original_base};
 
 /// Errors of the archive layer.
 #[derive(Debug, thiserror::Error)]
@@ -98,8 +98,65 @@ pub struct Version {
     pub path: String,
     /// Where the text came from.
     pub origin: Origin,
-    /// The text, valid UTF-8.
+    /// The text, valid UTF-8 (a Word document's text converted to Markdown).
     pub text: String,
+    /// Notes from reading it, for the Report (a Word document's comments).
+    pub notes: Vec<String>,
+}
+
+/// A policy text decoded from raw bytes, with notes from its conversion.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Decoded {
+    /// The text (Markdown, for a converted document).
+    pub text: String,
+    /// Notes for the Report (a Word document's comments, with their authors).
+    pub notes: Vec<String>,
+}
+
+/// Most bytes a Word document may inflate to: a policy's text limit, with
+/// room for XML markup around it. Checked against what the zip declares
+/// before anything is inflated.
+pub const MAX_INFLATED_BYTES: u64 = MAX_POLICY_BYTES as u64 * 4;
+
+/// Which text of a Word document a name asks for: `….docx` the text with
+/// tracked changes accepted, `….docx#original` with them rejected; `None`
+/// for any other name.
+fn docx_view(path: &str) -> Option<crate::convert::docx::View> {
+    use crate::convert::docx::View;
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".docx") {
+        Some(View::Accepted)
+    } else if original_base(&lower).is_some() {
+        Some(View::Original)
+    } else {
+        None
+    }
+}
+
+/// Raw bytes named `path` as a policy text: a Word document (`.docx`,
+/// `.docx#original`) is converted to Markdown first; anything else goes
+/// through [`decode`].
+pub fn decode_version(bytes: Vec<u8>, path: &str) -> Result<Decoded> {
+    let Some(view) = docx_view(path) else {
+        return Ok(Decoded {
+            text: decode(bytes, path)?,
+            notes: Vec::new(),
+        });
+    };
+    if bytes.len() > MAX_POLICY_BYTES {
+        return Err(too_large(path, bytes.len() as u64));
+    }
+    let converted =
+        crate::convert::docx::to_markdown(&bytes, view, MAX_INFLATED_BYTES).map_err(|e| {
+            ArchiveError::BadInput {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            }
+        })?;
+    Ok(Decoded {
+        text: decode(converted.markdown.into_bytes(), path)?,
+        notes: converted.notes,
+    })
 }
 
 /// Largest policy text accepted. Real policies are well under 1 MB; this only
@@ -254,7 +311,19 @@ fn memchr_nul(bytes: &[u8]) -> Option<usize> {
 /// block forever; `-` is the way to pipe a text in), and never more than the
 /// size limit plus one byte, whatever the file claims its size is.
 pub fn read_file(path: &Path) -> Result<String> {
+    read_file_decoded(path).map(|d| d.text)
+}
+
+/// [`read_file`] with the notes of a conversion. `draft.docx#original`
+/// reads `draft.docx` (unless a file of that very name exists) with its
+/// tracked changes rejected.
+pub fn read_file_decoded(path: &Path) -> Result<Decoded> {
     let shown = path.display().to_string();
+    let base = match original_base(&shown) {
+        Some(base) if !path.exists() => PathBuf::from(base),
+        _ => path.to_path_buf(),
+    };
+    let path = base.as_path();
     let io = |source| ArchiveError::Io {
         path: shown.clone(),
         source,
@@ -283,7 +352,7 @@ pub fn read_file(path: &Path) -> Result<String> {
     if bytes.len() > MAX_POLICY_BYTES {
         return Err(more_than_limit(&shown));
     }
-    decode(bytes, &shown)
+    decode_version(bytes, &shown)
 }
 
 /// A text cut off at the limit: its real size is unknown, so say "more than".
@@ -386,8 +455,9 @@ impl Archive {
         let id = self.commit_id(rev)?;
         let commit = self.repo.find_commit(id)?;
         let tree = commit.tree()?;
+        let lookup = original_base(path).unwrap_or(path);
         let entry =
-            tree.get_path(Path::new(path))
+            tree.get_path(Path::new(lookup))
                 .map_err(|_| ArchiveError::PathNotAtRevision {
                     path: path.to_owned(),
                     rev: rev.to_owned(),
@@ -399,7 +469,8 @@ impl Archive {
             });
         }
         let blob = self.repo.find_blob(entry.id())?;
-        let text = decode(blob.content().to_vec(), &format!("{rev}:{path}"))?;
+        let Decoded { text, notes } =
+            decode_version(blob.content().to_vec(), &format!("{rev}:{path}"))?;
         let tag = tags.get(&id).and_then(|v| pick_tag(v, Some(rev)));
         Ok(Version {
             spec: spec.to_owned(),
@@ -410,6 +481,7 @@ impl Archive {
                 tag,
             },
             text,
+            notes,
         })
     }
 
@@ -418,7 +490,8 @@ impl Archive {
     pub fn read_entry(&self, entry: &HistoryEntry, path: &str, tags: &Tags) -> Result<Version> {
         let blob = self.repo.find_blob(entry.blob)?;
         let spec = &entry.commit[..entry.commit.len().min(12)];
-        let text = decode(blob.content().to_vec(), &format!("{spec}:{path}"))?;
+        let Decoded { text, notes } =
+            decode_version(blob.content().to_vec(), &format!("{spec}:{path}"))?;
         let tag = Oid::from_str(&entry.commit)
             .ok()
             .and_then(|id| tags.get(&id))
@@ -432,6 +505,7 @@ impl Archive {
                 tag,
             },
             text,
+            notes,
         })
     }
 

@@ -3,7 +3,18 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Archive, Origin, Result, Version, read_file, read_stdin};
+use super::{Archive, Origin, Result, Version, read_file_decoded, read_stdin};
+
+/// The suffix that asks for a Word document's text with its tracked
+/// changes rejected: `draft.docx#original`, `REV:path/draft.docx#original`.
+pub const ORIGINAL_SUFFIX: &str = "#original";
+
+/// The Word document a `….docx#original` name reads, or `None` when the
+/// name has no such suffix (or names no `.docx`).
+pub fn original_base(name: &str) -> Option<&str> {
+    name.strip_suffix(ORIGINAL_SUFFIX)
+        .filter(|base| base.to_ascii_lowercase().ends_with(".docx"))
+}
 
 /// How a version spec is to be read. Resolution order: `-`; an existing file;
 /// `REV:PATH`; a bare `REV` meaning the configured policy file at `REV`.
@@ -32,7 +43,9 @@ impl Spec {
             return Spec::Stdin;
         }
         let as_path = cwd.join(spec);
-        if as_path.exists() {
+        // `draft.docx#original`: the file is draft.docx; the suffix is read
+        // when the file is (see `read_file_decoded`).
+        if as_path.exists() || original_base(spec).is_some_and(|base| cwd.join(base).is_file()) {
             return Spec::File(as_path);
         }
         if let Some((rev, path)) = spec.split_once(':')
@@ -51,21 +64,25 @@ impl Spec {
 impl Version {
     /// The text of a file on disk, named as the user wrote it.
     pub fn from_file(spec: &str, path: &Path) -> Result<Version> {
+        let decoded = read_file_decoded(path)?;
         Ok(Version {
             spec: spec.into(),
             path: spec.into(),
             origin: Origin::File,
-            text: read_file(path)?,
+            text: decoded.text,
+            notes: decoded.notes,
         })
     }
 
     /// The working-tree file of a configured policy (`path` as configured).
     pub fn from_policy_file(path: &str, file: &Path) -> Result<Version> {
+        let decoded = read_file_decoded(file)?;
         Ok(Version {
             spec: path.into(),
             path: path.into(),
             origin: Origin::File,
-            text: read_file(file)?,
+            text: decoded.text,
+            notes: decoded.notes,
         })
     }
 
@@ -76,6 +93,7 @@ impl Version {
             path: "<stdin>".into(),
             origin: Origin::Stdin,
             text: read_stdin()?,
+            notes: Vec::new(),
         })
     }
 }

@@ -774,6 +774,7 @@ mod tests {
             path: "p.md".into(),
             origin: Origin::File,
             text: text.into(),
+            notes: Vec::new(),
         };
         let (ov, nv) = (version(old), version(new));
         let od = Document::parse(old, Format::Markdown);

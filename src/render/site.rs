@@ -506,6 +506,7 @@ mod tests {
             path: "p.md".into(),
             origin: Origin::File,
             text: text.into(),
+            notes: Vec::new(),
         }
     }
 

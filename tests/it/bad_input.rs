@@ -1746,7 +1746,8 @@ fn run_table(table: &str, rows: Vec<Row>) {
 
 #[test]
 fn bad_input_matrix_every_row_exits_2_with_one_line_naming_it() {
-    let rows = error_rows();
+    let mut rows = error_rows();
+    rows.extend(word_document_rows());
     assert!(rows.len() >= 30, "the matrix covers at least 30 classes");
     run_table("bad-input matrix", rows);
 }
@@ -1754,4 +1755,48 @@ fn bad_input_matrix_every_row_exits_2_with_one_line_naming_it() {
 #[test]
 fn odd_but_valid_input_is_accepted_and_never_crashes() {
     run_table("accepted-input table", accepted_rows());
+}
+
+/// Hostile Word documents (issue 14): each refused with the file named,
+/// within the matrix's time and memory caps. Fixtures: `docx_input`.
+fn word_document_rows() -> Vec<Row> {
+    use crate::docx_input::{billion_laughs, deeply_nested, lying_zip_bomb, no_document, zip_bomb};
+    vec![
+        err(
+            "zip bomb (.docx declaring 3 GiB)",
+            || plain_with("bomb.docx", zip_bomb(3 << 30)),
+            &["diff", "present.md", "bomb.docx"],
+            &["bomb.docx", "zip bomb"],
+        ),
+        err(
+            "zip bomb that declares less than it inflates to",
+            || plain_with("liar.docx", lying_zip_bomb()),
+            &["diff", "present.md", "liar.docx"],
+            &["liar.docx"],
+        ),
+        err(
+            "XML entity expansion (billion laughs) in a .docx",
+            || plain_with("laughs.docx", billion_laughs()),
+            &["diff", "laughs.docx#original", "present.md"],
+            &["laughs.docx", "DOCTYPE"],
+        ),
+        err(
+            ".docx without word/document.xml",
+            || plain_with("empty.docx", no_document()),
+            &["diff", "present.md", "empty.docx"],
+            &["empty.docx", "word/document.xml"],
+        ),
+        err(
+            "a text file named .docx",
+            || plain_with("text.docx", policy_text(1)),
+            &["diff", "present.md", "text.docx"],
+            &["text.docx", "not a zip"],
+        ),
+        err(
+            ".docx with elements nested 200000 deep",
+            || plain_with("deep.docx", deeply_nested(200_000)),
+            &["diff", "present.md", "deep.docx"],
+            &["deep.docx", "nested deeper"],
+        ),
+    ]
 }

@@ -9,6 +9,7 @@ mod support;
 mod bad_input;
 mod cli;
 mod corpus;
+mod docx_input;
 mod docx_output;
 mod notices;
 mod properties;

@@ -642,6 +642,7 @@ fn notices_show_no_editorial_change_and_no_front_matter() {
         path: path.into(),
         origin: Origin::File,
         text: std::fs::read_to_string(root().join(path)).expect("bundled policy"),
+        notes: Vec::new(),
     };
     let report = compare(
         &version("policies/privacy-policy.md"),

@@ -305,6 +305,7 @@ fn run_pipeline(old: &str, new: &str) {
         path: "x.md".into(),
         origin: Origin::File,
         text: text.into(),
+        notes: Vec::new(),
     };
     let (va, vb) = (version(old), version(new));
     let report = Report::new(None, (&va, &a), (&vb, &b), &set, Some(&verdict));
