@@ -58,6 +58,11 @@ pub struct Converted {
 /// this only turns a hostile file into a clear error.
 const MAX_DEPTH: usize = 1024;
 
+/// The paragraph style (id) of a front-matter field (`effective: 2025-07-09`)
+/// written as a paragraph: read back as front matter, not as a clause.
+/// policydiff's Word redline writes its fields in it.
+pub const FRONT_MATTER_STYLE: &str = "PolicydiffFrontMatter";
+
 /// Convert a `.docx` to Markdown. `limit` bounds the uncompressed size: the
 /// sizes the zip declares are checked before anything is inflated, and no
 /// part is inflated past it whatever it declared.
@@ -102,7 +107,15 @@ pub fn to_markdown(bytes: &[u8], view: View, limit: u64) -> Result<Converted, Co
         .filter(|t| !t.trim().is_empty())
         .or(body.title.clone());
     let mut markdown = String::with_capacity(body.markdown.len() + 128);
-    if title.is_some() || effective.is_some() {
+    if !body.front.is_empty() {
+        // The fields as the document's text gives them, in their order: what
+        // the reader sees (and what tracked changes say) wins over properties.
+        markdown.push_str("---\n");
+        for (key, value) in &body.front {
+            markdown.push_str(&format!("{key}: {}\n", one_line(value)));
+        }
+        markdown.push_str("---\n\n");
+    } else if title.is_some() || effective.is_some() {
         markdown.push_str("---\n");
         if let Some(t) = &title {
             markdown.push_str(&format!("title: {}\n", one_line(t)));
@@ -732,6 +745,9 @@ struct Walk<'a> {
 struct Body {
     markdown: String,
     title: Option<String>,
+    /// Front-matter fields written as paragraphs in the
+    /// [`FRONT_MATTER_STYLE`] (policydiff's own Word redline does).
+    front: Vec<(String, String)>,
     /// Comment ids and where they are anchored, in document order.
     anchors: Vec<(String, String)>,
 }
@@ -1080,6 +1096,16 @@ impl<'a> Walk<'a> {
             }
         }
         if md.is_empty() {
+            return;
+        }
+        if props.style.as_deref() == Some(FRONT_MATTER_STYLE)
+            && let Some((key, value)) = plain.split_once(':')
+            && !key.trim().is_empty()
+            && !key.contains(char::is_whitespace)
+        {
+            self.out
+                .front
+                .push((key.trim().to_owned(), value.trim().to_owned()));
             return;
         }
         if self.tables > 0 {

@@ -571,12 +571,32 @@ pub fn inline_diff(old: &str, new: &str, exact: bool, budget: Duration) -> (Vec<
             }),
         }
     };
-    for step in steps {
+    let mut steps = steps.into_iter().peekable();
+    while let Some(step) = steps.next() {
         let old_text: String = a[step.old].iter().map(|t| t.text).collect();
         let new_text: String = b[step.new].iter().map(|t| t.text).collect();
         if step.equal {
             // Equal by key: show the new wording, which is what will stand.
-            push(InlineTag::Equal, &new_text);
+            // But white space one side has before an edit belongs to the
+            // edit ("us[- and-]{+,+} our", not "us[-and-]{+,+} our"), or
+            // rejecting the edit would glue two words together.
+            let next = steps.peek().filter(|next| !next.equal);
+            let deletes = next.is_some_and(|n| !n.old.is_empty());
+            let inserts = next.is_some_and(|n| !n.new.is_empty() && n.old.is_empty());
+            match (
+                old_text.strip_prefix(new_text.as_str()),
+                new_text.strip_prefix(old_text.as_str()),
+            ) {
+                (Some(extra), _) if deletes && !extra.is_empty() && extra.trim().is_empty() => {
+                    push(InlineTag::Equal, &new_text);
+                    push(InlineTag::Delete, extra);
+                }
+                (_, Some(extra)) if inserts && !extra.is_empty() && extra.trim().is_empty() => {
+                    push(InlineTag::Equal, &old_text);
+                    push(InlineTag::Insert, extra);
+                }
+                _ => push(InlineTag::Equal, &new_text),
+            }
         } else {
             push(InlineTag::Delete, &old_text);
             push(InlineTag::Insert, &new_text);

@@ -190,6 +190,19 @@ fn base(report: &Report, date: &str) -> Docx {
                 .outline_lvl(n - 1),
         );
     }
+    // Front-matter fields in a style of their own, which reading the file
+    // back as a version turns into front matter again (a round trip).
+    docx = docx.add_style(
+        Style::new(
+            crate::convert::docx::FRONT_MATTER_STYLE,
+            StyleType::Paragraph,
+        )
+        .name("Front Matter")
+        .based_on("Normal")
+        .next("Normal")
+        .size(18)
+        .color("5F6368"),
+    );
     let title = report
         .new
         .title
@@ -335,7 +348,9 @@ impl Writer<'_> {
             ClauseKind::ListItem => p
                 .indent(Some(360), None, None, None)
                 .line_spacing(LineSpacing::new().after(120)),
-            ClauseKind::Meta => p.line_spacing(LineSpacing::new().after(60)),
+            ClauseKind::Meta => p
+                .style(crate::convert::docx::FRONT_MATTER_STYLE)
+                .line_spacing(LineSpacing::new().after(60)),
             _ => p.line_spacing(LineSpacing::new().after(120)),
         };
         let mono = clause.kind == ClauseKind::Verbatim;

@@ -617,3 +617,86 @@ fn fields_tables_and_links_read_as_displayed() {
         "{md}"
     );
 }
+
+/// Counts of a Report that say whether anything substantive changed.
+fn substantive(report: &serde_json::Value) -> (String, u64, u64, u64, u64) {
+    let s = &report["stats"];
+    (
+        report["classification"].as_str().unwrap_or("?").to_owned(),
+        s["added"].as_u64().unwrap_or(99),
+        s["removed"].as_u64().unwrap_or(99),
+        s["modified"].as_u64().unwrap_or(99),
+        s["moved"].as_u64().unwrap_or(99),
+    )
+}
+
+/// Issue 14's round trip of issue 12's output: the Word redline that
+/// `diff --format docx` writes, read back with its changes rejected, is the
+/// old version, and with them accepted the new one.
+#[test]
+fn our_word_redline_reads_back_as_the_old_and_the_new_version() {
+    let dir = TestDir::new();
+    let (old, new) = (support::bundled_policy(), support::bundled_draft());
+    let redline = dir.join("redline.docx");
+    support::run_ok(
+        dir.cmd()
+            .arg("diff")
+            .arg(&old)
+            .arg(&new)
+            .args(["--format", "docx", "-o"])
+            .arg(&redline),
+    );
+    let json = |a: &str, b: &str| -> serde_json::Value {
+        let out = dir
+            .cmd()
+            .args(["diff", a, b, "--format", "json"])
+            .output()
+            .expect("run");
+        assert!(
+            out.status.code() == Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("report")
+    };
+    let (old, new) = (old.display().to_string(), new.display().to_string());
+    let original = format!("{}#original", redline.display());
+    let accepted = redline.display().to_string();
+    for (a, b, what) in [
+        (
+            &old,
+            &original,
+            "old version vs the redline with changes rejected",
+        ),
+        (
+            &new,
+            &accepted,
+            "new version vs the redline with changes accepted",
+        ),
+    ] {
+        let report = json(a, b);
+        assert_eq!(
+            substantive(&report),
+            ("none".to_owned(), 0, 0, 0, 0),
+            "{what}: {}",
+            serde_json::to_string_pretty(&report["changes"]).unwrap()
+        );
+    }
+    // And between the two readings, the same change as the Markdown pair.
+    let direct = json(&old, &new);
+    let through_word = json(&original, &accepted);
+    assert_eq!(
+        substantive(&through_word),
+        substantive(&direct),
+        "{}",
+        serde_json::to_string_pretty(&through_word["changes"]).unwrap()
+    );
+    assert_eq!(
+        through_word["triggers"]
+            .as_array()
+            .map(|t| t.iter().map(|t| t["id"].clone()).collect::<Vec<_>>()),
+        direct["triggers"]
+            .as_array()
+            .map(|t| t.iter().map(|t| t["id"].clone()).collect::<Vec<_>>())
+    );
+}
