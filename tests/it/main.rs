@@ -8,6 +8,7 @@ mod support;
 mod bad_input;
 mod cli;
 mod corpus;
+mod history_reuse;
 mod notices;
 mod properties;
 mod report;
