@@ -85,7 +85,13 @@ pub fn compare_analysed(
     how: &Comparison,
 ) -> Report {
     let (set, verdict) = assess((old_doc, old_facts), (new_doc, new_facts), how);
-    Report::new(policy, (old, old_doc), (new, new_doc), &set, verdict.as_ref())
+    Report::new(
+        policy,
+        (old, old_doc),
+        (new, new_doc),
+        &set,
+        verdict.as_ref(),
+    )
 }
 
 /// The change set between two documents and its verdict (when classifying):
@@ -304,11 +310,8 @@ where
                     let name = policies[p].name.as_str();
                     let key = (p, old.blob, new.blob);
                     let assessed = assessed.get(key).unwrap_or_else(|| {
-                        let a = Arc::new(assess(
-                            (&old.doc, &old.facts),
-                            (&new.doc, &new.facts),
-                            how,
-                        ));
+                        let a =
+                            Arc::new(assess((&old.doc, &old.facts), (&new.doc, &new.facts), how));
                         assessed.put(key, Arc::clone(&a));
                         a
                     });

@@ -296,7 +296,7 @@ impl Graph {
                 time,
             });
             parent_ids.push(parents);
-            if nodes.len() % 1024 == 0 {
+            if nodes.len().is_multiple_of(1024) {
                 progress(WalkProgress::Commits(nodes.len()));
             }
         }

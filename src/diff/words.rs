@@ -118,16 +118,15 @@ fn compound_spans(text: &str) -> Vec<(usize, usize)> {
         // Only at the start of a word: never inside "abc123".
         // (After CJK text a date or address may follow with no space.)
         let at_start = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
-        if at_start {
-            if let Some(end) = url_end(b, i)
+        if at_start
+            && let Some(end) = url_end(b, i)
                 .or_else(|| email_end(b, i))
                 .or_else(|| month_date_end(b, i))
                 .or_else(|| numeric_end(b, i))
-            {
-                out.push((i, end));
-                i = end;
-                continue;
-            }
+        {
+            out.push((i, end));
+            i = end;
+            continue;
         }
         i += utf8_len(b[i]);
     }
@@ -282,10 +281,10 @@ fn month_date_end(b: &[u8], i: usize) -> Option<usize> {
     }
     let m = month_at(b, i)?;
     let end = i + m;
-    if b.get(end) == Some(&b' ') {
-        if let Some(day) = day_at(b, end + 1) {
-            return Some(year_after(b, day).unwrap_or(day));
-        }
+    if b.get(end) == Some(&b' ')
+        && let Some(day) = day_at(b, end + 1)
+    {
+        return Some(year_after(b, day).unwrap_or(day));
     }
     // "July 2025" but not a bare month name ("may" is a verb).
     year_after(b, end)
@@ -391,26 +390,26 @@ fn tokenize(text: &str, exact: bool) -> Vec<Token<'_>> {
     let mut inside = 0;
     for (offset, segment) in segments(text) {
         let seg_end = offset + segment.len();
-        if offset < inside {
-            if let Some(last) = tokens.last_mut() {
-                last.text = &text[start..seg_end];
-                inside = inside.max(seg_end);
-                continue;
-            }
+        if offset < inside
+            && let Some(last) = tokens.last_mut()
+        {
+            last.text = &text[start..seg_end];
+            inside = inside.max(seg_end);
+            continue;
         }
         while span.peek().is_some_and(|s| s.1 <= offset) {
             span.next();
         }
-        if let Some(&&(s, e)) = span.peek() {
-            if s == offset {
-                start = offset;
-                inside = e.max(seg_end);
-                tokens.push(Token {
-                    text: &text[offset..seg_end],
-                    key: String::new(),
-                });
-                continue;
-            }
+        if let Some(&&(s, e)) = span.peek()
+            && s == offset
+        {
+            start = offset;
+            inside = e.max(seg_end);
+            tokens.push(Token {
+                text: &text[offset..seg_end],
+                key: String::new(),
+            });
+            continue;
         }
         if segment.chars().all(char::is_whitespace) && !exact {
             match tokens.last_mut() {
