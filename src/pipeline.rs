@@ -5,10 +5,10 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::archive::{Archive, ArchiveError, Found, HistoryEntry, Version};
 use git2::Oid;
 use rustc_hash::FxHashMap;
 
+use crate::archive::{Archive, ArchiveError, Found, HistoryEntry, Version};
 use crate::classify::{self, Analysis, Rules, RunFacts, Verdict};
 use crate::diff::{self, ChangeSet, DiffOptions};
 use crate::document::{BlockCache, Document, Format};
