@@ -1,12 +1,16 @@
 //! The one pipeline every command is a prefix of: versions → documents →
 //! change set → verdict → Report. Commands, benches and tests all enter here.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use git2::Oid;
+use rustc_hash::FxHashMap;
+
 use crate::archive::{Archive, ArchiveError, Found, HistoryEntry, Version};
-use crate::classify::{self, Rules, RunFacts};
-use crate::diff::{self, DiffOptions};
+use crate::classify::{self, Analysis, Rules, RunFacts, Verdict};
+use crate::diff::{self, ChangeSet, DiffOptions};
 use crate::document::{BlockCache, Document, Format};
 use crate::report::Report;
 
@@ -70,22 +74,122 @@ pub fn compare_docs(
     policy: Option<&str>,
     how: &Comparison,
 ) -> Report {
-    let set = diff::diff(old.1, new.1, &how.diff);
-    let verdict = how
-        .classify
-        .then(|| classify::classify(old.1, new.1, &set, &how.rules, how.facts));
-    let mut report = Report::new(policy, old, new, &set, verdict.as_ref());
+    let (a, b) = (Analysis::default(), Analysis::default());
+    compare_analysed((old.0, old.1, &a), (new.0, new.1, &b), policy, how)
+}
+
+/// [`compare_docs`], with what classification reads from each version alone
+/// taken from (or kept in) its [`Analysis`]: a history compares every
+/// version twice.
+pub fn compare_analysed(
+    (old, old_doc, old_facts): (&Version, &Document, &Analysis),
+    (new, new_doc, new_facts): (&Version, &Document, &Analysis),
+    policy: Option<&str>,
+    how: &Comparison,
+) -> Report {
+    let (set, verdict) = assess((old_doc, old_facts), (new_doc, new_facts), how);
+    report_of(
+        policy,
+        (old, old_doc),
+        (new, new_doc),
+        &set,
+        verdict.as_ref(),
+        how,
+    )
+}
+
+/// The Report of an assessed pair, with what the comparison asked for
+/// (unchanged clauses for whole-document views) and the notes reading the
+/// versions left (a Word document's comments), each once: both sides of
+/// `draft.docx#original draft.docx` carry the same ones.
+fn report_of(
+    policy: Option<&str>,
+    old: (&Version, &Document),
+    new: (&Version, &Document),
+    set: &ChangeSet,
+    verdict: Option<&Verdict>,
+    how: &Comparison,
+) -> Report {
+    let mut report = Report::new(policy, old, new, set, verdict);
     if how.whole_document {
-        report.add_unchanged(&set, new.1);
+        report.add_unchanged(set, new.1);
     }
-    // Notes from reading the versions (a Word document's comments), each once
-    // (both sides of `draft.docx#original draft.docx` carry the same ones).
     for note in old.0.notes.iter().chain(&new.0.notes) {
         if !report.notes.contains(note) {
             report.notes.push(note.clone());
         }
     }
     report
+}
+
+/// The change set between two documents and its verdict (when classifying):
+/// all of a comparison that depends on the texts alone.
+fn assess(
+    (old_doc, old_facts): (&Document, &Analysis),
+    (new_doc, new_facts): (&Document, &Analysis),
+    how: &Comparison,
+) -> (ChangeSet, Option<Verdict>) {
+    let set = diff::diff(old_doc, new_doc, &how.diff);
+    let verdict = how.classify.then(|| {
+        classify::classify_analysed(
+            (old_doc, old_facts),
+            (new_doc, new_facts),
+            &set,
+            &how.rules,
+            how.facts,
+        )
+    });
+    (set, verdict)
+}
+
+/// One version of a history as the walk hands it to the comparisons: read,
+/// parsed and (lazily) analysed once, shared by the two changes it belongs to.
+struct Analysed {
+    version: Version,
+    /// The blob the text was read from: equal blobs, equal documents.
+    blob: Oid,
+    doc: Document,
+    facts: Analysis,
+}
+
+/// Assessments of recent pairs, by policy and the blobs of both sides.
+/// Archives that capture a page flipping between two variants compare the
+/// same two texts again and again (a quarter of the pairs of Open Terms
+/// Archive's privacy policies); an assessment depends on the texts alone,
+/// so a repeat takes the earlier one. Bounded: the oldest entries go first.
+#[derive(Default)]
+struct Assessed {
+    recent: std::sync::Mutex<Recent>,
+}
+
+type PairKey = (usize, Oid, Oid);
+
+#[derive(Default)]
+struct Recent {
+    by_key: FxHashMap<PairKey, Arc<(ChangeSet, Option<Verdict>)>>,
+    order: VecDeque<PairKey>,
+}
+
+impl Assessed {
+    /// Pairs kept: repeats in a flipping history are a few versions apart.
+    const MAX: usize = 64;
+
+    fn get(&self, key: PairKey) -> Option<Arc<(ChangeSet, Option<Verdict>)>> {
+        let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        recent.by_key.get(&key).cloned()
+    }
+
+    fn put(&self, key: PairKey, value: Arc<(ChangeSet, Option<Verdict>)>) {
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        if recent.by_key.insert(key, value).is_none() {
+            recent.order.push_back(key);
+        }
+        while recent.order.len() > Self::MAX {
+            if let Some(old) = recent.order.pop_front() {
+                recent.by_key.remove(&old);
+            }
+        }
+    }
 }
 
 /// One step of a policy's history, newest first.
@@ -194,7 +298,7 @@ where
     E: Send,
 {
     let tags = archive.tags_by_commit()?;
-    type Pair = Arc<(Version, Document)>;
+    type Pair = Arc<Analysed>;
     /// A job: the global sequence number of its step, the policy, its
     /// entries, the entry's index, the two sides.
     type Job = (usize, usize, Arc<HistoryEntry>, Pair, Pair);
@@ -217,10 +321,11 @@ where
     };
     let mut summary = WalkSummary::default();
     let render = &render;
+    let assessed = Assessed::default();
     std::thread::scope(|s| {
         for _ in 0..2 {
             let done_tx = done_tx.clone();
-            let (job_rx, closed) = (&job_rx, &closed);
+            let (job_rx, closed, assessed) = (&job_rx, &closed, &assessed);
             s.spawn(move || {
                 loop {
                     let job = job_rx.lock().map(|rx| rx.recv());
@@ -231,7 +336,21 @@ where
                         continue; // drain, so the reader is never stuck on a full queue
                     }
                     let name = policies[p].name.as_str();
-                    let report = compare_docs((&old.0, &old.1), (&new.0, &new.1), Some(name), how);
+                    let key = (p, old.blob, new.blob);
+                    let assessed = assessed.get(key).unwrap_or_else(|| {
+                        let a =
+                            Arc::new(assess((&old.doc, &old.facts), (&new.doc, &new.facts), how));
+                        assessed.put(key, Arc::clone(&a));
+                        a
+                    });
+                    let report = report_of(
+                        Some(name),
+                        (&old.version, &old.doc),
+                        (&new.version, &new.doc),
+                        &assessed.0,
+                        assessed.1.as_ref(),
+                        how,
+                    );
                     let step = Step::Change {
                         entry: &entry,
                         report: Box::new(report),
@@ -341,7 +460,12 @@ where
                         Format::from_path(&version.path),
                         &mut cache,
                     );
-                    let current = Arc::new((version, doc));
+                    let current = Arc::new(Analysed {
+                        version,
+                        blob: e.blob,
+                        doc,
+                        facts: Analysis::default(),
+                    });
                     if let Some((at, newer_entry, newer)) = pending.take() {
                         wait_for_printer(at);
                         let job = (at, p, newer_entry, Arc::clone(&current), newer);

@@ -7,6 +7,7 @@
 //! look only at what changed (added, removed, modified, moved-with-edits
 //! clauses, never editorial ones) and the sections those clauses sit in.
 
+mod analysis;
 pub mod catalogue;
 mod extract;
 pub mod ids;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diff::{ChangeKind, ChangeSet};
 use crate::document::Document;
+pub use analysis::Analysis;
 pub use catalogue::{CATALOGUE, Detector};
 pub use extract::{ListedItem, TriggerList, trigger_list};
 pub use ids::{DetectorId, MANUAL_ID, TRIGGERS_ID};
@@ -170,10 +172,16 @@ pub fn triggers_for(
     doc: &Document,
     rules: &Rules,
 ) -> (Vec<Trigger>, Option<TriggerList>, Vec<String>) {
-    let mut warnings = Vec::new();
     let list = trigger_list(doc);
+    let (triggers, warnings) = triggers_from(list.as_ref(), rules);
+    (triggers, list, warnings)
+}
+
+/// [`triggers_for`] a version whose list (if any) has been read.
+fn triggers_from(list: Option<&TriggerList>, rules: &Rules) -> (Vec<Trigger>, Vec<String>) {
+    let mut warnings = Vec::new();
     let mut triggers = Vec::new();
-    match &list {
+    match list {
         Some(list) => {
             for item in &list.items {
                 let detection = rules
@@ -228,11 +236,11 @@ pub fn triggers_for(
         wording: "The list of major changes itself changes".into(),
         source: if list.is_some() { TriggerSource::Policy } else { TriggerSource::Catalogue },
         label: None,
-        line: list.as_ref().map(|l| l.intro_line),
+        line: list.map(|l| l.intro_line),
         looks_for: "any non-editorial change to the clause that lists major changes or to its items".into(),
         detection: Detection::TriggerList,
     });
-    (triggers, list, warnings)
+    (triggers, warnings)
 }
 
 fn describe(detection: &Detection, rules: &Rules) -> (String, String) {
@@ -312,15 +320,29 @@ pub fn classify(
     rules: &Rules,
     facts: RunFacts,
 ) -> Verdict {
-    let (triggers, list, mut warnings) = triggers_for(old, rules);
+    let (a, b) = (Analysis::default(), Analysis::default());
+    classify_analysed((old, &a), (new, &b), set, rules, facts)
+}
+
+/// [`classify`], with what is read from each version alone taken from (or
+/// kept in) its [`Analysis`], for a version compared more than once.
+pub fn classify_analysed(
+    (old, old_facts): (&Document, &Analysis),
+    (new, new_facts): (&Document, &Analysis),
+    set: &ChangeSet,
+    rules: &Rules,
+    facts: RunFacts,
+) -> Verdict {
+    let list = old_facts.list(old);
+    let (triggers, mut warnings) = triggers_from(list, rules);
     let lists = Lists {
-        old: list.as_ref(),
-        new: trigger_list(new),
+        old: list,
+        new: new_facts.list(new),
     };
     let builtin = builtin_triggers(&triggers);
     let mut evidence = Evidence::default();
     let mut review = Vec::new();
-    let mentions = signals::Mentions::default();
+    let mentions = signals::Mentions::new(old_facts, new_facts);
     for (k, change) in set.changes.iter().enumerate() {
         if change.kind == ChangeKind::Editorial {
             continue;
@@ -371,7 +393,7 @@ pub fn classify(
         triggers,
         fired,
         review,
-        list,
+        list: list.cloned(),
         warnings,
     }
 }
@@ -387,14 +409,14 @@ fn is_navigation(clause: &crate::document::Clause) -> bool {
 /// The old and new versions' lists of major changes.
 struct Lists<'a> {
     old: Option<&'a TriggerList>,
-    new: Option<TriggerList>,
+    new: Option<&'a TriggerList>,
 }
 
 impl Lists<'_> {
     /// True if a change's old or new clause belongs to its version's list.
     fn touches(&self, old: Option<usize>, new: Option<usize>) -> bool {
         old.is_some_and(|i| self.old.is_some_and(|l| touches(l, i)))
-            || new.is_some_and(|j| self.new.as_ref().is_some_and(|l| touches(l, j)))
+            || new.is_some_and(|j| self.new.is_some_and(|l| touches(l, j)))
     }
 }
 

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 use super::Finding;
+use super::analysis::Analysis;
 use super::catalogue::{ASSESSMENT, Detector, HIGH};
 use super::ids::DetectorId;
 use super::scan;
@@ -41,32 +42,37 @@ pub struct Context<'a> {
     new_index: Option<usize>,
     old_doc: &'a Document,
     new_doc: &'a Document,
-    mentions: &'a Mentions,
+    mentions: &'a Mentions<'a>,
 }
 
-/// The whole text of each version, lower case, built once per comparison
-/// and only when a detector asks whether a detail appears anywhere (before,
-/// every question lower-cased every clause again: quadratic on a large
-/// policy).
-#[derive(Default)]
-pub struct Mentions {
-    old: std::cell::OnceCell<DocText>,
-    new: std::cell::OnceCell<DocText>,
+/// The whole text of each version, lower case, built only when a detector
+/// asks whether a detail appears anywhere (before, every question
+/// lower-cased every clause again: quadratic on a large policy), and at most
+/// once per version (it lives in the version's [`Analysis`]).
+pub struct Mentions<'a> {
+    old: &'a Analysis,
+    new: &'a Analysis,
 }
 
-impl Mentions {
+impl<'a> Mentions<'a> {
+    /// The texts of the old and the new version, from their analyses.
+    pub fn new(old: &'a Analysis, new: &'a Analysis) -> Self {
+        Mentions { old, new }
+    }
+
     fn of_old(&self, doc: &Document) -> &DocText {
-        self.old.get_or_init(|| DocText::of(doc))
+        self.old.text(doc)
     }
 
     fn of_new(&self, doc: &Document) -> &DocText {
-        self.new.get_or_init(|| DocText::of(doc))
+        self.new.text(doc)
     }
 }
 
 /// One version's clause texts and link targets, lower case, and its phone
 /// numbers by their digits.
-struct DocText {
+#[derive(Debug)]
+pub(super) struct DocText {
     text: String,
     links: String,
     phones: std::collections::HashSet<String>,
@@ -75,7 +81,7 @@ struct DocText {
 }
 
 impl DocText {
-    fn of(doc: &Document) -> DocText {
+    pub(super) fn of(doc: &Document) -> DocText {
         let mut text = String::new();
         let mut links = String::new();
         let mut phones = std::collections::HashSet::new();
@@ -115,7 +121,7 @@ impl<'a> Context<'a> {
         (old_prose, new_prose): (&'a str, &'a str),
         section: &'a str,
         (old_doc, new_doc): (&'a Document, &'a Document),
-        mentions: &'a Mentions,
+        mentions: &'a Mentions<'a>,
     ) -> Self {
         let old = change.old.map(|i| &old_doc.clauses[i]);
         let new = change.new.map(|j| &new_doc.clauses[j]);

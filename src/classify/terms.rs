@@ -119,6 +119,9 @@ pub struct Tokens<'t> {
     /// Whether the text has CJK characters at all: English text skips the
     /// substring terms, whose searches cost more than the word lookups.
     cjk: bool,
+    /// The sentences' byte and word ranges, found on first use: every
+    /// detector asks for them again.
+    spans: std::cell::OnceCell<Vec<(Range<usize>, Range<usize>)>>,
 }
 
 /// A sentence of a [`Tokens`]: its byte range and its words.
@@ -150,6 +153,7 @@ impl<'t> Tokens<'t> {
             text,
             words,
             cjk: !text.is_ascii() && text.chars().any(is_cjk),
+            spans: std::cell::OnceCell::new(),
         }
     }
 
@@ -164,6 +168,19 @@ impl<'t> Tokens<'t> {
 
     /// The sentences (split after . ; ! ? and their CJK forms).
     pub fn sentences(&self) -> Vec<Sentence<'_, 't>> {
+        self.spans
+            .get_or_init(|| self.sentence_spans())
+            .iter()
+            .map(|(bytes, words)| Sentence {
+                tokens: self,
+                bytes: bytes.clone(),
+                words: words.clone(),
+            })
+            .collect()
+    }
+
+    /// Byte and word ranges of each sentence.
+    fn sentence_spans(&self) -> Vec<(Range<usize>, Range<usize>)> {
         let mut out = Vec::new();
         let mut start = 0;
         let mut w = 0;
@@ -176,11 +193,7 @@ impl<'t> Tokens<'t> {
             while w < self.words.len() && self.words[w].range.start < end {
                 w += 1;
             }
-            out.push(Sentence {
-                tokens: self,
-                bytes: start..end,
-                words: first..w,
-            });
+            out.push((start..end, first..w));
             start = end;
         }
         out

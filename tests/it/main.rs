@@ -11,6 +11,7 @@ mod cli;
 mod corpus;
 mod docx_input;
 mod docx_output;
+mod history_reuse;
 mod notices;
 mod properties;
 mod report;
