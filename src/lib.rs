@@ -12,6 +12,7 @@ pub mod classify;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod convert;
 pub mod deliver;
 pub mod diff;
 pub mod document;

@@ -1,0 +1,87 @@
+//! Documents that are not Markdown, converted into the project's Markdown
+//! when they are read: web pages (`.html`, `.htm`). String (or bytes) in,
+//! Markdown out; this layer never touches git or files.
+
+pub mod html;
+
+/// Errors of the conversion layer.
+#[derive(Debug, thiserror::Error)]
+pub enum ConvertError {
+    /// A web page that cannot be read as a policy.
+    #[error(transparent)]
+    Html(#[from] html::HtmlError),
+    /// A format recognised by its extension but not read yet.
+    #[error("{0} files cannot be read yet; save the document as .html or Markdown")]
+    NotSupported(&'static str),
+}
+
+/// A document format converted into Markdown when read, known by the
+/// file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A web page: `.html`, `.htm`.
+    Html,
+    /// A Word document: `.docx`.
+    Docx,
+}
+
+impl Source {
+    /// The format a path's extension names, if it is one converted on read.
+    /// A `#fragment` after the name (`draft.docx#original`) is not part of it.
+    pub fn of_path(path: &str) -> Option<Source> {
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        let name = name.split('#').next().unwrap_or(name);
+        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        match ext.as_str() {
+            "html" | "htm" | "xhtml" => Some(Source::Html),
+            "docx" => Some(Source::Docx),
+            _ => None,
+        }
+    }
+
+    /// Whether the format is text (checked as UTF-8 like a policy text
+    /// before conversion), not a binary container.
+    pub fn is_text(self) -> bool {
+        matches!(self, Source::Html)
+    }
+}
+
+/// How documents are read: which part of a web page is the policy. The
+/// default reads a page's `main`, else `article`, else `body`.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// The part of a web page that is the policy.
+    pub html: html::Selection,
+}
+
+/// Convert a document into the project's Markdown. Text formats get their
+/// bytes already checked as UTF-8 (see [`Source::is_text`]).
+pub fn to_markdown(
+    source: Source,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<String, ConvertError> {
+    match source {
+        Source::Html => {
+            // Callers check text formats first; this only guards the type.
+            let text = String::from_utf8_lossy(bytes);
+            Ok(html::to_markdown(&text, &options.html)?)
+        }
+        Source::Docx => Err(ConvertError::NotSupported("Word (.docx)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Source;
+
+    #[test]
+    fn sources_by_extension() {
+        assert_eq!(Source::of_path("a/b/Policy.HTML"), Some(Source::Html));
+        assert_eq!(Source::of_path("page.htm"), Some(Source::Html));
+        assert_eq!(Source::of_path("draft.docx#original"), Some(Source::Docx));
+        assert_eq!(Source::of_path("HEAD:policies/p.md"), None);
+        assert_eq!(Source::of_path("html/p.md"), None);
+        assert_eq!(Source::of_path("noext"), None);
+    }
+}
