@@ -20,6 +20,8 @@ pub use release::{
 };
 pub use spec::Spec;
 
+pub use crate::convert::ReadOptions;
+
 /// Errors of the archive layer.
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
@@ -106,8 +108,35 @@ pub struct Version {
 /// stops a wrong argument (a log file, a disk image) from eating memory.
 pub const MAX_POLICY_BYTES: usize = 16 * 1024 * 1024;
 
-/// Check that raw bytes are a policy text and turn them into a string.
+/// Check that raw bytes are a policy text and turn them into a string;
+/// a web page (by its extension) is converted into Markdown.
 pub fn decode(bytes: Vec<u8>, path: &str) -> Result<String> {
+    decode_with(bytes, path, &ReadOptions::default())
+}
+
+/// [`decode`] with the options of the policy read (which part of a web page
+/// is the policy).
+pub fn decode_with(bytes: Vec<u8>, path: &str, options: &ReadOptions) -> Result<String> {
+    let Some(source) = crate::convert::Source::of_path(path) else {
+        return decode_text(bytes, path);
+    };
+    if bytes.len() > MAX_POLICY_BYTES {
+        return Err(too_large(path, bytes.len() as u64));
+    }
+    // A text format gets the checks (and messages) of a policy text first.
+    let bytes = if source.is_text() {
+        decode_text(bytes, path)?.into_bytes()
+    } else {
+        bytes
+    };
+    crate::convert::to_markdown(source, &bytes, options).map_err(|e| ArchiveError::BadInput {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+/// Check that raw bytes are a policy text and turn them into a string.
+fn decode_text(bytes: Vec<u8>, path: &str) -> Result<String> {
     let bad = |reason: String| ArchiveError::BadInput {
         path: path.to_owned(),
         reason,
@@ -254,6 +283,11 @@ fn memchr_nul(bytes: &[u8]) -> Option<usize> {
 /// block forever; `-` is the way to pipe a text in), and never more than the
 /// size limit plus one byte, whatever the file claims its size is.
 pub fn read_file(path: &Path) -> Result<String> {
+    read_file_with(path, &ReadOptions::default())
+}
+
+/// [`read_file`] with the options of the policy read.
+pub fn read_file_with(path: &Path, options: &ReadOptions) -> Result<String> {
     let shown = path.display().to_string();
     let io = |source| ArchiveError::Io {
         path: shown.clone(),
@@ -283,7 +317,7 @@ pub fn read_file(path: &Path) -> Result<String> {
     if bytes.len() > MAX_POLICY_BYTES {
         return Err(more_than_limit(&shown));
     }
-    decode(bytes, &shown)
+    decode_with(bytes, &shown, options)
 }
 
 /// A text cut off at the limit: its real size is unknown, so say "more than".
@@ -303,6 +337,8 @@ pub type Tags = std::collections::HashMap<Oid, Vec<String>>;
 /// A git repository holding policy history.
 pub struct Archive {
     repo: Repository,
+    /// How files are read, by repository path (a policy's `select`).
+    read_options: std::collections::HashMap<String, ReadOptions>,
 }
 
 impl Archive {
@@ -313,8 +349,25 @@ impl Archive {
         // is the integrity check.
         git2::opts::strict_hash_verification(false);
         Repository::discover(dir)
-            .map(|repo| Archive { repo })
+            .map(|repo| Archive {
+                repo,
+                read_options: std::collections::HashMap::new(),
+            })
             .map_err(|_| ArchiveError::NotARepository(dir.display().to_string()))
+    }
+
+    /// Read the file at `path` (repository-relative) with `options` from now
+    /// on: the caller knows which policy lives there; the archive reads no
+    /// configuration.
+    pub fn set_read_options(&mut self, path: String, options: ReadOptions) {
+        self.read_options.insert(path, options);
+    }
+
+    /// How to read the file at `path`.
+    fn read_options(&self, path: &str) -> &ReadOptions {
+        static DEFAULT: std::sync::LazyLock<ReadOptions> =
+            std::sync::LazyLock::new(ReadOptions::default);
+        self.read_options.get(path).unwrap_or(&DEFAULT)
     }
 
     /// The underlying repository.
@@ -399,7 +452,11 @@ impl Archive {
             });
         }
         let blob = self.repo.find_blob(entry.id())?;
-        let text = decode(blob.content().to_vec(), &format!("{rev}:{path}"))?;
+        let text = decode_with(
+            blob.content().to_vec(),
+            &format!("{rev}:{path}"),
+            self.read_options(path),
+        )?;
         let tag = tags.get(&id).and_then(|v| pick_tag(v, Some(rev)));
         Ok(Version {
             spec: spec.to_owned(),
@@ -418,7 +475,11 @@ impl Archive {
     pub fn read_entry(&self, entry: &HistoryEntry, path: &str, tags: &Tags) -> Result<Version> {
         let blob = self.repo.find_blob(entry.blob)?;
         let spec = &entry.commit[..entry.commit.len().min(12)];
-        let text = decode(blob.content().to_vec(), &format!("{spec}:{path}"))?;
+        let text = decode_with(
+            blob.content().to_vec(),
+            &format!("{spec}:{path}"),
+            self.read_options(path),
+        )?;
         let tag = Oid::from_str(&entry.commit)
             .ok()
             .and_then(|id| tags.get(&id))

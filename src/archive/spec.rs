@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Archive, Origin, Result, Version, read_file, read_stdin};
+use super::{Archive, Origin, ReadOptions, Result, Version, read_file_with, read_stdin};
 
 /// How a version spec is to be read. Resolution order: `-`; an existing file;
 /// `REV:PATH`; a bare `REV` meaning the configured policy file at `REV`.
@@ -51,21 +51,26 @@ impl Spec {
 impl Version {
     /// The text of a file on disk, named as the user wrote it.
     pub fn from_file(spec: &str, path: &Path) -> Result<Version> {
+        Version::from_file_with(spec, path, &ReadOptions::default())
+    }
+
+    /// [`Version::from_file`] with the options of the policy read.
+    pub fn from_file_with(spec: &str, path: &Path, options: &ReadOptions) -> Result<Version> {
         Ok(Version {
             spec: spec.into(),
             path: spec.into(),
             origin: Origin::File,
-            text: read_file(path)?,
+            text: read_file_with(path, options)?,
         })
     }
 
     /// The working-tree file of a configured policy (`path` as configured).
-    pub fn from_policy_file(path: &str, file: &Path) -> Result<Version> {
+    pub fn from_policy_file(path: &str, file: &Path, options: &ReadOptions) -> Result<Version> {
         Ok(Version {
             spec: path.into(),
             path: path.into(),
             origin: Origin::File,
-            text: read_file(file)?,
+            text: read_file_with(file, options)?,
         })
     }
 

@@ -71,9 +71,70 @@ pub fn to_markdown(
     }
 }
 
+/// The front-matter fields (`key: value` lines) of a Markdown text.
+fn front_matter(text: &str) -> Option<(&str, &str)> {
+    let rest = text.strip_prefix("---\n")?;
+    let end = rest.find("\n---\n").map(|e| e + 1).or_else(|| {
+        rest.strip_suffix("\n---")
+            .map(|r| r.len() + 1)
+            .or_else(|| rest.starts_with("---\n").then_some(0))
+    })?;
+    Some((&rest[..end], &rest[end..]))
+}
+
+/// A converted page with the front-matter fields it does not state (a page
+/// seldom prints its effective date) taken from `reference`, so that what
+/// the page does not say is not compared as removed. Returns the text and
+/// the keys taken.
+pub fn with_unstated_front_matter(page: &str, reference: &str) -> (String, Vec<String>) {
+    let Some((fields, _)) = front_matter(reference) else {
+        return (page.to_owned(), Vec::new());
+    };
+    let key = |line: &str| line.split_once(':').map(|(k, _)| k.trim().to_owned());
+    let (page_fields, body) = front_matter(page).unwrap_or(("", page));
+    let stated: Vec<String> = page_fields.lines().filter_map(key).collect();
+    let mut taken = Vec::new();
+    let mut out = String::from("---\n");
+    out.push_str(page_fields);
+    for line in fields.lines() {
+        if let Some(k) = key(line)
+            && !k.starts_with('#')
+            && !stated.contains(&k)
+        {
+            out.push_str(line);
+            out.push('\n');
+            taken.push(k);
+        }
+    }
+    if taken.is_empty() {
+        return (page.to_owned(), taken);
+    }
+    if front_matter(page).is_some() {
+        out.push_str(body);
+    } else {
+        out.push_str("---\n\n");
+        out.push_str(body);
+    }
+    (out, taken)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Source;
+    use super::{Source, with_unstated_front_matter};
+
+    #[test]
+    fn unstated_fields_come_from_the_reference() {
+        let release = "---\ntitle: P\neffective: 2025-07-09\n---\n\n# P\n";
+        let (page, taken) = with_unstated_front_matter("---\ntitle: Q\n---\n\n# Q\n", release);
+        assert_eq!(page, "---\ntitle: Q\neffective: 2025-07-09\n---\n\n# Q\n");
+        assert_eq!(taken, ["effective"]);
+        let (page, taken) = with_unstated_front_matter("# Q\n", release);
+        assert_eq!(page, "---\ntitle: P\neffective: 2025-07-09\n---\n\n# Q\n");
+        assert_eq!(taken.len(), 2);
+        let stated = "---\ntitle: P\neffective: 2024-01-01\n---\n\n# P\n";
+        assert_eq!(with_unstated_front_matter(stated, release).0, stated);
+        assert_eq!(with_unstated_front_matter("# Q\n", "# P\n").0, "# Q\n");
+    }
 
     #[test]
     fn sources_by_extension() {

@@ -8,6 +8,7 @@ mod support;
 mod bad_input;
 mod cli;
 mod corpus;
+mod html_input;
 mod notices;
 mod properties;
 mod report;
