@@ -62,7 +62,7 @@ impl Selection {
             Selector::parse(css).map_err(|e| HtmlError::BadSelector {
                 field,
                 css: css.to_owned(),
-                reason: e.to_string(),
+                reason: selector_reason(&e),
             })
         };
         Ok(Selection {
@@ -74,6 +74,27 @@ impl Selection {
                 .map(|css| parse("remove", css))
                 .collect::<Result<_, _>>()?,
         })
+    }
+}
+
+/// Why a selector does not parse, in words (scraper's own message for
+/// most errors asks the reader to report a bug to its developers).
+fn selector_reason(e: &scraper::error::SelectorErrorKind) -> String {
+    use scraper::error::SelectorErrorKind as K;
+    match e {
+        K::UnexpectedSelectorParseError(kind) => {
+            let name = format!("{kind:?}");
+            let name = name.split('(').next().unwrap_or(&name);
+            let mut words = String::new();
+            for (i, c) in name.chars().enumerate() {
+                if c.is_ascii_uppercase() && i > 0 {
+                    words.push(' ');
+                }
+                words.push(c.to_ascii_lowercase());
+            }
+            words
+        }
+        e => e.to_string(),
     }
 }
 
@@ -108,8 +129,8 @@ pub fn to_markdown(html: &str, selection: &Selection) -> Result<String, HtmlErro
 /// Element nesting kept when parsing, as browsers cap it (Blink at 512):
 /// deeper start and end tags are dropped and their text kept. The parser
 /// scans its stack of open elements at every start tag, so a page nesting
-/// 100,000 elements would take minutes; no real page nests 256 deep.
-const MAX_DEPTH: usize = 256;
+/// 100,000 elements would take minutes; no real page nests 128 deep.
+const MAX_DEPTH: usize = 128;
 
 /// `html` with the tags nested deeper than `max` removed (their content
 /// stays). A light scan, not a parser: it skips comments, declarations and
