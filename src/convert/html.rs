@@ -687,7 +687,7 @@ enum Frame {
 /// How runs of white space end: none pending, a space, or a line break
 /// in the source (which CSS drops between two CJK characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Space {
+enum Gap {
     None,
     Space,
     Break,
@@ -697,7 +697,7 @@ enum Space {
 struct Inline {
     md: String,
     plain: String,
-    space: Space,
+    space: Gap,
     /// Inside a table cell: `|` is escaped.
     cell: bool,
     /// Inside link text: brackets are escaped.
@@ -711,7 +711,7 @@ impl Inline {
         Inline {
             md: String::new(),
             plain: String::new(),
-            space: Space::None,
+            space: Gap::None,
             cell: false,
             links: 0,
             generation: 0,
@@ -719,18 +719,18 @@ impl Inline {
     }
 
     fn space(&mut self) {
-        self.space = self.space.max(Space::Space);
+        self.space = self.space.max(Gap::Space);
     }
 
     fn text(&mut self, s: &str) {
         let mut chars = s.chars().peekable();
         while let Some(c) = chars.next() {
             if matches!(c, ' ' | '\t' | '\x0C') {
-                self.space = self.space.max(Space::Space);
+                self.space = self.space.max(Gap::Space);
                 continue;
             }
             if matches!(c, '\n' | '\r') {
-                self.space = Space::Break;
+                self.space = Gap::Break;
                 continue;
             }
             self.settle_space(Some(c));
@@ -741,11 +741,11 @@ impl Inline {
 
     /// Write the pending space before `next` (never at the start).
     fn settle_space(&mut self, next: Option<char>) {
-        let space = std::mem::replace(&mut self.space, Space::None);
-        if space == Space::None || self.plain.is_empty() {
+        let space = std::mem::replace(&mut self.space, Gap::None);
+        if space == Gap::None || self.plain.is_empty() {
             return;
         }
-        let cjk_join = space == Space::Break
+        let cjk_join = space == Gap::Break
             && next.is_some_and(crate::document::is_cjk)
             && self
                 .plain
@@ -779,7 +779,7 @@ impl Inline {
     }
 
     fn take(&mut self) -> (String, String) {
-        self.space = Space::None;
+        self.space = Gap::None;
         self.generation += 1;
         (
             std::mem::take(&mut self.md).trim_end().to_owned(),
@@ -842,12 +842,10 @@ impl<'a> Walker<'a> {
                         }
                     }
                     match node.value() {
-                        Node::Text(t) => {
-                            // Outside cells and caption, a table holds only
-                            // white space between its parts.
-                            if self.table.is_none() || self.flatten > 0 {
-                                self.inline.text(t);
-                            }
+                        // Outside cells and caption, a table holds only
+                        // white space between its parts.
+                        Node::Text(t) if self.table.is_none() || self.flatten > 0 => {
+                            self.inline.text(t);
                         }
                         Node::Element(e) => {
                             let Some(el) = ElementRef::wrap(node) else {

@@ -506,13 +506,21 @@ fn error_rows() -> Vec<Row> {
             "invalid CSS selector in a policy's select",
             || history_config(&format!("{DEFAULT_CONFIG}select = \"main >\"\n")),
             &["diff", "v1", "HEAD"],
-            &["policydiff.toml", "policy[0].select", "not a valid CSS selector"],
+            &[
+                "policydiff.toml",
+                "policy[0].select",
+                "not a valid CSS selector",
+            ],
         ),
         err(
             "invalid CSS selector in a policy's remove",
             || history_config(&format!("{DEFAULT_CONFIG}remove = [\"nav\", \"[[\"]\n")),
             &["check"],
-            &["policydiff.toml", "policy[0].remove", "not a valid CSS selector"],
+            &[
+                "policydiff.toml",
+                "policy[0].remove",
+                "not a valid CSS selector",
+            ],
         ),
         err(
             "import of a page whose select matches nothing",
