@@ -63,6 +63,24 @@ pub struct PolicyConfig {
     /// BCP 47 locale of the text (`en`, `zh-CN`).
     #[serde(default = "default_locale")]
     pub locale: String,
+    /// Web pages only: the part of the page that is the policy, a CSS
+    /// selector (`main article`); default `main`, else `article`, else `body`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub select: Option<String>,
+    /// Web pages only: CSS selectors of parts to leave out (`.cookie-banner`, `nav`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remove: Vec<String>,
+}
+
+impl PolicyConfig {
+    /// How this policy's files are read (its `select` and `remove`).
+    pub fn read_options(
+        &self,
+    ) -> Result<crate::convert::ReadOptions, crate::convert::html::HtmlError> {
+        Ok(crate::convert::ReadOptions {
+            html: crate::convert::html::Selection::new(self.select.as_deref(), &self.remove)?,
+        })
+    }
 }
 
 /// A policy's title, in one language or per locale.
@@ -372,6 +390,9 @@ impl Config {
             }
             if let Err(e) = p.locale.parse::<crate::policy::Locale>() {
                 return Err(invalid(format!("{key}.locale = {e}")));
+            }
+            if let Err(e) = p.read_options() {
+                return Err(invalid(format!("{key}.{e}")));
             }
             if config.policies[..j].iter().any(|q| q.name == p.name) {
                 return Err(invalid(format!("{key}.name = {:?} is used twice", p.name)));
@@ -785,12 +806,39 @@ mod tests {
     }
 
     #[test]
+    fn a_selector_that_is_not_css_names_its_field() {
+        for (toml, key) in [
+            (
+                "select = \"main >\"",
+                "policy[0].select = \"main >\": not a valid CSS selector",
+            ),
+            (
+                "remove = [\"nav\", \"a[\"]",
+                "policy[0].remove = \"a[\": not a valid CSS selector",
+            ),
+        ] {
+            let e = format!("[[policy]]\nname = \"p\"\npath = \"p.html\"\n{toml}\n")
+                .parse::<Config>()
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(key), "{e}");
+            assert!(!e.contains('\n'), "one line: {e}");
+        }
+        let c: Config = "[[policy]]\nname = \"p\"\npath = \"p.html\"\nselect = \"main article\"\nremove = [\".cookie-banner\", \"nav\"]\n"
+            .parse()
+            .unwrap();
+        assert_eq!(c.policies[0].remove.len(), 2);
+    }
+
+    #[test]
     fn template_round_trips() {
         let p = PolicyConfig {
             name: "p".into(),
             path: "policies/p.md".into(),
             title: Some(Title::One("P".into())),
             locale: "zh-CN".into(),
+            select: Some("main article".into()),
+            remove: vec![".cookie-banner".into(), "nav".into()],
         };
         let c: Config = Config::template(&p).parse().unwrap();
         assert_eq!(c.policies, vec![p]);

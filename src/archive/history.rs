@@ -743,7 +743,10 @@ mod tests {
         // The merge takes one side's text: no new version.
         let m = commit(&repo, &[c, side], 5, "p.md", "two");
         repo.set_head_detached(m).unwrap();
-        let archive = Archive { repo };
+        let archive = Archive {
+            repo,
+            read_options: Default::default(),
+        };
         let found =
             find_versions(&archive, &["d/p.md", "d/q.md", "d/none.md"], &mut |_| {}).unwrap();
         let commits = |f: &[Found]| f.iter().map(|f| f.commit).collect::<Vec<_>>();

@@ -20,6 +20,8 @@ pub use release::{
 };
 pub use spec::{ORIGINAL_SUFFIX, Spec, original_base};
 
+pub use crate::convert::ReadOptions;
+
 /// Errors of the archive layer.
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
@@ -118,53 +120,51 @@ pub struct Decoded {
 /// before anything is inflated.
 pub const MAX_INFLATED_BYTES: u64 = MAX_POLICY_BYTES as u64 * 4;
 
-/// Which text of a Word document a name asks for: `….docx` the text with
-/// tracked changes accepted, `….docx#original` with them rejected; `None`
-/// for any other name.
-fn docx_view(path: &str) -> Option<crate::convert::docx::View> {
-    use crate::convert::docx::View;
-    let lower = path.to_ascii_lowercase();
-    if lower.ends_with(".docx") {
-        Some(View::Accepted)
-    } else if original_base(&lower).is_some() {
-        Some(View::Original)
-    } else {
-        None
-    }
+/// Largest policy text accepted. Real policies are well under 1 MB; this only
+/// stops a wrong argument (a log file, a disk image) from eating memory.
+pub const MAX_POLICY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Check that raw bytes are a policy text and turn them into a string; a
+/// Word document or a web page (by its extension) is converted into
+/// Markdown.
+pub fn decode(bytes: Vec<u8>, path: &str) -> Result<String> {
+    decode_with(bytes, path, &ReadOptions::default()).map(|d| d.text)
 }
 
-/// Raw bytes named `path` as a policy text: a Word document (`.docx`,
-/// `.docx#original`) is converted to Markdown first; anything else goes
-/// through [`decode`].
-pub fn decode_version(bytes: Vec<u8>, path: &str) -> Result<Decoded> {
-    let Some(view) = docx_view(path) else {
+/// [`decode`] with the options of the policy read (which part of a web page
+/// is the policy) and the notes of a conversion (a Word document's
+/// comments). `….docx#original` reads a Word document with its tracked
+/// changes rejected.
+pub fn decode_with(bytes: Vec<u8>, path: &str, options: &ReadOptions) -> Result<Decoded> {
+    let Some(source) = crate::convert::Source::of_path(path) else {
         return Ok(Decoded {
-            text: decode(bytes, path)?,
+            text: decode_text(bytes, path)?,
             notes: Vec::new(),
         });
     };
     if bytes.len() > MAX_POLICY_BYTES {
         return Err(too_large(path, bytes.len() as u64));
     }
-    let converted =
-        crate::convert::docx::to_markdown(&bytes, view, MAX_INFLATED_BYTES).map_err(|e| {
-            ArchiveError::BadInput {
-                path: path.to_owned(),
-                reason: e.to_string(),
-            }
+    // A text format gets the checks (and messages) of a policy text first.
+    let bytes = if source.is_text() {
+        decode_text(bytes, path)?.into_bytes()
+    } else {
+        bytes
+    };
+    let converted = crate::convert::to_markdown(source, &bytes, options, MAX_INFLATED_BYTES)
+        .map_err(|e| ArchiveError::BadInput {
+            path: path.to_owned(),
+            reason: e.to_string(),
         })?;
     Ok(Decoded {
-        text: decode(converted.markdown.into_bytes(), path)?,
+        // The converted text passes the checks of any policy text.
+        text: decode_text(converted.markdown.into_bytes(), path)?,
         notes: converted.notes,
     })
 }
 
-/// Largest policy text accepted. Real policies are well under 1 MB; this only
-/// stops a wrong argument (a log file, a disk image) from eating memory.
-pub const MAX_POLICY_BYTES: usize = 16 * 1024 * 1024;
-
 /// Check that raw bytes are a policy text and turn them into a string.
-pub fn decode(bytes: Vec<u8>, path: &str) -> Result<String> {
+fn decode_text(bytes: Vec<u8>, path: &str) -> Result<String> {
     let bad = |reason: String| ArchiveError::BadInput {
         path: path.to_owned(),
         reason,
@@ -318,6 +318,11 @@ pub fn read_file(path: &Path) -> Result<String> {
 /// reads `draft.docx` (unless a file of that very name exists) with its
 /// tracked changes rejected.
 pub fn read_file_decoded(path: &Path) -> Result<Decoded> {
+    read_file_with(path, &ReadOptions::default())
+}
+
+/// [`read_file_decoded`] with the options of the policy read.
+pub fn read_file_with(path: &Path, options: &ReadOptions) -> Result<Decoded> {
     let shown = path.display().to_string();
     let base = match original_base(&shown) {
         Some(base) if !path.exists() => PathBuf::from(base),
@@ -352,7 +357,7 @@ pub fn read_file_decoded(path: &Path) -> Result<Decoded> {
     if bytes.len() > MAX_POLICY_BYTES {
         return Err(more_than_limit(&shown));
     }
-    decode_version(bytes, &shown)
+    decode_with(bytes, &shown, options)
 }
 
 /// A text cut off at the limit: its real size is unknown, so say "more than".
@@ -372,6 +377,8 @@ pub type Tags = std::collections::HashMap<Oid, Vec<String>>;
 /// A git repository holding policy history.
 pub struct Archive {
     repo: Repository,
+    /// How files are read, by repository path (a policy's `select`).
+    read_options: std::collections::HashMap<String, ReadOptions>,
 }
 
 impl Archive {
@@ -382,8 +389,25 @@ impl Archive {
         // is the integrity check.
         git2::opts::strict_hash_verification(false);
         Repository::discover(dir)
-            .map(|repo| Archive { repo })
+            .map(|repo| Archive {
+                repo,
+                read_options: std::collections::HashMap::new(),
+            })
             .map_err(|_| ArchiveError::NotARepository(dir.display().to_string()))
+    }
+
+    /// Read the file at `path` (repository-relative) with `options` from now
+    /// on: the caller knows which policy lives there; the archive reads no
+    /// configuration.
+    pub fn set_read_options(&mut self, path: String, options: ReadOptions) {
+        self.read_options.insert(path, options);
+    }
+
+    /// How to read the file at `path`.
+    fn read_options(&self, path: &str) -> &ReadOptions {
+        static DEFAULT: std::sync::LazyLock<ReadOptions> =
+            std::sync::LazyLock::new(ReadOptions::default);
+        self.read_options.get(path).unwrap_or(&DEFAULT)
     }
 
     /// The underlying repository.
@@ -469,8 +493,11 @@ impl Archive {
             });
         }
         let blob = self.repo.find_blob(entry.id())?;
-        let Decoded { text, notes } =
-            decode_version(blob.content().to_vec(), &format!("{rev}:{path}"))?;
+        let Decoded { text, notes } = decode_with(
+            blob.content().to_vec(),
+            &format!("{rev}:{path}"),
+            self.read_options(path),
+        )?;
         let tag = tags.get(&id).and_then(|v| pick_tag(v, Some(rev)));
         Ok(Version {
             spec: spec.to_owned(),
@@ -490,8 +517,11 @@ impl Archive {
     pub fn read_entry(&self, entry: &HistoryEntry, path: &str, tags: &Tags) -> Result<Version> {
         let blob = self.repo.find_blob(entry.blob)?;
         let spec = &entry.commit[..entry.commit.len().min(12)];
-        let Decoded { text, notes } =
-            decode_version(blob.content().to_vec(), &format!("{spec}:{path}"))?;
+        let Decoded { text, notes } = decode_with(
+            blob.content().to_vec(),
+            &format!("{spec}:{path}"),
+            self.read_options(path),
+        )?;
         let tag = Oid::from_str(&entry.commit)
             .ok()
             .and_then(|id| tags.get(&id))

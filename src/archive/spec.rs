@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Archive, Origin, Result, Version, read_file_decoded, read_stdin};
+use super::{Archive, Origin, ReadOptions, Result, Version, read_file_with, read_stdin};
 
 /// The suffix that asks for a Word document's text with its tracked
 /// changes rejected: `draft.docx#original`, `REV:path/draft.docx#original`.
@@ -64,7 +64,12 @@ impl Spec {
 impl Version {
     /// The text of a file on disk, named as the user wrote it.
     pub fn from_file(spec: &str, path: &Path) -> Result<Version> {
-        let decoded = read_file_decoded(path)?;
+        Version::from_file_with(spec, path, &ReadOptions::default())
+    }
+
+    /// [`Version::from_file`] with the options of the policy read.
+    pub fn from_file_with(spec: &str, path: &Path, options: &ReadOptions) -> Result<Version> {
+        let decoded = read_file_with(path, options)?;
         Ok(Version {
             spec: spec.into(),
             path: spec.into(),
@@ -75,8 +80,8 @@ impl Version {
     }
 
     /// The working-tree file of a configured policy (`path` as configured).
-    pub fn from_policy_file(path: &str, file: &Path) -> Result<Version> {
-        let decoded = read_file_decoded(file)?;
+    pub fn from_policy_file(path: &str, file: &Path, options: &ReadOptions) -> Result<Version> {
+        let decoded = read_file_with(file, options)?;
         Ok(Version {
             spec: path.into(),
             path: path.into(),

@@ -72,6 +72,11 @@ pub enum Command {
     Release(ReleaseArgs),
     /// Write a policydiff.toml for this repository.
     Init(InitArgs),
+    /// Is the published web page the released text? Exit 0 when it differs
+    /// only editorially, 1 (with the redline) when it says something else.
+    Verify(VerifyArgs),
+    /// Convert a web page (.html, .htm) into the project's Markdown.
+    Import(ImportArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -516,10 +521,54 @@ pub struct ReleaseArgs {
     pub allow_short_notice: Option<String>,
 }
 
+/// Arguments of `verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The page as published (e.g. saved with curl), .html or .htm.
+    #[arg(value_name = "PAGE")]
+    pub page: PathBuf,
+    /// Which configured policy (its select and remove say which part of the page is the policy).
+    #[command(flatten)]
+    pub policy: PolicyArg,
+    /// The release the page must state (default: the policy's latest release tag).
+    #[arg(long, value_name = "TAG")]
+    pub release: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Write to FILE instead of standard output (atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// How the human redline is cut down.
+    #[command(flatten)]
+    pub redline: RedlineArgs,
+}
+
+/// Arguments of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The document: .html or .htm (.docx is recognised, not read yet).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Write the Markdown to OUT.md (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "OUT.md")]
+    pub output: Option<PathBuf>,
+    /// Overwrite OUT.md if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// The part of the page that is the policy (CSS; default main, else article, else body).
+    #[arg(long, value_name = "CSS")]
+    pub select: Option<String>,
+    /// Parts of the page to leave out (CSS; repeat for more).
+    #[arg(long, value_name = "CSS")]
+    pub remove: Vec<String>,
+}
+
 /// Arguments of `init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Copy this policy file into policies/ and configure it.
+    /// Copy this policy file into policies/ and configure it; a web page
+    /// (.html, .htm) is converted into Markdown first.
     #[arg(long, value_name = "FILE")]
     pub import: Option<PathBuf>,
     /// Policy name (default: from the imported file name, else privacy-policy).

@@ -5,7 +5,7 @@ use std::cell::OnceCell;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use crate::archive::{Archive, ArchiveError, Spec, Version};
+use crate::archive::{Archive, ArchiveError, ReadOptions, Spec, Version};
 use crate::classify::{Rules, RunFacts};
 use crate::cli::{ColorChoice, FactsArgs, ImpactLevel};
 use crate::config::{Config, ConfigError, FILE_NAME, MinDays, PolicyConfig};
@@ -59,14 +59,55 @@ impl Context {
             Some(c) if self.explicit_config.is_some() => c.dir.clone(),
             _ => self.cwd.clone(),
         };
-        Ok(Archive::discover(&start)?)
+        let mut archive = Archive::discover(&start)?;
+        // Each configured policy's files are read with its own selection
+        // (only web pages have one): the archive itself reads no config.
+        if let Some(config) = self.config()? {
+            for p in &config.policies {
+                if p.select.is_none() && p.remove.is_empty() {
+                    continue;
+                }
+                if let Ok(path) = archive.repo_path(&self.cwd, &config.policy_file(p)) {
+                    archive.set_read_options(path, self.read_options_of(config, p)?);
+                }
+            }
+        }
+        Ok(archive)
+    }
+
+    /// How a policy's files are read (its `select` and `remove`).
+    fn read_options_of(&self, config: &Config, p: &PolicyConfig) -> Result<ReadOptions> {
+        p.read_options().map_err(|e| {
+            ConfigError::Invalid {
+                path: config.file.display().to_string(),
+                message: format!("policy {:?}: {e}", p.name),
+            }
+            .into()
+        })
+    }
+
+    /// How a file given as a version is read: a web page with the selection
+    /// of the policy it is compared as (`--policy`, else the first), when
+    /// there is a config; everything else needs no options.
+    pub(crate) fn read_options(&self, path: &str, policy: Option<&str>) -> Result<ReadOptions> {
+        if crate::convert::Source::of_path(path) != Some(crate::convert::Source::Html) {
+            return Ok(ReadOptions::default());
+        }
+        match self.config()? {
+            Some(config) => self.read_options_of(config, config.policy(policy)?),
+            None => Ok(ReadOptions::default()),
+        }
     }
 
     /// Read one version from its spec.
     pub(crate) fn version(&self, spec: &str, policy: Option<&str>) -> Result<Version> {
         match Spec::parse(spec, &self.cwd) {
             Spec::Stdin => Ok(Version::from_stdin(spec)?),
-            Spec::File(path) => Ok(Version::from_file(spec, &path)?),
+            Spec::File(path) => Ok(Version::from_file_with(
+                spec,
+                &path,
+                &self.read_options(spec, policy)?,
+            )?),
             Spec::RevPath { rev, path } => Ok(self
                 .archive()?
                 .read_rev_path(&self.cwd, &rev, &path, spec)?),
@@ -103,7 +144,11 @@ impl Context {
         if let Ok(archive) = self.archive() {
             self.policy(policy, &archive)?;
         }
-        Ok(Version::from_policy_file(&p.path, &config.policy_file(p))?)
+        Ok(Version::from_policy_file(
+            &p.path,
+            &config.policy_file(p),
+            &self.read_options_of(config, p)?,
+        )?)
     }
 
     /// The policy name to record in reports, when the versions came from config.

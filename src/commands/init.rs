@@ -16,21 +16,26 @@ pub(super) fn run(ctx: &Context, args: InitArgs) -> Result<()> {
     }
     let (name, rel_path) = match &args.import {
         Some(file) => {
-            let text = archive::read_file(&ctx.cwd.join(file))?;
+            // A web page is converted; a Markdown or text file is copied.
+            let converted = crate::convert::Source::of_path(&file.display().to_string()).is_some();
+            let text = if converted {
+                super::import::convert_file(ctx, file, &archive::ReadOptions::default())?
+            } else {
+                archive::read_file(&ctx.cwd.join(file))?
+            };
             let stem = file
                 .file_stem()
                 .and_then(|s| s.to_str())
                 .unwrap_or("privacy-policy");
             let name = args.name.clone().unwrap_or_else(|| slug(stem));
-            let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("md");
+            let ext = match file.extension().and_then(|e| e.to_str()) {
+                Some(_) if converted => "md",
+                Some(e) => e,
+                None => "md",
+            };
             let rel = format!("policies/{name}.{ext}");
             let dest = ctx.cwd.join(&rel);
-            if dest.exists() && !args.force {
-                return Err(Error::Usage(format!(
-                    "{} already exists (use --force to overwrite)",
-                    dest.display()
-                )));
-            }
+            super::import::refuse_overwrite(&dest, args.force)?;
             write_atomic(&dest, text.as_bytes())?;
             (name, rel)
         }
@@ -45,6 +50,8 @@ pub(super) fn run(ctx: &Context, args: InitArgs) -> Result<()> {
         path: rel_path.clone(),
         title: args.title.clone().map(crate::config::Title::One),
         locale: crate::policy::Locale::from(args.locale).to_string(),
+        select: None,
+        remove: Vec::new(),
     };
     let text = Config::template(&policy);
     // Validate what we are about to write with the same rules as loading.

@@ -4,6 +4,7 @@
 mod check;
 mod context;
 mod diff;
+mod import;
 mod init;
 mod log;
 mod man;
@@ -15,6 +16,7 @@ mod send;
 mod show;
 mod site;
 mod triggers;
+mod verify;
 mod versions;
 
 pub use output::write_atomic;
@@ -53,6 +55,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Versions(args) => versions::run(&ctx, args),
         Command::Release(args) => release::run(&ctx, args),
         Command::Init(args) => init::run(&ctx, args),
+        Command::Verify(args) => verify::run(&ctx, args),
+        Command::Import(args) => import::run(&ctx, args),
         Command::Completions { shell } => man::completions(shell),
         Command::Man { out } => man::run(out),
     }

@@ -255,6 +255,16 @@ fn policy_of_size(len: usize) -> Vec<u8> {
     s.into_bytes()
 }
 
+/// A web page of `len` bytes or a little more.
+fn html_of_size(len: usize) -> Vec<u8> {
+    let line = "<p>This paragraph of policy text is repeated until the page is big enough.</p>\n";
+    let mut s = String::from("<html><body><h1>Privacy Policy</h1>\n");
+    while s.len() < len {
+        s.push_str(line);
+    }
+    s.into_bytes()
+}
+
 /// `text` encoded as UTF-16 with a byte-order mark.
 fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
     let mut out: Vec<u8> = if big_endian {
@@ -485,6 +495,39 @@ const VISIBLE_ESC: &str = "\\x1b|\\x1B|\\u{1b}|\\u001b|\\e|^[";
 /// Every class of bad input, each refused with exit 2 and one line.
 fn error_rows() -> Vec<Row> {
     vec![
+        // --- web pages (issue 14) -------------------------------------------
+        err(
+            "HTML page over 16 MiB",
+            || plain_with("huge.html", html_of_size(LIMIT + 1024 * 1024)),
+            &["diff", "huge.html", "present.md"],
+            &["huge.html", "16 MiB"],
+        ),
+        err(
+            "invalid CSS selector in a policy's select",
+            || history_config(&format!("{DEFAULT_CONFIG}select = \"main >\"\n")),
+            &["diff", "v1", "HEAD"],
+            &[
+                "policydiff.toml",
+                "policy[0].select",
+                "not a valid CSS selector",
+            ],
+        ),
+        err(
+            "invalid CSS selector in a policy's remove",
+            || history_config(&format!("{DEFAULT_CONFIG}remove = [\"nav\", \"[[\"]\n")),
+            &["check"],
+            &[
+                "policydiff.toml",
+                "policy[0].remove",
+                "not a valid CSS selector",
+            ],
+        ),
+        err(
+            "import of a page whose select matches nothing",
+            || plain_with("page.html", "<main><p>Text.</p></main>"),
+            &["import", "page.html", "--select", "#policy"],
+            &["page.html", "#policy", "matches nothing"],
+        ),
         // --- files given as a version -------------------------------------
         err(
             "missing file",
@@ -1325,6 +1368,35 @@ fn accepted_rows() -> Vec<Row> {
             },
             &["log"],
         ),
+        Row::new(
+            Expect::Success,
+            "HTML page of 100000 nested divs",
+            || plain_with("deep.html", format!("{}We collect your name.{}", "<div>".repeat(100_000), "</div>".repeat(100_000))),
+            &["diff", "present.md", "deep.html"],
+        )
+        .within(8),
+        Row::new(
+            Expect::Success,
+            "HTML page of 100000 unclosed nested lists",
+            || plain_with("deep.html", "<ol><li>".repeat(100_000) + "We collect your name."),
+            &["import", "deep.html"],
+        )
+        .within(8),
+        Row::new(
+            Expect::Success,
+            "scripts and inline event handlers in a page are inert",
+            || {
+                plain_with(
+                    "page.html",
+                    r#"<html><head><script>alert('head')</script></head><body onload="alert('load')">
+<h1>Privacy Policy</h1><p onclick="alert('click')">We collect your name.<script>document.write('alert')</script></p>
+<p><a href="javascript:alert('link')">Contact</a> <img src=x onerror="alert('img')"><svg onload="alert('svg')"><text>alert</text></svg></p>
+<noscript><p>alert noscript</p></noscript><template><p>alert template</p></template></body></html>"#,
+                )
+            },
+            &["diff", "present.md", "page.html", "-f", "html"],
+        )
+        .forbid(&["alert", "onerror", "onclick", "javascript:", "document.write"]),
         Row::new(
             Expect::NoCrash,
             "triggers of a 100000-deep block quote",

@@ -12,6 +12,7 @@ mod corpus;
 mod docx_input;
 mod docx_output;
 mod history_reuse;
+mod html_input;
 mod notices;
 mod properties;
 mod report;
