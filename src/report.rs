@@ -10,7 +10,7 @@ use crate::diff::{ChangeKind, ChangeSet, InlineOp, InlineTag, LinkChange, Regrou
 use crate::document::{Clause, ClauseKind, Document};
 
 /// Version of the Report JSON. Bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything known about a comparison of two versions.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -43,6 +43,11 @@ pub struct Report {
     pub changes: Vec<Change>,
     /// Notes on how the diff was made (deadlines hit …).
     pub notes: Vec<String>,
+    /// The same release in the policy's translation, compared clause by
+    /// clause with this one (`check` with a translation configured); null
+    /// otherwise. Added in schema version 2.
+    #[serde(default)]
+    pub translation: Option<crate::align::TranslationCheck>,
 }
 
 /// A trigger that fired.
@@ -531,6 +536,7 @@ impl Report {
             stats,
             changes,
             notes: set.notes.clone(),
+            translation: None,
         }
     }
 
