@@ -45,6 +45,7 @@ pub(super) fn run(ctx: &Context, args: InitArgs) -> Result<()> {
         path: rel_path.clone(),
         title: args.title.clone().map(crate::config::Title::One),
         locale: crate::policy::Locale::from(args.locale).to_string(),
+        translation_of: None,
     };
     let text = Config::template(&policy);
     // Validate what we are about to write with the same rules as loading.
