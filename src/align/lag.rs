@@ -16,7 +16,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AlignedPair, Alignment, AnchorDiff, Anchors, StructureDiff, Which, align, structure_diffs,
+    AlignedPair, Alignment, AnchorDiff, Anchors, StructureDiff, Which, align, align_with_seeds,
+    structure_diffs,
 };
 use crate::classify::Classification;
 use crate::diff::ChangeKind;
@@ -353,14 +354,7 @@ impl View<'_> {
 /// Compare a release in two languages: align the old texts and the new
 /// texts, and report where the two comparisons diverge.
 pub fn check_translation(original: Language<'_>, translation: Language<'_>) -> TranslationCheck {
-    let (old_al, new_al) = std::thread::scope(|s| {
-        let old = s.spawn(|| align(original.old, translation.old));
-        let new = align(original.new, translation.new);
-        (
-            old.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            new,
-        )
-    });
+    let old_al = align(original.old, translation.old);
     let o = View {
         lang: original,
         fate: Fate::of(original.old, original.new, original.report),
@@ -369,6 +363,18 @@ pub fn check_translation(original: Language<'_>, translation: Language<'_>) -> T
         lang: translation,
         fate: Fate::of(translation.old, translation.new, translation.report),
     };
+    // The new texts: the old pairs carried through each language's own
+    // diff, and what is left between them aligned by structure. (Aligned
+    // from scratch, a clause inserted at the top of a list in one language
+    // would pair with the other's first item by its label.)
+    let seeds: Vec<(usize, usize)> = (0..original.new.clauses.len())
+        .filter_map(|ja| {
+            let ia = o.fate.old_of_new[ja]?;
+            let ib = old_al.counterpart(ia)?;
+            Some((ja, t.fate.new_of_old[ib]?))
+        })
+        .collect();
+    let new_al = align_with_seeds(original.new, translation.new, &seeds);
     let mut findings = Vec::new();
     // Each direction: the original's changes against the translation, then
     // the translation's against the original (with the alignments flipped).
@@ -720,4 +726,76 @@ fn classification_findings(
         translation: None,
         anchors: Vec::new(),
     });
+}
+
+impl TranslationCheck {
+    /// One line for the top of a human report: the translation, its
+    /// verdict, the alignment and the outcome.
+    pub fn headline(&self) -> String {
+        let class = self.classification.map_or("unclassified", |c| c.as_str());
+        let triggers = if self.triggers.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", self.triggers.join(", "))
+        };
+        let a = &self.new_alignment;
+        let outcome = match (self.findings.len(), &self.allowed) {
+            (0, _) => "the languages agree".to_owned(),
+            (n, Some(reason)) => format!(
+                "{n} finding{} accepted (--allow-translation-lag: {reason})",
+                plural(n)
+            ),
+            (n, None) => format!("{n} finding{} where the languages diverge", plural(n)),
+        };
+        format!(
+            "Translation {} ({}): {class}{triggers}; {} pairs aligned of {} {} and {} {} clauses (confidence {:.2}); {outcome}",
+            self.locale,
+            self.policy,
+            a.aligned,
+            a.original_clauses,
+            self.original_locale,
+            a.translation_clauses,
+            self.locale,
+            a.confidence
+        )
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+impl StructureDiff {
+    /// One sentence naming the clauses and lines.
+    pub fn describe(&self, original_locale: &str, locale: &str) -> String {
+        match self {
+            StructureDiff::Unaligned {
+                side,
+                clause,
+                after,
+            } => {
+                let (here, there) = match side {
+                    Which::Original => (original_locale, locale),
+                    Which::Translation => (locale, original_locale),
+                };
+                let place = after
+                    .as_ref()
+                    .map_or(String::new(), |c| format!(" (would follow {})", c.cite()));
+                format!(
+                    "{here} {} has no counterpart in {there}{place}",
+                    clause.cite()
+                )
+            }
+            StructureDiff::ListLength {
+                original,
+                translation,
+                original_items,
+                translation_items,
+            } => format!(
+                "the list at {original_locale} {} has {original_items} items, at {locale} {} {translation_items}",
+                original.cite(),
+                translation.cite()
+            ),
+        }
+    }
 }

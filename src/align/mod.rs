@@ -264,17 +264,79 @@ fn diagonal_gap(i: usize, j: usize, n: usize, m: usize) -> f32 {
 
 /// Align `original` and `translation` clause by clause.
 pub fn align(original: &Document, translation: &Document) -> Alignment {
+    align_with_seeds(original, translation, &[])
+}
+
+/// Align `original` and `translation` keeping `seeds`, pairs known from
+/// elsewhere (a release's old texts aligned, carried through each
+/// language's own diff): only the clauses between consecutive seeds are
+/// aligned by structure. Seeds that are out of range or not monotone
+/// (a clause moved in one language) are dropped.
+pub fn align_with_seeds(
+    original: &Document,
+    translation: &Document,
+    seeds: &[(usize, usize)],
+) -> Alignment {
     let fa = features(original);
     let fb = features(translation);
     let (n, m) = (fa.len(), fb.len());
-    let mut out = Alignment {
-        pairs: Vec::new(),
-        forward: vec![None; n],
-        backward: vec![None; m],
-    };
-    if n == 0 || m == 0 {
-        return out;
+    let seeds = monotone(seeds, n, m);
+    let mut raw = Vec::with_capacity(n.min(m));
+    let (mut a0, mut b0) = (0, 0);
+    for &(a, b) in seeds.iter().chain(std::iter::once(&(n, m))) {
+        if a > a0 && b > b0 {
+            raw.extend(dp(&fa, &fb, (a0, a), (b0, b)));
+        }
+        if a < n && b < m {
+            raw.push((a, b));
+        }
+        (a0, b0) = (a + 1, b + 1);
     }
+    finish(&fa, &fb, &raw)
+}
+
+/// The longest run of `seeds` increasing in both indices.
+fn monotone(seeds: &[(usize, usize)], n: usize, m: usize) -> Vec<(usize, usize)> {
+    let mut s: Vec<(usize, usize)> = seeds
+        .iter()
+        .copied()
+        .filter(|&(a, b)| a < n && b < m)
+        .collect();
+    s.sort_unstable();
+    s.dedup_by_key(|p| p.0);
+    // Longest increasing subsequence on the second index (patience sorting).
+    let mut tails: Vec<usize> = Vec::new(); // index into s
+    let mut back = vec![usize::MAX; s.len()];
+    for k in 0..s.len() {
+        let pos = tails.partition_point(|&t| s[t].1 < s[k].1);
+        if pos > 0 {
+            back[k] = tails[pos - 1];
+        }
+        if pos == tails.len() {
+            tails.push(k);
+        } else {
+            tails[pos] = k;
+        }
+    }
+    let mut out = Vec::with_capacity(tails.len());
+    let mut k = tails.last().copied().unwrap_or(usize::MAX);
+    while k != usize::MAX {
+        out.push(s[k]);
+        k = back[k];
+    }
+    out.reverse();
+    out
+}
+
+/// The best monotone pairing of `fa[a.0..a.1]` with `fb[b.0..b.1]`.
+fn dp(
+    fa: &[Features],
+    fb: &[Features],
+    a: (usize, usize),
+    b: (usize, usize),
+) -> Vec<(usize, usize)> {
+    let (n_all, m_all) = (fa.len(), fb.len());
+    let (n, m) = (a.1 - a.0, b.1 - b.0);
     // The band: every cell when small, else a corridor around the diagonal
     // wide enough for the difference in length plus slack.
     let half = if n * m <= FULL_CELLS {
@@ -283,14 +345,14 @@ pub fn align(original: &Document, translation: &Document) -> Alignment {
         n.abs_diff(m) + 200
     };
     let range = |i: usize| {
-        let centre = i * m / n;
+        let centre = i * m / n.max(1);
         (centre.saturating_sub(half), (centre + half + 1).min(m))
     };
     // Scores two rows at a time; the moves of every cell for the trace-back
     // (one byte each). Outside the band only the cheap moves are possible.
     const DIAG: u8 = 0;
-    const UP: u8 = 1; // leave a[i-1] over
-    const LEFT: u8 = 2; // leave b[j-1] over
+    const UP: u8 = 1; // leave a clause of `fa` over
+    const LEFT: u8 = 2; // leave a clause of `fb` over
     let mut moves = vec![LEFT; (n + 1) * (m + 1)];
     let neg = f32::NEG_INFINITY;
     let mut prev: Vec<f32> = (0..=m).map(|j| -GAP * j as f32).collect();
@@ -299,6 +361,7 @@ pub fn align(original: &Document, translation: &Document) -> Alignment {
         cur[0] = -GAP * i as f32;
         moves[i * (m + 1)] = UP;
         let (lo, hi) = range(i - 1);
+        let ai = a.0 + i - 1;
         for j in 1..=m {
             let mut best = prev[j] - GAP;
             let mut mv = UP;
@@ -306,9 +369,10 @@ pub fn align(original: &Document, translation: &Document) -> Alignment {
                 best = cur[j - 1] - GAP;
                 mv = LEFT;
             }
+            let bj = b.0 + j - 1;
             if j > lo
                 && j <= hi
-                && let Some(s) = score(&fa[i - 1], &fb[j - 1], diagonal_gap(i - 1, j - 1, n, m))
+                && let Some(s) = score(&fa[ai], &fb[bj], diagonal_gap(ai, bj, n_all, m_all))
                 && prev[j - 1] + s > best
             {
                 best = prev[j - 1] + s;
@@ -319,7 +383,6 @@ pub fn align(original: &Document, translation: &Document) -> Alignment {
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    // Trace back.
     let (mut i, mut j) = (n, m);
     let mut raw = Vec::new();
     while i > 0 || j > 0 {
@@ -332,9 +395,7 @@ pub fn align(original: &Document, translation: &Document) -> Alignment {
         };
         match mv {
             DIAG => {
-                let s = score(&fa[i - 1], &fb[j - 1], diagonal_gap(i - 1, j - 1, n, m))
-                    .unwrap_or(0.0);
-                raw.push((i - 1, j - 1, s));
+                raw.push((a.0 + i - 1, b.0 + j - 1));
                 i -= 1;
                 j -= 1;
             }
@@ -343,11 +404,23 @@ pub fn align(original: &Document, translation: &Document) -> Alignment {
         }
     }
     raw.reverse();
-    // Confidence: the pair's own score, raised when its neighbours are
-    // pairs too (a run of consecutive pairs confirms the structure).
-    for (k, &(a, b, s)) in raw.iter().enumerate() {
+    raw
+}
+
+/// The alignment of monotone pairs, each with its confidence: the pair's
+/// own score, raised when its neighbours are pairs too (a run of
+/// consecutive pairs confirms the structure).
+fn finish(fa: &[Features], fb: &[Features], raw: &[(usize, usize)]) -> Alignment {
+    let (n, m) = (fa.len(), fb.len());
+    let mut out = Alignment {
+        pairs: Vec::with_capacity(raw.len()),
+        forward: vec![None; n],
+        backward: vec![None; m],
+    };
+    for (k, &(a, b)) in raw.iter().enumerate() {
+        let s = score(&fa[a], &fb[b], diagonal_gap(a, b, n, m)).unwrap_or(-1.0);
         let before = k > 0 && raw[k - 1].0 + 1 == a && raw[k - 1].1 + 1 == b;
-        let after = raw.get(k + 1).is_some_and(|&(x, y, _)| x == a + 1 && y == b + 1);
+        let after = raw.get(k + 1).is_some_and(|&(x, y)| x == a + 1 && y == b + 1);
         let z = 2.5 * (s - 0.2) + 0.6 * (f32::from(u8::from(before)) + f32::from(u8::from(after)));
         let confidence = 1.0 / (1.0 + (-z).exp());
         out.pairs.push(AlignedPair {
