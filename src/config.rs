@@ -473,7 +473,9 @@ fn check_translation_of(all: &[PolicyConfig], p: &PolicyConfig, key: &str) -> Re
     };
     let field = format!("{key}.translation_of = {target:?}");
     if *target == p.name {
-        return Err(format!("{field}: a policy cannot be a translation of itself"));
+        return Err(format!(
+            "{field}: a policy cannot be a translation of itself"
+        ));
     }
     let Some(original) = all.iter().find(|q| q.name == *target) else {
         let known: Vec<&str> = all.iter().map(|q| q.name.as_str()).collect();
@@ -867,13 +869,19 @@ mod tests {
                 "both are locale",
             ),
         ] {
-            let e = format!("{base}{extra}").parse::<Config>().unwrap_err().to_string();
+            let e = format!("{base}{extra}")
+                .parse::<Config>()
+                .unwrap_err()
+                .to_string();
             assert!(e.contains("translation_of") && e.contains(needle), "{e}");
             assert!(!e.contains('\n'), "{e}");
         }
         let cycle = "[[policy]]\nname = \"a\"\npath = \"a.md\"\ntranslation_of = \"b\"\n\n[[policy]]\nname = \"b\"\npath = \"b.md\"\nlocale = \"zh-CN\"\ntranslation_of = \"a\"\n";
         let e = cycle.parse::<Config>().unwrap_err().to_string();
-        assert!(e.contains("policy[0].translation_of") && e.contains("cycle"), "{e}");
+        assert!(
+            e.contains("policy[0].translation_of") && e.contains("cycle"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -325,7 +325,8 @@ mod tests {
                 ("name", vec![], vec!["adjust".to_owned()]),
             ]
         );
-        let same_before = AnchorDiff::between(&en, &Anchors::of("在30天内，与Google Analytics共享"));
+        let same_before =
+            AnchorDiff::between(&en, &Anchors::of("在30天内，与Google Analytics共享"));
         assert_eq!(d.since(&same_before), d);
         assert!(d.since(&d).is_empty());
     }

@@ -381,7 +381,14 @@ pub fn check_translation(original: Language<'_>, translation: Language<'_>) -> T
     let flipped_old = flip(&old_al);
     let flipped_new = flip(&new_al);
     one_direction(&o, &t, &old_al, &new_al, Which::Original, &mut findings);
-    one_direction(&t, &o, &flipped_old, &flipped_new, Which::Translation, &mut findings);
+    one_direction(
+        &t,
+        &o,
+        &flipped_old,
+        &flipped_new,
+        Which::Translation,
+        &mut findings,
+    );
     classification_findings(original, translation, &mut findings);
     findings.sort_by_key(|f| {
         let line = f
@@ -448,38 +455,35 @@ fn one_direction(
     out: &mut Vec<TranslationFinding>,
 ) {
     let lang = |v: &View<'_>| v.lang.locale.to_owned();
-    let mut push = |kind: FindingKind,
-                    message: String,
-                    side_a: Side,
-                    side_b: Side,
-                    anchors: &AnchorDiff| {
-        let mismatches: Vec<AnchorMismatch> = anchors
-            .kinds
-            .iter()
-            .map(|(k, x, y)| {
-                let (x, y) = match who {
-                    Which::Original => (x.clone(), y.clone()),
-                    Which::Translation => (y.clone(), x.clone()),
-                };
-                AnchorMismatch {
-                    kind: (*k).to_owned(),
-                    original: x,
-                    translation: y,
-                }
-            })
-            .collect();
-        let (original, translation) = match who {
-            Which::Original => (side_a, side_b),
-            Which::Translation => (side_b, side_a),
+    let mut push =
+        |kind: FindingKind, message: String, side_a: Side, side_b: Side, anchors: &AnchorDiff| {
+            let mismatches: Vec<AnchorMismatch> = anchors
+                .kinds
+                .iter()
+                .map(|(k, x, y)| {
+                    let (x, y) = match who {
+                        Which::Original => (x.clone(), y.clone()),
+                        Which::Translation => (y.clone(), x.clone()),
+                    };
+                    AnchorMismatch {
+                        kind: (*k).to_owned(),
+                        original: x,
+                        translation: y,
+                    }
+                })
+                .collect();
+            let (original, translation) = match who {
+                Which::Original => (side_a, side_b),
+                Which::Translation => (side_b, side_a),
+            };
+            out.push(TranslationFinding {
+                kind,
+                message,
+                original: Some(original),
+                translation: Some(translation),
+                anchors: mismatches,
+            });
         };
-        out.push(TranslationFinding {
-            kind,
-            message,
-            original: Some(original),
-            translation: Some(translation),
-            anchors: mismatches,
-        });
-    };
     let anchors_new = |ja: usize, jb: usize| {
         AnchorDiff::between(
             &Anchors::of(&a.lang.new.clauses[ja].text),
@@ -538,7 +542,9 @@ fn one_direction(
                 let place = side_b
                     .after
                     .as_ref()
-                    .map_or(String::from("at its start"), |c| format!("after {}", c.cite()));
+                    .map_or(String::from("at its start"), |c| {
+                        format!("after {}", c.cite())
+                    });
                 let message = format!(
                     "added in {} only: {}; no counterpart in {} (it would stand {place})",
                     lang(a),

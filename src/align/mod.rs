@@ -19,7 +19,8 @@ mod numbering;
 
 pub use anchors::{AnchorDiff, Anchors};
 pub use lag::{
-    ClauseAt, FindingKind, Side, SideStatus, TranslationCheck, TranslationFinding, check_translation,
+    ClauseAt, FindingKind, Side, SideStatus, TranslationCheck, TranslationFinding,
+    check_translation,
 };
 pub use numbering::{Style, number};
 
@@ -118,10 +119,7 @@ impl Alignment {
 
     /// The lowest confidence of a pair.
     pub fn min_confidence(&self) -> f32 {
-        self.pairs
-            .iter()
-            .map(|p| p.confidence)
-            .fold(1.0, f32::min)
+        self.pairs.iter().map(|p| p.confidence).fold(1.0, f32::min)
     }
 }
 
@@ -420,7 +418,9 @@ fn finish(fa: &[Features], fb: &[Features], raw: &[(usize, usize)]) -> Alignment
     for (k, &(a, b)) in raw.iter().enumerate() {
         let s = score(&fa[a], &fb[b], diagonal_gap(a, b, n, m)).unwrap_or(-1.0);
         let before = k > 0 && raw[k - 1].0 + 1 == a && raw[k - 1].1 + 1 == b;
-        let after = raw.get(k + 1).is_some_and(|&(x, y)| x == a + 1 && y == b + 1);
+        let after = raw
+            .get(k + 1)
+            .is_some_and(|&(x, y)| x == a + 1 && y == b + 1);
         let z = 2.5 * (s - 0.2) + 0.6 * (f32::from(u8::from(before)) + f32::from(u8::from(after)));
         let confidence = 1.0 / (1.0 + (-z).exp());
         out.pairs.push(AlignedPair {
@@ -515,7 +515,10 @@ pub fn structure_diffs(
                 }
             }
         }
-        let Some(&(k, _)) = votes.iter().max_by_key(|&&(k, n)| (n, std::cmp::Reverse(k))) else {
+        let Some(&(k, _)) = votes
+            .iter()
+            .max_by_key(|&&(k, n)| (n, std::cmp::Reverse(k)))
+        else {
             continue;
         };
         let lbk = &lb[k];

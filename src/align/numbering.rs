@@ -55,7 +55,14 @@ pub fn number(label: &str) -> Option<(Style, u32)> {
     let last = inner.rsplit('.').next().unwrap_or(inner);
     let v = value(last)?;
     let section = last.chars().all(is_cjk_numeral) || is_roman(last);
-    Some((if section { Style::Section } else { Style::Dotted }, v))
+    Some((
+        if section {
+            Style::Section
+        } else {
+            Style::Dotted
+        },
+        v,
+    ))
 }
 
 /// The value of a number written in digits, Chinese numerals, Roman

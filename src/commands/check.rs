@@ -5,9 +5,9 @@ use super::{Context, emit};
 use crate::archive::{self, Version};
 use crate::classify;
 use crate::cli::{CheckArgs, CheckFormat};
+use crate::config::{Config, PolicyConfig};
 use crate::diff::DiffOptions;
 use crate::error::{Error, Result};
-use crate::config::{Config, PolicyConfig};
 use crate::pipeline::{LanguageVersions, compare, compare_bilingual};
 use crate::render::{self, RedlineFormat};
 use crate::report::Report;
@@ -157,7 +157,10 @@ fn groups(config: &Config, args: &CheckArgs) -> Result<Vec<(String, Vec<String>)
                 "--translation {t}: that is the checked policy itself; name its translation"
             )));
         }
-        return Ok(vec![(original.name.clone(), vec![translation.name.clone()])]);
+        return Ok(vec![(
+            original.name.clone(),
+            vec![translation.name.clone()],
+        )]);
     }
     let names: Vec<&PolicyConfig> = match &args.policy.policy {
         // A translation is checked with (and against) its original.

@@ -334,10 +334,7 @@ fn write_translation(out: &mut String, t: &crate::align::TranslationCheck) {
     }
     let structure = &t.new_alignment.structure;
     if !structure.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n<details><summary>Structure differences</summary>\n"
-        );
+        let _ = writeln!(out, "\n<details><summary>Structure differences</summary>\n");
         for d in structure.iter().take(MAX) {
             let _ = writeln!(
                 out,

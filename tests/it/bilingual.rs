@@ -222,9 +222,17 @@ fn check_with_the_bundled_draft_in_both_languages_has_no_finding() {
         assert_eq!(a["structure"].as_array().map(Vec::len), Some(0), "{side}");
     }
     assert_eq!(t["classification"], "major");
-    assert_eq!(t["triggers"], reports[0]["triggers"].as_array().map(|ts| {
-        ts.iter().map(|t| t["id"].clone()).collect::<serde_json::Value>()
-    }).expect("triggers"));
+    assert_eq!(
+        t["triggers"],
+        reports[0]["triggers"]
+            .as_array()
+            .map(|ts| {
+                ts.iter()
+                    .map(|t| t["id"].clone())
+                    .collect::<serde_json::Value>()
+            })
+            .expect("triggers")
+    );
     assert!(reports[1]["translation"].is_null());
     // Both reports, one with a translation object, are valid Reports.
     let schema: serde_json::Value =
@@ -254,11 +262,20 @@ fn check_fails_when_only_english_changed_and_names_both_clauses() {
             && text.contains("number: en 30, zh-CN 15"),
         "{text}"
     );
-    assert!(stderr(&out).contains("--allow-translation-lag"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--allow-translation-lag"),
+        "{}",
+        stderr(&out)
+    );
     // The reason lets it pass, and is recorded.
     let (code, v) = check_json(
         &repo,
-        &["--fail-on", "major", "--allow-translation-lag", "Chinese text in legal review"],
+        &[
+            "--fail-on",
+            "major",
+            "--allow-translation-lag",
+            "Chinese text in legal review",
+        ],
     );
     assert_eq!(code, Some(1), "still major: {v}");
     let (code, v) = check_json(
@@ -288,7 +305,8 @@ fn check_fails_when_only_english_changed_and_names_both_clauses() {
 fn renumbering_in_one_language_only_is_no_finding_and_passes() {
     let repo = bilingual_repo(BILINGUAL_CONFIG);
     // The Chinese closes the gap in its list: （5） becomes （4）.
-    let zh = bundled("policies/privacy-policy.zh-CN.md").replace("（5）基于从您的各设备", "（4）基于从您的各设备");
+    let zh = bundled("policies/privacy-policy.zh-CN.md")
+        .replace("（5）基于从您的各设备", "（4）基于从您的各设备");
     repo.write("policies/privacy-policy.zh-CN.md", &zh);
     let (code, v) = check_json(&repo, &["--fail-on", "minor"]);
     let t = &v["reports"][0]["translation"];
@@ -321,21 +339,28 @@ fn translation_flag_and_the_markdown_comment_show_the_section() {
     let md = stdout(&out);
     assert_eq!(out.status.code(), Some(1));
     assert!(md.contains("Translation zh-CN (privacy-policy-zh)"), "{md}");
-    assert!(md.contains("`changed-in-one-language` changed in zh-CN only"), "{md}");
+    assert!(
+        md.contains("`changed-in-one-language` changed in zh-CN only"),
+        "{md}"
+    );
     assert!(md.contains("`classification-differs`"), "{md}");
     run_err(
         repo.cmd().args(["check", "--translation", "nope"]),
         &["nope"],
     );
     run_err(
-        repo.cmd().args(["check", "--translation", "privacy-policy"]),
+        repo.cmd()
+            .args(["check", "--translation", "privacy-policy"]),
         &["--translation privacy-policy"],
     );
 }
 
 #[test]
 fn a_bad_translation_of_is_an_error_naming_the_field() {
-    let config = BILINGUAL_CONFIG.replace("translation_of = \"privacy-policy\"", "translation_of = \"privacy\"");
+    let config = BILINGUAL_CONFIG.replace(
+        "translation_of = \"privacy-policy\"",
+        "translation_of = \"privacy\"",
+    );
     let repo = bilingual_repo(BILINGUAL_CONFIG);
     repo.write("policydiff.toml", &config);
     let err = run_err(
