@@ -193,11 +193,13 @@ fn units(text: &str) -> f32 {
 /// language is often a list item in the other's Markdown.
 fn kinds_compatible(a: ClauseKind, b: ClauseKind) -> bool {
     use ClauseKind::*;
-    match (a, b) {
-        (Heading, Heading) | (Meta, Meta) | (Verbatim, Verbatim) => true,
-        (Paragraph | ListItem, Paragraph | ListItem) => true,
-        _ => false,
-    }
+    matches!(
+        (a, b),
+        (Heading, Heading)
+            | (Meta, Meta)
+            | (Verbatim, Verbatim)
+            | (Paragraph | ListItem, Paragraph | ListItem)
+    )
 }
 
 /// The score of pairing two clauses: positive for a likely pair, negative

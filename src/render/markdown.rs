@@ -306,20 +306,6 @@ pub(crate) fn body(report: &Report, view: &View, budget: Option<usize>) -> Strin
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            escape("<script>*x*</script>"),
-            "\\<script\\>\\*x\\*\\</script\\>"
-        );
-        assert_eq!(mark(" new words ", "ins"), " <ins>new words</ins> ");
-    }
-}
-
 /// The translation check: headline, then findings and structure
 /// differences in a list (the first few of each, then a count).
 fn write_translation(out: &mut String, t: &crate::align::TranslationCheck) {
@@ -345,4 +331,18 @@ fn write_translation(out: &mut String, t: &crate::align::TranslationCheck) {
         out.push_str("\n</details>\n");
     }
     out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape("<script>*x*</script>"),
+            "\\<script\\>\\*x\\*\\</script\\>"
+        );
+        assert_eq!(mark(" new words ", "ins"), " <ins>new words</ins> ");
+    }
 }
