@@ -70,6 +70,11 @@ pub struct PolicyConfig {
     /// Web pages only: CSS selectors of parts to leave out (`.cookie-banner`, `nav`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remove: Vec<String>,
+    /// The configured policy this one translates (`translation_of =
+    /// "privacy-policy"`): `check` then compares every release in both
+    /// languages, clause by clause.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation_of: Option<String>,
 }
 
 impl PolicyConfig {
@@ -398,6 +403,14 @@ impl Config {
                 return Err(invalid(format!("{key}.name = {:?} is used twice", p.name)));
             }
         }
+        for (p, &(i, globbed)) in config.policies.iter().zip(&origin) {
+            let key = if globbed {
+                format!("policy[{i}] ({})", p.path)
+            } else {
+                format!("policy[{i}]")
+            };
+            check_translation_of(&config.policies, p, &key).map_err(invalid)?;
+        }
         Ok(config)
     }
 
@@ -446,6 +459,14 @@ impl Config {
         }
     }
 
+    /// The configured translations of policy `name`, in config order.
+    pub fn translations_of(&self, name: &str) -> Vec<&PolicyConfig> {
+        self.policies
+            .iter()
+            .filter(|p| p.translation_of.as_deref() == Some(name))
+            .collect()
+    }
+
     /// Absolute path of a policy's file.
     pub fn policy_file(&self, policy: &PolicyConfig) -> PathBuf {
         self.dir.join(&policy.path)
@@ -459,9 +480,64 @@ impl Config {
         })
         .unwrap_or_default();
         format!(
-            "# policydiff configuration: the policies this repository manages.\n# Paths are relative to this file. The first policy is the default.\n\n{body}\n{NOTICE_AND_EMAIL}"
+            "# policydiff configuration: the policies this repository manages.\n# Paths are relative to this file. The first policy is the default.\n\n{body}\n{TRANSLATION}\n{NOTICE_AND_EMAIL}"
         )
     }
+}
+
+/// Why `p.translation_of` cannot stand: it names no policy, the policy
+/// itself, a policy of the same locale, or a chain that comes back round
+/// (a translation of a translation is refused too: one original per group).
+fn check_translation_of(all: &[PolicyConfig], p: &PolicyConfig, key: &str) -> Result<(), String> {
+    let Some(target) = &p.translation_of else {
+        return Ok(());
+    };
+    let field = format!("{key}.translation_of = {target:?}");
+    if *target == p.name {
+        return Err(format!(
+            "{field}: a policy cannot be a translation of itself"
+        ));
+    }
+    let Some(original) = all.iter().find(|q| q.name == *target) else {
+        let known: Vec<&str> = all.iter().map(|q| q.name.as_str()).collect();
+        return Err(format!(
+            "{field} names no configured policy (configured: {})",
+            known.join(", ")
+        ));
+    };
+    if let Some(next) = &original.translation_of {
+        // Follow the chain to say whether it loops or only nests.
+        let mut seen = vec![p.name.as_str(), target.as_str()];
+        let mut at = next.as_str();
+        loop {
+            if seen.contains(&at) {
+                seen.push(at);
+                return Err(format!(
+                    "{field}: translations form a cycle ({})",
+                    seen.join(" → ")
+                ));
+            }
+            seen.push(at);
+            match all
+                .iter()
+                .find(|q| q.name == at)
+                .and_then(|q| q.translation_of.as_deref())
+            {
+                Some(n) => at = n,
+                None => break,
+            }
+        }
+        return Err(format!(
+            "{field} is itself a translation (of {next:?}): name the original"
+        ));
+    }
+    if original.locale == p.locale {
+        return Err(format!(
+            "{field}: both are locale {:?}; set {key}.locale to the translation's language",
+            p.locale
+        ));
+    }
+    Ok(())
 }
 
 /// Why a policy name cannot be one: it becomes the prefix of git tags
@@ -651,6 +727,17 @@ fn toml_message(e: &toml::de::Error, text: &str) -> String {
     }
 }
 
+/// A commented translation entry for a new config: `check` compares each
+/// release in both languages once it is there.
+const TRANSLATION: &str = r#"# A translation of the policy above: `policydiff check` then reads every
+# release in both languages and fails when they no longer say the same thing.
+# [[policy]]
+# name = "privacy-policy-zh"
+# path = "policies/privacy-policy.zh-CN.md"
+# locale = "zh-CN"
+# translation_of = "privacy-policy"
+"#;
+
 /// The `[notice]` and `[email]` part of a new config: the keys a team sets
 /// before its first notice, commented where optional.
 const NOTICE_AND_EMAIL: &str = r#"[notice]
@@ -790,6 +877,35 @@ mod tests {
     }
 
     #[test]
+    fn translations_are_validated_naming_the_field() {
+        let base = "[[policy]]\nname = \"en\"\npath = \"en.md\"\n\n[[policy]]\nname = \"zh\"\npath = \"zh.md\"\nlocale = \"zh-CN\"\n";
+        let c: Config = format!("{base}translation_of = \"en\"\n").parse().unwrap();
+        assert_eq!(c.translations_of("en")[0].name, "zh");
+        assert!(c.translations_of("zh").is_empty());
+        for (extra, needle) in [
+            ("translation_of = \"fr\"\n", "names no configured policy"),
+            ("translation_of = \"zh\"\n", "translation of itself"),
+            (
+                "translation_of = \"en\"\n\n[[policy]]\nname = \"en2\"\npath = \"b.md\"\ntranslation_of = \"en\"\n",
+                "both are locale",
+            ),
+        ] {
+            let e = format!("{base}{extra}")
+                .parse::<Config>()
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("translation_of") && e.contains(needle), "{e}");
+            assert!(!e.contains('\n'), "{e}");
+        }
+        let cycle = "[[policy]]\nname = \"a\"\npath = \"a.md\"\ntranslation_of = \"b\"\n\n[[policy]]\nname = \"b\"\npath = \"b.md\"\nlocale = \"zh-CN\"\ntranslation_of = \"a\"\n";
+        let e = cycle.parse::<Config>().unwrap_err().to_string();
+        assert!(
+            e.contains("policy[0].translation_of") && e.contains("cycle"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn glob_matching_and_tag_safe_names() {
         assert!(glob_match(b"*", b"abc"));
         assert!(glob_match(b"a*c", b"abbbc"));
@@ -839,6 +955,7 @@ mod tests {
             locale: "zh-CN".into(),
             select: Some("main article".into()),
             remove: vec![".cookie-banner".into(), "nav".into()],
+            translation_of: None,
         };
         let c: Config = Config::template(&p).parse().unwrap();
         assert_eq!(c.policies, vec![p]);

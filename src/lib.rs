@@ -7,6 +7,7 @@
 #![warn(missing_docs, clippy::unwrap_used)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod align;
 pub mod archive;
 pub mod classify;
 pub mod cli;

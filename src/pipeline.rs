@@ -516,3 +516,75 @@ impl<E> From<ArchiveError> for WalkError<E> {
         WalkError::Archive(e)
     }
 }
+
+/// One language of a release compared in two languages.
+#[derive(Debug, Clone, Copy)]
+pub struct LanguageVersions<'a> {
+    /// The configured policy name.
+    pub policy: &'a str,
+    /// Its locale (`en`, `zh-CN`).
+    pub locale: &'a str,
+    /// The old version.
+    pub old: &'a Version,
+    /// The new version.
+    pub new: &'a Version,
+}
+
+/// Compare one release in a policy and its translation: both comparisons,
+/// then the two languages aligned clause by clause and the places where
+/// they diverge ([`crate::align::check_translation`]), put in the
+/// original's Report as `translation`. Returns the original's and the
+/// translation's Reports. The four texts are parsed, and the two languages
+/// compared, side by side.
+pub fn compare_bilingual(
+    original: LanguageVersions<'_>,
+    translation: LanguageVersions<'_>,
+    how: &Comparison,
+) -> (Report, Report) {
+    let (docs_o, docs_t) = std::thread::scope(|s| {
+        let o_old = s.spawn(|| parse(original.old));
+        let o_new = s.spawn(|| parse(original.new));
+        let t_old = s.spawn(|| parse(translation.old));
+        let t_new = parse(translation.new);
+        let join = |h: std::thread::ScopedJoinHandle<'_, Document>| {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        };
+        ((join(o_old), join(o_new)), (join(t_old), t_new))
+    });
+    let (mut report_o, report_t) = std::thread::scope(|s| {
+        let t = s.spawn(|| {
+            compare_docs(
+                (translation.old, &docs_t.0),
+                (translation.new, &docs_t.1),
+                Some(translation.policy),
+                how,
+            )
+        });
+        let o = compare_docs(
+            (original.old, &docs_o.0),
+            (original.new, &docs_o.1),
+            Some(original.policy),
+            how,
+        );
+        (o, t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    });
+    let check = crate::align::check_translation(
+        crate::align::lag::Language {
+            policy: original.policy,
+            locale: original.locale,
+            old: &docs_o.0,
+            new: &docs_o.1,
+            report: &report_o,
+        },
+        crate::align::lag::Language {
+            policy: translation.policy,
+            locale: translation.locale,
+            old: &docs_t.0,
+            new: &docs_t.1,
+            report: &report_t,
+        },
+    );
+    report_o.translation = Some(check);
+    std::thread::spawn(move || drop((docs_o, docs_t)));
+    (report_o, report_t)
+}

@@ -10,7 +10,7 @@ use crate::diff::{ChangeKind, ChangeSet, InlineOp, InlineTag, LinkChange, Regrou
 use crate::document::{Clause, ClauseKind, Document};
 
 /// Version of the Report JSON. Bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything known about a comparison of two versions.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -48,6 +48,11 @@ pub struct Report {
     /// comparison asks for it; absent from JSON otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unchanged: Vec<UnchangedClause>,
+    /// The same release in the policy's translation, compared clause by
+    /// clause with this one (`check` with a translation configured); null
+    /// otherwise. Added in schema version 2.
+    #[serde(default)]
+    pub translation: Option<crate::align::TranslationCheck>,
 }
 
 /// A clause that did not change, for whole-document views.
@@ -570,6 +575,7 @@ impl Report {
             changes,
             notes: set.notes.clone(),
             unchanged: Vec::new(),
+            translation: None,
         }
     }
 

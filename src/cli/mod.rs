@@ -423,6 +423,15 @@ pub struct CheckArgs {
     /// Facts known outside the text.
     #[command(flatten)]
     pub facts: FactsArgs,
+    /// Also compare the release in this configured policy, a translation of
+    /// the checked one (default: the translations policydiff.toml names
+    /// with `translation_of`).
+    #[arg(long, value_name = "NAME")]
+    pub translation: Option<String>,
+    /// Pass although the translation no longer says what the original
+    /// says; the reason is recorded in the report.
+    #[arg(long, value_name = "REASON")]
+    pub allow_translation_lag: Option<String>,
 }
 
 /// Arguments of `log`.

@@ -52,6 +52,7 @@ pub(super) fn run(ctx: &Context, args: InitArgs) -> Result<()> {
         locale: crate::policy::Locale::from(args.locale).to_string(),
         select: None,
         remove: Vec::new(),
+        translation_of: None,
     };
     let text = Config::template(&policy);
     // Validate what we are about to write with the same rules as loading.

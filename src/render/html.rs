@@ -205,6 +205,9 @@ fn render_full(report: &Report, nav: &[(&str, &str)], lang: Option<&str>, view: 
     for note in &report.notes {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(note));
     }
+    if let Some(t) = &report.translation {
+        write_translation(&mut out, t);
+    }
     let (list, hidden) = entries(report, view);
     if let Some(note) = hidden_note(hidden) {
         let _ = writeln!(out, "<p class=\"note\" id=\"hidden\">{}</p>", esc(&note));
@@ -583,4 +586,40 @@ fn lang_of(report: &Report) -> &'static str {
         .count();
     let letters = sample.chars().filter(|c| c.is_alphabetic()).count().max(1);
     if cjk * 2 > letters { "zh" } else { "en" }
+}
+
+/// The translation check: headline, findings, structure differences.
+fn write_translation(out: &mut String, t: &crate::align::TranslationCheck) {
+    let state = if t.fails() { "lagging" } else { "agrees" };
+    let _ = write!(
+        out,
+        "<section class=\"translation {state}\" id=\"translation\" lang=\"en\" data-locale=\"{}\">\n<p><strong>{}</strong></p>\n",
+        attr(&t.locale),
+        esc(&t.headline())
+    );
+    if !t.findings.is_empty() {
+        out.push_str("<ul class=\"findings\">\n");
+        for f in &t.findings {
+            let _ = writeln!(
+                out,
+                "<li data-kind=\"{}\"><code>{}</code> {}</li>",
+                attr(f.kind.as_str()),
+                esc(f.kind.as_str()),
+                esc(&f.message)
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    if !t.new_alignment.structure.is_empty() {
+        out.push_str("<details><summary>Structure differences</summary><ul>\n");
+        for d in &t.new_alignment.structure {
+            let _ = writeln!(
+                out,
+                "<li>{}</li>",
+                esc(&d.describe(&t.original_locale, &t.locale))
+            );
+        }
+        out.push_str("</ul></details>\n");
+    }
+    out.push_str("</section>\n");
 }

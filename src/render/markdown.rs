@@ -98,6 +98,9 @@ pub(crate) fn body(report: &Report, view: &View, budget: Option<usize>) -> Strin
         report.new.label().replace('`', "'")
     );
     let _ = writeln!(out, "**{}**\n", escape(&verdict_line(report)));
+    if let Some(t) = &report.translation {
+        write_translation(&mut out, t);
+    }
     if !report.triggers.is_empty() {
         let _ = writeln!(
             out,
@@ -301,6 +304,33 @@ pub(crate) fn body(report: &Report, view: &View, budget: Option<usize>) -> Strin
     }
     out.push_str(close);
     out
+}
+
+/// The translation check: headline, then findings and structure
+/// differences in a list (the first few of each, then a count).
+fn write_translation(out: &mut String, t: &crate::align::TranslationCheck) {
+    const MAX: usize = 20;
+    let mark = if t.fails() { "❌ " } else { "" };
+    let _ = writeln!(out, "{mark}**{}**\n", escape(&t.headline()));
+    for f in t.findings.iter().take(MAX) {
+        let _ = writeln!(out, "- `{}` {}", f.kind.as_str(), escape(&f.message));
+    }
+    if t.findings.len() > MAX {
+        let _ = writeln!(out, "- … and {} more findings", t.findings.len() - MAX);
+    }
+    let structure = &t.new_alignment.structure;
+    if !structure.is_empty() {
+        let _ = writeln!(out, "\n<details><summary>Structure differences</summary>\n");
+        for d in structure.iter().take(MAX) {
+            let _ = writeln!(
+                out,
+                "- {}",
+                escape(&d.describe(&t.original_locale, &t.locale))
+            );
+        }
+        out.push_str("\n</details>\n");
+    }
+    out.push('\n');
 }
 
 #[cfg(test)]

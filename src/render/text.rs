@@ -131,6 +131,9 @@ pub fn render_view(report: &Report, color: bool, view: &View) -> String {
     for note in &report.notes {
         let _ = writeln!(out, "note: {}", v(note));
     }
+    if let Some(t) = &report.translation {
+        write_translation(&mut out, t, &p);
+    }
     let (list, hidden) = entries(report, view);
     if let Some(note) = hidden_note(hidden) {
         let _ = writeln!(out, "note: {note}");
@@ -227,5 +230,30 @@ fn write_change(out: &mut String, change: &Change, p: &Paint) {
                 );
             }
         }
+    }
+}
+
+/// The translation check: its headline, where the structures differ, and
+/// each finding.
+fn write_translation(out: &mut String, t: &crate::align::TranslationCheck, p: &Paint) {
+    let line = t.headline();
+    let _ = writeln!(
+        out,
+        "{}",
+        if t.fails() {
+            p.major(&line)
+        } else {
+            p.bold(&line)
+        }
+    );
+    for d in &t.new_alignment.structure {
+        let _ = writeln!(
+            out,
+            "  structure: {}",
+            v(&d.describe(&t.original_locale, &t.locale))
+        );
+    }
+    for f in &t.findings {
+        let _ = writeln!(out, "  [{}] {}", f.kind.as_str(), v(&f.message));
     }
 }

@@ -152,7 +152,7 @@ fn diff_bundled_policy_and_draft_lists_each_known_edit_with_its_kind() {
 fn diff_bundled_json_has_schema_version_and_a_kind_on_every_change() {
     let dir = TestDir::new();
     let report = json(&run_ok(dir.cmd().args(bundled_args(&["--format", "json"]))));
-    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["schema_version"], 2);
     assert_eq!(report["old"]["source"], "file");
     assert_eq!(report["new"]["source"], "file");
     assert_eq!(report["old"]["effective"], "2025-07-09");

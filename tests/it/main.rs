@@ -7,6 +7,7 @@
 mod support;
 
 mod bad_input;
+mod bilingual;
 mod cli;
 mod corpus;
 mod docx_input;

@@ -193,7 +193,7 @@ fn schema_rejects_a_report_missing_a_change_kind() {
         .remove("kind");
     assert!(!validation_errors(&validator, &r).is_empty());
     let mut r2 = report(&dir.join("old.md"), &dir.join("new.md"));
-    r2["schema_version"] = Value::from(2);
+    r2["schema_version"] = Value::from(1);
     assert!(!validation_errors(&validator, &r2).is_empty());
 }
 
