@@ -37,17 +37,19 @@ pub(super) fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
     for (name, translations) in &groups {
         let (policy, path) = ctx.policy(Some(name), &archive)?;
         let base_rev = base_rev(&archive, &policy.name, args.base.as_deref())?;
-        let read = |path: &str, file: std::path::PathBuf| -> Result<(Version, Version)> {
+        let read = |name: &str, path: &str| -> Result<(Version, Version)> {
             let old = archive
                 .read_at(&base_rev, path, &base_rev)
                 .map_err(|e| shallow_hint(e, &archive, &base_rev))?;
             let new = match &args.head {
                 Some(rev) => archive.read_at(rev, path, rev)?,
-                None => Version::from_file(path, &file)?,
+                // The working-tree file, read as the policy says (a web
+                // page's select/remove).
+                None => ctx.policy_file_version(Some(name))?,
             };
             Ok((old, new))
         };
-        let (old, new) = read(&path, config.policy_file(policy))?;
+        let (old, new) = read(&policy.name, &path)?;
         if translations.is_empty() {
             reports.push(compare(&old, &new, Some(&policy.name), &how));
             continue;
@@ -56,7 +58,7 @@ pub(super) fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
         // one release, every language.
         for t in translations {
             let (t_policy, t_path) = ctx.policy(Some(t), &archive)?;
-            let (t_old, t_new) = read(&t_path, config.policy_file(t_policy))?;
+            let (t_old, t_new) = read(&t_policy.name, &t_path)?;
             let (mut report, t_report) = compare_bilingual(
                 LanguageVersions {
                     policy: &policy.name,

@@ -364,3 +364,40 @@ fn verify_errors_exit_2() {
         &["live.html", "#policy", "matches nothing"],
     );
 }
+
+/// A policy kept as a web page in git: `check` reads the working-tree page
+/// with the policy's own `select`/`remove`, as history reads do, so a
+/// change to a removed part (the cookie banner) is no change at all, and a
+/// change to the policy is.
+#[test]
+fn check_reads_a_working_tree_page_with_the_policys_selection() {
+    let repo = TestRepo::new();
+    let config = "[[policy]]\nname = \"privacy-policy\"\npath = \"policies/privacy-policy.html\"\ntitle = \"Privacy Policy\"\nlocale = \"en\"\nselect = \"main article\"\nremove = [\".cookie-banner\"]\n";
+    repo.commit(
+        &[
+            ("policydiff.toml", config),
+            ("policies/privacy-policy.html", &page_of(1)),
+        ],
+        "Policy page v1",
+        "2025-01-01T10:00:00Z",
+    );
+    let banner = page_of(1).replace("We use cookies.", "We use many more cookies now.");
+    assert_ne!(banner, page_of(1));
+    repo.write("policies/privacy-policy.html", &banner);
+    run_ok(
+        repo.cmd()
+            .args(["check", "--base", "HEAD", "--fail-on", "minor"]),
+    );
+    repo.write("policies/privacy-policy.html", &page_of(2));
+    let out = repo
+        .cmd()
+        .args(["check", "--base", "HEAD", "--fail-on", "minor"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
