@@ -388,7 +388,7 @@ fn check_reads_a_working_tree_page_with_the_policys_selection() {
         repo.cmd()
             .args(["check", "--base", "HEAD", "--fail-on", "minor"]),
     );
-    repo.write("policies/privacy-policy.html", &page_of(2));
+    repo.write("policies/privacy-policy.html", page_of(2));
     let out = repo
         .cmd()
         .args(["check", "--base", "HEAD", "--fail-on", "minor"])
