@@ -594,22 +594,29 @@ impl Report {
         self.unchanged.sort_by_key(|u| u.clause.index);
     }
 
+    /// (old index, new index) of every clause that stayed in place (unchanged,
+    /// or changed where it stands; a moved clause left its place), sorted:
+    /// where an old clause's spot is in the new document.
+    pub fn stayed(&self) -> Vec<(usize, usize)> {
+        let mut stayed: Vec<(usize, usize)> = self
+            .unchanged
+            .iter()
+            .map(|u| (u.old_index, u.clause.index))
+            .chain(self.changes.iter().filter_map(|c| match (&c.old, &c.new) {
+                (Some(o), Some(n)) if c.kind != ChangeKind::Moved => Some((o.index, n.index)),
+                _ => None,
+            }))
+            .collect();
+        stayed.sort_unstable();
+        stayed
+    }
+
     /// The whole new document in reading order: unchanged clauses and
     /// changes merged, each removed clause placed after the new clause that
     /// its nearest preceding old neighbour became. Empty of unchanged
     /// clauses unless [`Report::add_unchanged`] was called.
     pub fn document_order(&self) -> Vec<DocEntry<'_>> {
-        // Where each old clause went in the new document, to place removals.
-        let mut old_to_new: Vec<(usize, usize)> = self
-            .unchanged
-            .iter()
-            .map(|u| (u.old_index, u.clause.index))
-            .chain(self.changes.iter().filter_map(|c| match (&c.old, &c.new) {
-                (Some(o), Some(n)) => Some((o.index, n.index)),
-                _ => None,
-            }))
-            .collect();
-        old_to_new.sort_unstable();
+        let old_to_new = self.stayed();
         let mut keyed: Vec<(OrderKey, DocEntry<'_>)> =
             Vec::with_capacity(self.unchanged.len() + self.changes.len());
         for u in &self.unchanged {
@@ -689,6 +696,21 @@ mod tests {
                 "=Delta four."
             ]
         );
+    }
+
+    #[test]
+    fn a_removal_stays_between_its_neighbours_when_a_neighbour_moved_away() {
+        let r = report(
+            "Alpha one is here.\n\nBravo two moves later on.\n\nCharlie three goes.\n\nDelta four stays.\n",
+            "Alpha one is here.\n\nDelta four stays.\n\nBravo two moves later on.\n",
+        );
+        let order = order(&r);
+        let removed = order
+            .iter()
+            .position(|e| e.starts_with("Removed:Charlie"))
+            .unwrap();
+        let delta = order.iter().position(|e| e.contains("Delta four")).unwrap();
+        assert!(removed < delta, "{order:?}");
     }
 
     #[test]

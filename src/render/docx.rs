@@ -111,21 +111,7 @@ enum Item<'a> {
 /// after the new place of its nearest preceding old neighbour that stayed
 /// put, as removals are placed.
 fn reading_order(report: &Report) -> Vec<Item<'_>> {
-    let mut stayed: Vec<(usize, usize)> = report
-        .unchanged
-        .iter()
-        .map(|u| (u.old_index, u.clause.index))
-        .chain(
-            report
-                .changes
-                .iter()
-                .filter_map(|c| match (&c.old, &c.new) {
-                    (Some(o), Some(n)) if c.kind != ChangeKind::Moved => Some((o.index, n.index)),
-                    _ => None,
-                }),
-        )
-        .collect();
-    stayed.sort_unstable();
+    let stayed = report.stayed();
     // (new index it follows, or None for the top) of each moved clause's old place.
     let moved: Vec<(Option<usize>, &Change)> = report
         .changes
@@ -214,7 +200,9 @@ fn base(report: &Report, date: &str) -> Docx {
         report.old.label(),
         report.new.label()
     );
-    let small = |t: &str| Run::new().add_text(t).size(16).color("555555");
+    // Titles and labels come from the policy: no control character may
+    // reach the XML (Word refuses such a file).
+    let small = |t: &str| Run::new().add_text(xml_safe(t)).size(16).color("555555");
     docx.header(Header::new().add_paragraph(Paragraph::new().add_run(small(&header))))
         .footer(
             Footer::new().add_paragraph(
@@ -395,7 +383,7 @@ impl Writer<'_> {
         Comment::new(self.comments)
             .author(AUTHOR)
             .date(self.date)
-            .add_paragraph(Paragraph::new().add_run(Run::new().add_text(text)))
+            .add_paragraph(Paragraph::new().add_run(Run::new().add_text(xml_safe(text))))
     }
 }
 
@@ -822,6 +810,32 @@ mod tests {
         assert!(!xml.chars().any(|c| c < ' '), "{xml}");
         assert!(xml.contains(">one<") && xml.contains(">two  <"), "{xml}");
         assert!(xml.contains(">Kept.<"), "{xml}");
+    }
+
+    #[test]
+    fn control_characters_in_a_title_or_a_comment_never_reach_any_part() {
+        // The title goes into the page header; a moved clause's section
+        // name into a comment.
+        let r = report(
+            "---\ntitle: T\u{1b}itle\n---\n\n# A\u{c}\n\nMoving clause here.\n\n# B\n\nKept.\n",
+            "---\ntitle: T\u{1b}itle\n---\n\n# A\u{c}\n\n# B\n\nKept.\n\nMoving clause here.\n",
+        );
+        let bytes = render(&r, "2025-01-01T00:00:00Z").unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        for i in 0..zip.len() {
+            let mut part = zip.by_index(i).unwrap();
+            let name = part.name().to_owned();
+            if !name.ends_with(".xml") {
+                continue;
+            }
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut part, &mut xml).unwrap();
+            assert!(
+                !xml.chars()
+                    .any(|c| c < ' ' && !matches!(c, '\t' | '\n' | '\r')),
+                "{name}: {xml}"
+            );
+        }
     }
 
     #[test]
