@@ -73,7 +73,10 @@ pub(super) fn run(ctx: &Context, args: NoticeArgs) -> Result<()> {
             let title_policy = input
                 .language(locale)
                 .map_or(policy, |l| Some(l.policy.as_str()));
-            let base_url = config.and_then(|c| c.notice.base_url.clone());
+            let base_url = input.base_url_for(
+                locale,
+                config.and_then(|c| c.notice.base_url.as_deref()),
+            );
             warn_links = Some((base_url.clone(), report.new.clone()));
             let contexts: Vec<NoticeContext> = kinds
                 .iter()
@@ -185,6 +188,9 @@ pub(crate) struct NoticeLanguage {
     pub new: Version,
     /// Its own comparison.
     pub report: Report,
+    /// Whether it is a translation: `site` publishes it in a folder named
+    /// after its locale.
+    pub translation: bool,
 }
 
 impl NoticeInput {
@@ -197,6 +203,18 @@ impl NoticeInput {
     /// The language of the release in `locale`, if the policy has one.
     pub fn language(&self, locale: Locale) -> Option<&NoticeLanguage> {
         self.languages.iter().find(|l| l.locale == locale)
+    }
+
+    /// The public archive's address for readers in `locale`: a
+    /// translation's pages are in its folder (see `site`).
+    pub fn base_url_for(&self, locale: Locale, base: Option<&str>) -> Option<String> {
+        let base = base?;
+        Some(match self.language(locale) {
+            Some(l) if l.translation => {
+                format!("{}/{}", base.trim_end_matches('/'), l.locale)
+            }
+            _ => base.to_owned(),
+        })
     }
 
     /// Make a context as prominent as every language reads the release.
@@ -343,6 +361,7 @@ fn languages(
             old: compared.0.clone(),
             new: compared.1.clone(),
             report: compared.2.clone(),
+            translation: asked.translation_of.is_some(),
         });
     }
     for ((locale, name, old, new), report) in read.into_iter().zip(reports) {
@@ -352,6 +371,7 @@ fn languages(
             old,
             new,
             report,
+            translation: name != original.name,
         });
     }
     Ok(if out.len() > 1 { out } else { Vec::new() })

@@ -317,12 +317,13 @@ impl SendNotice {
                     .language(locale)
                     .and_then(|l| config.policy(Some(&l.policy)).ok())
                     .unwrap_or(policy_cfg);
+                let base_url = input.base_url_for(locale, config.notice.base_url.as_deref());
                 let opts = ContextOptions {
                     kind: NoticeKind::Email,
                     locale,
                     effective_date: effective,
                     notice_date,
-                    base_url: config.notice.base_url.as_deref(),
+                    base_url: base_url.as_deref(),
                     max_changes: config.notice.max_changes,
                     templates,
                     title: title_cfg.title_in(locale.as_str()),
