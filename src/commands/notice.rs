@@ -2,13 +2,13 @@
 
 use super::context::parse_day;
 use super::{Context, write_atomic, write_stdout};
+use crate::archive::Spec;
 use crate::archive::Version;
 use crate::classify::Classification;
 use crate::cli::{FactsArgs, NoticeArgs};
 use crate::config::MinDays;
 use crate::diff::DiffOptions;
 use crate::error::{Error, Result};
-use crate::archive::Spec;
 use crate::pipeline::{self, Agreement, LanguageVersions, compare};
 use crate::policy::{self, Day, Locale};
 use crate::render;
@@ -73,10 +73,8 @@ pub(super) fn run(ctx: &Context, args: NoticeArgs) -> Result<()> {
             let title_policy = input
                 .language(locale)
                 .map_or(policy, |l| Some(l.policy.as_str()));
-            let base_url = input.base_url_for(
-                locale,
-                config.and_then(|c| c.notice.base_url.as_deref()),
-            );
+            let base_url =
+                input.base_url_for(locale, config.and_then(|c| c.notice.base_url.as_deref()));
             warn_links = Some((base_url.clone(), report.new.clone()));
             let contexts: Vec<NoticeContext> = kinds
                 .iter()
@@ -266,7 +264,13 @@ pub(crate) fn input(
         Some(d) => parse_day(d, "--notice-date")?,
         None => Day::today(),
     };
-    let languages = languages(ctx, (old_spec, new_spec), policy, &how, (&old, &new, &report))?;
+    let languages = languages(
+        ctx,
+        (old_spec, new_spec),
+        policy,
+        &how,
+        (&old, &new, &report),
+    )?;
     let agreement = (languages.len() > 1).then(|| {
         pipeline::agreement(
             &languages

@@ -80,18 +80,20 @@ pub(super) fn run(ctx: &Context, args: SiteArgs) -> Result<()> {
         let sites: Vec<SiteLanguage<'_>> = languages
             .iter()
             .zip(titles.iter().zip(&publishers))
-            .map(|((p, dir, base, releases), (title, publisher))| SiteLanguage {
-                info: SiteInfo {
-                    title,
-                    lang: &p.locale,
-                    base_url: base.as_deref(),
-                    name: &p.name,
-                    publisher,
-                    today,
+            .map(
+                |((p, dir, base, releases), (title, publisher))| SiteLanguage {
+                    info: SiteInfo {
+                        title,
+                        lang: &p.locale,
+                        base_url: base.as_deref(),
+                        name: &p.name,
+                        publisher,
+                        today,
+                    },
+                    releases,
+                    dir: dir.clone(),
                 },
-                releases,
-                dir: dir.clone(),
-            })
+            )
             .collect();
         render::site::build_languages(&sites, &templates)?
     };

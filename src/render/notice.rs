@@ -575,10 +575,8 @@ fn quotes(change: Option<&crate::report::Change>) -> (Option<String>, Option<Str
         // alone read as a fragment (“及与……合作伙伴以”), so a Chinese
         // clause is quoted whole.
         _ if c.new.as_ref().is_some_and(|n| has_cjk(&n.text)) => (
-            runs(crate::diff::InlineTag::Insert)
-                .and(c.new.as_ref().map(|n| whole_cjk(&n.text))),
-            runs(crate::diff::InlineTag::Delete)
-                .and(c.old.as_ref().map(|o| whole_cjk(&o.text))),
+            runs(crate::diff::InlineTag::Insert).and(c.new.as_ref().map(|n| whole_cjk(&n.text))),
+            runs(crate::diff::InlineTag::Delete).and(c.old.as_ref().map(|o| whole_cjk(&o.text))),
         ),
         _ => (
             runs(crate::diff::InlineTag::Insert),

@@ -510,10 +510,7 @@ fn build_in(
                 .map(|(l, h)| (*l, h.as_str()))
                 .chain(alternates.iter().map(|a| (a.label, a.href.as_str())))
                 .collect();
-            files.push((
-                page,
-                render_page(report, &back, Some(info.lang)),
-            ));
+            files.push((page, render_page(report, &back, Some(info.lang))));
         }
     }
     files.push(("feed.xml".to_owned(), feed(info, releases, &views)));

@@ -97,7 +97,9 @@ fn visible(html: &str) -> String {
 /// Runs of three or more Latin letters, outside email addresses and URLs.
 fn latin_words(text: &str) -> BTreeSet<String> {
     let mut words = BTreeSet::new();
-    for token in text.split(|c: char| c.is_whitespace() || "“”（），。：；、《》【】()<>\"'".contains(c)) {
+    for token in
+        text.split(|c: char| c.is_whitespace() || "“”（），。：；、《》【】()<>\"'".contains(c))
+    {
         if token.contains('@') || token.contains("://") {
             continue;
         }
@@ -144,7 +146,10 @@ fn zh_cn_notice_of_the_bundled_bilingual_draft_quotes_the_chinese_policy() {
     // (Its text, not its front matter's keys.)
     let body = |rel: &str| {
         let text = bundled(rel);
-        match text.strip_prefix("---\n").and_then(|t| t.split_once("\n---\n")) {
+        match text
+            .strip_prefix("---\n")
+            .and_then(|t| t.split_once("\n---\n"))
+        {
             Some((_, rest)) => rest.to_owned(),
             None => text,
         }
@@ -189,9 +194,7 @@ fn en_notice_of_the_bilingual_release_quotes_the_english_policy() {
     let text = stdout(&out);
     assert!(text.contains("Privacy Policy"), "{text}");
     assert!(text.contains("Singapore"), "{text}");
-    let cjk = text
-        .chars()
-        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let cjk = text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     assert!(!cjk, "an English notice with Chinese text:\n{text}");
 }
 
@@ -230,7 +233,9 @@ fn languages_that_read_the_release_differently_are_told_and_the_more_prominent_w
     };
     assert_eq!(ids(&zh), ids(&en));
     assert!(
-        zh["notes"][0].as_str().is_some_and(|n| n.contains("disagree")),
+        zh["notes"][0]
+            .as_str()
+            .is_some_and(|n| n.contains("disagree")),
         "{zh:#}"
     );
     // Each trigger in the Chinese list's own words, nothing quoted from the

@@ -1230,7 +1230,12 @@ fn a_bilingual_archive_has_every_page_and_a_feed_in_each_language() {
                 "{rel} does not link {href}"
             );
             assert!(
-                site.dir.join(&rel).parent().expect("dir").join(&href).is_file(),
+                site.dir
+                    .join(&rel)
+                    .parent()
+                    .expect("dir")
+                    .join(&href)
+                    .is_file(),
                 "{rel}: {href} does not exist"
             );
             if !page.starts_with("redline/") {
@@ -1250,7 +1255,10 @@ fn a_bilingual_archive_has_every_page_and_a_feed_in_each_language() {
     }
     // The Chinese pages show the Chinese text.
     let zh = site.read("zh-CN/versions/2026-01-15.html");
-    assert!(zh.contains("新加坡"), "the Chinese page lacks the Chinese text");
+    assert!(
+        zh.contains("新加坡"),
+        "the Chinese page lacks the Chinese text"
+    );
     assert!(!zh.contains("Singapore"));
 }
 

@@ -2464,14 +2464,26 @@ fn each_recipient_gets_the_notice_quoting_the_policy_in_their_language() {
         cmd.env_remove(PASSWORD_ENV)
             .env_remove(KEY_ENV)
             .env_remove(KEY_FILE_ENV)
-            .args(["send", "privacy-policy/2025-07-09", "privacy-policy/2026-01-15"])
+            .args([
+                "send",
+                "privacy-policy/2025-07-09",
+                "privacy-policy/2026-01-15",
+            ])
             .args(["--recipients", "recipients.csv", "--transport", &url])
-            .args(["--insecure", "--notice-date", "2025-12-01", "--journal", JOURNAL]);
+            .args([
+                "--insecure",
+                "--notice-date",
+                "2025-12-01",
+                "--journal",
+                JOURNAL,
+            ]);
         cmd
     };
-    run(&mut send_release())
-        .assert_code(0)
-        .assert_stdout(&["sent 2,", "en: sent 1", "zh-CN: sent 1"]);
+    run(&mut send_release()).assert_code(0).assert_stdout(&[
+        "sent 2,",
+        "en: sent 1",
+        "zh-CN: sent 1",
+    ]);
     let mut seen = BTreeSet::new();
     for m in server.messages() {
         let to = m["rcpt_tos"][0].as_str().unwrap().to_owned();
@@ -2482,7 +2494,8 @@ fn each_recipient_gets_the_notice_quoting_the_policy_in_their_language() {
             "wang@example.net" => {
                 // The Chinese policy's own words and section names.
                 assert!(subject.contains("《隐私政策》"), "{subject}");
-                for needle in ["七、联系我们", "存储于新加坡", "签署了数据处理协议"] {
+                for needle in ["七、联系我们", "存储于新加坡", "签署了数据处理协议"]
+                {
                     assert!(text.contains(needle), "lacks {needle:?}:\n{text}");
                 }
                 for english in ["Singapore", "Privacy Policy", "Contact"] {
