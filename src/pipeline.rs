@@ -588,3 +588,86 @@ pub fn compare_bilingual(
     std::thread::spawn(move || drop((docs_o, docs_t)));
     (report_o, report_t)
 }
+
+/// Compare one release in each of its languages, side by side (a thread
+/// each): a notice in a language quotes that language's own comparison.
+/// The Reports come in the order of `languages`.
+pub fn compare_languages(languages: &[LanguageVersions<'_>], how: &Comparison) -> Vec<Report> {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = languages
+            .iter()
+            .map(|l| s.spawn(move || compare(l.old, l.new, Some(l.policy), how)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// What the languages of one release say about its prominence, each read
+/// from its own list of major changes: they must agree, and where they do
+/// not, the more prominent reading wins (a user is never told less in one
+/// language than in another).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Agreement {
+    /// The most prominent classification of any language.
+    pub classification: Option<crate::classify::Classification>,
+    /// Every trigger fired in some language, in first-seen order.
+    pub triggers: Vec<String>,
+    /// One sentence per language that reads the release differently, for a
+    /// human (stderr, the notice context's `notes`), never for users.
+    pub disagreements: Vec<String>,
+}
+
+/// The [`Agreement`] of the Reports of one release in several languages,
+/// each given with its locale.
+pub fn agreement(languages: &[(&str, &Report)]) -> Agreement {
+    let mut out = Agreement::default();
+    for (_, r) in languages {
+        out.classification = out.classification.max(r.classification);
+        for t in &r.triggers {
+            if !out.triggers.contains(&t.id) {
+                out.triggers.push(t.id.clone());
+            }
+        }
+    }
+    let reading = |r: &Report| {
+        let class = r
+            .classification
+            .unwrap_or(crate::classify::Classification::None)
+            .as_str();
+        let ids: Vec<&str> = r.triggers.iter().map(|t| t.id.as_str()).collect();
+        format!("{class} [{}]", ids.join(", "))
+    };
+    let Some((_, first)) = languages.first() else {
+        return out;
+    };
+    fn ids(r: &Report) -> std::collections::BTreeSet<&str> {
+        r.triggers.iter().map(|t| t.id.as_str()).collect()
+    }
+    let differs = languages
+        .iter()
+        .any(|(_, r)| r.classification != first.classification || ids(r) != ids(first));
+    if differs {
+        let each: Vec<String> = languages
+            .iter()
+            .map(|(locale, r)| {
+                format!(
+                    "{locale} ({}) reads {}",
+                    r.policy.as_deref().unwrap_or("?"),
+                    reading(r)
+                )
+            })
+            .collect();
+        out.disagreements.push(format!(
+            "the languages' own lists of major changes disagree: {}; every notice uses {} [{}]",
+            each.join(", "),
+            out.classification
+                .unwrap_or(crate::classify::Classification::None)
+                .as_str(),
+            out.triggers.join(", ")
+        ));
+    }
+    out
+}

@@ -297,13 +297,7 @@ impl SendNotice {
     fn load(ctx: &Context, args: &SendArgs, templates: &Templates) -> Result<SendNotice> {
         let config = ctx.require_config()?;
         let policy = args.policy.policy.as_deref();
-        let super::notice::NoticeInput {
-            old,
-            new,
-            report,
-            effective,
-            notice_date,
-        } = super::notice::input(
+        let input = super::notice::input(
             ctx,
             (&args.old, &args.new),
             policy,
@@ -311,42 +305,66 @@ impl SendNotice {
             args.period.effective.as_deref(),
             args.period.notice_date.as_deref(),
         )?;
+        let (effective, notice_date) = (input.effective, input.notice_date);
         let policy_cfg = config.policy(policy)?;
         let policy_name = policy_cfg.name.clone();
+        // Each locale's email is built from that language's own text (a
+        // bilingual policy), with its own title.
         let contexts: Vec<NoticeContext> = Locale::ALL
             .into_iter()
             .map(|locale| {
-                NoticeContext::new(
-                    &report,
-                    &ContextOptions {
-                        kind: NoticeKind::Email,
-                        locale,
-                        effective_date: effective,
-                        notice_date,
-                        base_url: config.notice.base_url.as_deref(),
-                        max_changes: config.notice.max_changes,
-                        templates,
-                        title: policy_cfg.title_in(locale.as_str()),
-                    },
-                )
+                let title_cfg = input
+                    .language(locale)
+                    .and_then(|l| config.policy(Some(&l.policy)).ok())
+                    .unwrap_or(policy_cfg);
+                let base_url = input.base_url_for(locale, config.notice.base_url.as_deref());
+                let opts = ContextOptions {
+                    kind: NoticeKind::Email,
+                    locale,
+                    effective_date: effective,
+                    notice_date,
+                    base_url: base_url.as_deref(),
+                    max_changes: config.notice.max_changes,
+                    templates,
+                    title: title_cfg.title_in(locale.as_str()),
+                };
+                let mut context = NoticeContext::new(input.report_for(locale), &opts)?;
+                input.agree(&mut context, &opts)?;
+                Ok(context)
             })
-            .collect::<std::result::Result<_, _>>()?;
+            .collect::<Result<_>>()?;
         super::notice::check_period(
-            &report,
+            input.classification(),
             effective,
             notice_date,
             &config.notice.min_days,
             args.period.allow_short_notice.as_deref(),
         )?;
+        input.warn_disagreements();
+        // One notice, every language: its identity covers each text sent
+        // (one language: the old and new texts alone, as before).
+        let texts = |side: fn(&super::notice::NoticeLanguage) -> &str, own: &str| {
+            if input.languages.is_empty() {
+                own.to_owned()
+            } else {
+                input
+                    .languages
+                    .iter()
+                    .map(side)
+                    .collect::<Vec<_>>()
+                    .join("\0")
+            }
+        };
         let id = deliver::notice_id(
             &policy_name,
-            &old.text,
-            &new.text,
+            &texts(|l| &l.old.text, &input.old.text),
+            &texts(|l| &l.new.text, &input.new.text),
             contexts
                 .first()
                 .and_then(|c| c.effective_date.as_deref())
                 .unwrap_or(""),
         );
+        let report = &input.report;
         Ok(SendNotice {
             policy: policy_name,
             new: report.new.clone(),

@@ -13,39 +13,90 @@ use crate::error::{Error, Result};
 use crate::pipeline::{Comparison, compare_docs};
 use crate::policy::Day;
 use crate::render;
-use crate::render::site::{SiteInfo, SiteRelease};
+use crate::render::site::{SiteInfo, SiteLanguage, SiteRelease};
 
 pub(super) fn run(ctx: &Context, args: SiteArgs) -> Result<()> {
     let archive = ctx.archive()?;
-    let (policy, path) = ctx.policy(args.policy.policy.as_deref(), &archive)?;
+    let (asked, _) = ctx.policy(args.policy.policy.as_deref(), &archive)?;
     let config = ctx.require_config()?;
+    // A translation is published with its original: one archive, every
+    // language, the original's releases.
+    let original = match &asked.translation_of {
+        Some(o) => config.policy(Some(o))?,
+        None => asked,
+    };
+    let (policy, path) = ctx.policy(Some(&original.name), &archive)?;
     let base_url = args
         .base_url
         .clone()
         .or_else(|| config.notice.base_url.clone());
 
-    let releases = released(ctx, &archive, policy, &path)?;
-    let title = policy
-        .title_for(None)
-        .map(str::to_owned)
-        .or_else(|| {
-            let latest = &releases[releases.len() - 1];
-            Document::parse(&latest.text, Format::from_path(&path))
-                .title()
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| policy.name.clone());
-    let info = SiteInfo {
-        title: &title,
-        lang: &policy.locale,
-        base_url: base_url.as_deref(),
-        name: &policy.name,
-        publisher: &publisher(config, base_url.as_deref(), &title),
-        today: Day::today(),
-    };
+    let release_tags = archive::releases(&archive, &policy.name)?;
+    let releases = released(ctx, &archive, policy, &policy.name, &release_tags, &path)?;
     let templates_dir = config.dir.join(&config.notice.templates);
     let templates = render::notice::Templates::new(Some(templates_dir).filter(|d| d.is_dir()));
-    let files = render::site::build(&info, &releases, &templates)?;
+    let translations = config.translations_of(&policy.name);
+    let mut languages = vec![(policy, String::new(), base_url.clone(), releases)];
+    for t in translations {
+        let (t, t_path) = ctx.policy(Some(&t.name), &archive)?;
+        // The translation's text at each of the original's releases (a
+        // release before the translation existed has no page in it).
+        let t_releases = released(ctx, &archive, t, &policy.name, &release_tags, &t_path)?;
+        if t_releases.is_empty() {
+            eprintln!(
+                "policydiff: warning: {} ({}) exists at no release of {}: it is not published",
+                t.name, t.locale, policy.name
+            );
+            continue;
+        }
+        let dir = format!("{}/", t.locale);
+        let t_base = base_url
+            .as_deref()
+            .map(|b| format!("{}/{}", b.trim_end_matches('/'), t.locale));
+        languages.push((t, dir, t_base, t_releases));
+    }
+    let titles: Vec<String> = languages
+        .iter()
+        .map(|(p, _, _, releases)| site_title(p, releases))
+        .collect();
+    let publishers: Vec<String> = languages
+        .iter()
+        .zip(&titles)
+        .map(|((_, _, base, _), title)| publisher(config, base.as_deref(), title))
+        .collect();
+    let today = Day::today();
+    let files = if languages.len() == 1 {
+        let (policy, _, _, releases) = &languages[0];
+        let info = SiteInfo {
+            title: &titles[0],
+            lang: &policy.locale,
+            base_url: base_url.as_deref(),
+            name: &policy.name,
+            publisher: &publishers[0],
+            today,
+        };
+        render::site::build(&info, releases, &templates)?
+    } else {
+        let sites: Vec<SiteLanguage<'_>> = languages
+            .iter()
+            .zip(titles.iter().zip(&publishers))
+            .map(
+                |((p, dir, base, releases), (title, publisher))| SiteLanguage {
+                    info: SiteInfo {
+                        title,
+                        lang: &p.locale,
+                        base_url: base.as_deref(),
+                        name: &p.name,
+                        publisher,
+                        today,
+                    },
+                    releases,
+                    dir: dir.clone(),
+                },
+            )
+            .collect();
+        render::site::build_languages(&sites, &templates)?
+    };
     let protected = output::Protected {
         dirs: vec![archive.workdir()?.to_path_buf(), config.dir.clone()],
         files: config
@@ -60,15 +111,41 @@ pub(super) fn run(ctx: &Context, args: SiteArgs) -> Result<()> {
             "policydiff: warning: no --base-url and no [notice] base_url in policydiff.toml: the feed's links are relative, and notices link to nothing"
         );
     }
+    let in_languages = if languages.len() > 1 {
+        format!(
+            " in {}",
+            languages
+                .iter()
+                .map(|(p, ..)| p.locale.as_str())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )
+    } else {
+        String::new()
+    };
     write_stdout(
         format!(
-            "wrote {} files for {} releases to {}\n",
+            "wrote {} files for {} releases{in_languages} to {}\n",
             files.len(),
-            releases.len(),
+            languages[0].3.len(),
             args.out.display()
         )
         .as_bytes(),
     )
+}
+
+/// The site's title: the configured one, else the latest release's own.
+fn site_title(policy: &PolicyConfig, releases: &[SiteRelease]) -> String {
+    policy
+        .title_for(None)
+        .map(str::to_owned)
+        .or_else(|| {
+            let latest = releases.last()?;
+            Document::parse(&latest.text, Format::from_path(&policy.path))
+                .title()
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| policy.name.clone())
 }
 
 /// Who publishes the policy, for the feed's `<author>`: `[notice]
@@ -104,7 +181,8 @@ pub(super) fn history(ctx: &Context, args: HistoryArgs) -> Result<()> {
     let archive = ctx.archive()?;
     let (policy, path) = ctx.policy(args.policy.policy.as_deref(), &archive)?;
     let config = ctx.require_config()?;
-    let releases = released(ctx, &archive, policy, &path)?;
+    let tags = archive::releases(&archive, &policy.name)?;
+    let releases = released(ctx, &archive, policy, &policy.name, &tags, &path)?;
     let md = render::site::history(
         policy.title_for(None).unwrap_or(&policy.name),
         &policy.locale,
@@ -129,15 +207,18 @@ fn released(
     ctx: &Context,
     archive: &Archive,
     policy: &PolicyConfig,
+    released_as: &str,
+    releases: &[archive::Release],
     path: &str,
 ) -> Result<Vec<SiteRelease>> {
-    let releases = archive::releases(archive, &policy.name)?;
     if releases.is_empty() {
         return Err(Error::Usage(format!(
-            "{} has no releases yet: tag one with `policydiff release --effective YYYY-MM-DD`",
-            policy.name
+            "{released_as} has no releases yet: tag one with `policydiff release --effective YYYY-MM-DD`"
         )));
     }
+    // A translation is read at its original's releases and may not exist
+    // at the first of them.
+    let translation = policy.name != released_as;
     let how = Comparison {
         rules: ctx.rules()?,
         ..Comparison::default()
@@ -156,8 +237,12 @@ fn released(
     let mut cache = BlockCache::default();
     let mut previous: Option<(Version, Document)> = None;
     let mut out = Vec::with_capacity(releases.len());
-    for r in &releases {
-        let version = archive.read_at_tagged(&r.tag, path, &r.tag, &tags)?;
+    for r in releases {
+        let version = match archive.read_at_tagged(&r.tag, path, &r.tag, &tags) {
+            Ok(v) => v,
+            Err(_) if translation && previous.is_none() => continue,
+            Err(e) => return Err(e.into()),
+        };
         let doc =
             Document::parse_cached(&version.text, Format::from_path(&version.path), &mut cache);
         let report = previous

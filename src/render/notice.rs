@@ -112,6 +112,11 @@ pub struct NoticeContext {
     /// For emails, the recipient's fields (`email`, `name`, `locale` and any
     /// other column of the recipient list); null for other kinds.
     pub recipient: Option<BTreeMap<String, String>>,
+    /// Notes for whoever prepares the notice, never shown to users (the
+    /// default templates ignore them): e.g. that the languages of a
+    /// bilingual policy read the change differently.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// The policy's name and title.
@@ -440,7 +445,49 @@ impl NoticeContext {
             counts,
             links,
             recipient: None,
+            notes: Vec::new(),
         })
+    }
+
+    /// Make this notice as prominent as the release reads in every language
+    /// ([`crate::pipeline::Agreement`]): the most prominent classification,
+    /// and every trigger fired in some language. A trigger fired only in
+    /// another language is told in this one's words: its wording from this
+    /// language's own list of major changes (`report`, the Report the
+    /// context was built from), its sentence from the `what-changes`
+    /// template without evidence, so nothing is quoted from the other text.
+    /// The disagreements become `notes`.
+    pub fn agree(
+        &mut self,
+        report: &Report,
+        agreement: &crate::pipeline::Agreement,
+        opts: &ContextOptions<'_>,
+    ) -> Result<(), TemplateError> {
+        let own = report.classification.unwrap_or(Classification::None);
+        let class = agreement.classification.unwrap_or(Classification::None);
+        if class > own {
+            self.classification = class.as_str().to_owned();
+            self.major = class == Classification::Major;
+        }
+        for id in &agreement.triggers {
+            if self.triggers.iter().any(|t| &t.id == id) {
+                continue;
+            }
+            let listed = report
+                .trigger_list
+                .as_ref()
+                .and_then(|l| l.items.iter().find(|i| &i.id == id));
+            let fired = crate::report::FiredTrigger {
+                id: id.clone(),
+                wording: listed.map(|i| i.wording.clone()).unwrap_or_default(),
+                source: listed.map_or(crate::classify::TriggerSource::Policy, |i| i.source),
+                label: listed.and_then(|i| i.label.clone()),
+                evidence: Vec::new(),
+            };
+            self.triggers.push(trigger_notice(&fired, report, opts)?);
+        }
+        self.notes.extend(agreement.disagreements.iter().cloned());
+        Ok(())
     }
 }
 
@@ -451,6 +498,14 @@ fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
             out.push(i);
         }
     }
+    // Chinese terms nest (位置 in 地理位置, 位置信息 in 地理位置信息): listing
+    // both reads as a repetition, so the longer one stands for the shorter.
+    let nested = |a: &String, b: &String| {
+        let stem = a.trim_end_matches("信息");
+        a != b && has_cjk(a) && !stem.is_empty() && b.contains(stem)
+    };
+    let all = out.clone();
+    out.retain(|a| !all.iter().any(|b| nested(a, b)));
     out
 }
 
@@ -516,11 +571,29 @@ fn quotes(change: Option<&crate::report::Change>) -> (Option<String>, Option<Str
     match c.kind {
         ChangeKind::Added => (c.new.as_ref().map(|n| super::shorten(&n.text, QUOTE)), None),
         ChangeKind::Removed => (None, c.old.as_ref().map(|o| super::shorten(&o.text, QUOTE))),
+        // Chinese has no spaces to cut a quote at: inserted characters
+        // alone read as a fragment (“及与……合作伙伴以”), so a Chinese
+        // clause is quoted whole.
+        _ if c.new.as_ref().is_some_and(|n| has_cjk(&n.text)) => (
+            runs(crate::diff::InlineTag::Insert).and(c.new.as_ref().map(|n| whole_cjk(&n.text))),
+            runs(crate::diff::InlineTag::Delete).and(c.old.as_ref().map(|o| whole_cjk(&o.text))),
+        ),
         _ => (
             runs(crate::diff::InlineTag::Insert),
             runs(crate::diff::InlineTag::Delete),
         ),
     }
+}
+
+/// A whole Chinese clause as a quote: shortened, without the colon that
+/// introduces its list (the quote ends the sentence).
+fn whole_cjk(text: &str) -> String {
+    super::shorten(text.trim_end().trim_end_matches(['：', ':']), 100)
+}
+
+/// Whether a text has CJK ideographs.
+fn has_cjk(text: &str) -> bool {
+    text.chars().any(crate::document::is_cjk)
 }
 
 /// A fired trigger as users read it: one plain-language sentence, written by

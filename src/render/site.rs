@@ -306,6 +306,114 @@ pub fn build(
     releases: &[SiteRelease],
     templates: &Templates,
 ) -> Result<Vec<(String, String)>, TemplateError> {
+    build_in(info, releases, templates, &Switch::default())
+}
+
+/// One language of an archive published in several: its site and where
+/// it lives.
+pub struct SiteLanguage<'a> {
+    /// What this language's site is about (its title, `lang`, and its own
+    /// base URL: the feed's links are absolute).
+    pub info: SiteInfo<'a>,
+    /// Its releases, oldest first.
+    pub releases: &'a [SiteRelease],
+    /// Its folder under the archive's root, ending in `/` (`zh-CN/`), or
+    /// empty for the language at the root (the original: the addresses
+    /// notices and earlier sites link to stay as they were).
+    pub dir: String,
+}
+
+/// The archive in several languages: each language's site (index, version
+/// pages, redlines, Atom feed) in its folder, every page with a switch to
+/// the same page in the other languages (where that page exists: a
+/// translation may start later), `hreflang` alternates and `lang`
+/// attributes.
+pub fn build_languages(
+    languages: &[SiteLanguage<'_>],
+    templates: &Templates,
+) -> Result<Vec<(String, String)>, TemplateError> {
+    let pages: Vec<std::collections::HashSet<String>> =
+        languages.iter().map(|l| pages_of(l.releases)).collect();
+    let mut files = Vec::new();
+    for (k, l) in languages.iter().enumerate() {
+        let switch = Switch {
+            dir: l.dir.clone(),
+            others: languages
+                .iter()
+                .zip(&pages)
+                .enumerate()
+                .filter(|(j, _)| *j != k)
+                .map(|(_, (o, p))| (o.info.lang.to_owned(), o.dir.clone(), p.clone()))
+                .collect(),
+        };
+        for (path, text) in build_in(&l.info, l.releases, templates, &switch)? {
+            files.push((format!("{}{path}", l.dir), text));
+        }
+    }
+    Ok(files)
+}
+
+/// The pages a language's site has (index, versions, redlines).
+fn pages_of(releases: &[SiteRelease]) -> std::collections::HashSet<String> {
+    let mut pages: std::collections::HashSet<String> = releases
+        .iter()
+        .map(|r| version_page(&r.effective))
+        .collect();
+    pages.insert("index.html".to_owned());
+    for pair in releases.windows(2) {
+        pages.insert(redline_page(&pair[0].effective, &pair[1].effective));
+    }
+    pages
+}
+
+/// Where a language's pages are, and which pages the other languages have.
+#[derive(Default)]
+struct Switch {
+    /// This language's folder (empty or ending in `/`).
+    dir: String,
+    /// The other languages: `lang`, folder, pages.
+    others: Vec<(String, String, std::collections::HashSet<String>)>,
+}
+
+/// A link to the same page in another language.
+#[derive(Serialize)]
+struct Alternate {
+    /// Its `lang` (`hreflang`).
+    lang: String,
+    /// The language's own name for itself.
+    label: &'static str,
+    /// Relative to the page linking.
+    href: String,
+}
+
+impl Switch {
+    /// The same page (`versions/…`, relative to a language's folder) in the
+    /// other languages that have it.
+    fn alternates(&self, page: &str) -> Vec<Alternate> {
+        let up = "../".repeat(format!("{}{page}", self.dir).matches('/').count());
+        self.others
+            .iter()
+            .filter(|(_, _, pages)| pages.contains(page))
+            .map(|(lang, dir, _)| Alternate {
+                lang: lang.clone(),
+                label: language_name(lang),
+                href: format!("{up}{dir}{page}"),
+            })
+            .collect()
+    }
+}
+
+/// A language's name in itself, for the switch.
+fn language_name(lang: &str) -> &'static str {
+    if zh(lang) { "简体中文" } else { "English" }
+}
+
+fn build_in(
+    info: &SiteInfo<'_>,
+    releases: &[SiteRelease],
+    templates: &Templates,
+    switch: &Switch,
+) -> Result<Vec<(String, String)>, TemplateError> {
     let locale = if zh(info.lang) {
         Locale::ZhCn
     } else {
@@ -345,6 +453,7 @@ pub fn build(
                 title => info.title,
                 root => "",
                 today => info.today.to_string(),
+                alternates => minijinja::Value::from(minijinja::value::Serde(switch.alternates("index.html"))),
                 releases => minijinja::Value::from(minijinja::value::Serde(&newest_first)),
             },
         )?,
@@ -377,6 +486,7 @@ pub fn build(
                     lang => info.lang,
                     title => info.title,
                     root => "../",
+                    alternates => minijinja::Value::from(minijinja::value::Serde(switch.alternates(&version_page(&r.effective)))),
                     release => minijinja::Value::from(minijinja::value::Serde(&views[n])),
                     // comrak's output, raw HTML left out: marked safe here, not in the template.
                     html => minijinja::Value::from_safe_string(html),
@@ -391,11 +501,16 @@ pub fn build(
                 (labels[1], format!("../{}", version_page(&prev.effective))),
                 (labels[2], format!("../{}", version_page(&r.effective))),
             ];
-            let back: Vec<(&str, &str)> = back.iter().map(|(l, h)| (*l, h.as_str())).collect();
-            files.push((
-                redline_page(&prev.effective, &r.effective),
-                render_page(report, &back, Some(info.lang)),
-            ));
+            let page = redline_page(&prev.effective, &r.effective);
+            // The redline's own renderer has a nav, not the layout: the
+            // switch is one more link in it.
+            let alternates = switch.alternates(&page);
+            let back: Vec<(&str, &str)> = back
+                .iter()
+                .map(|(l, h)| (*l, h.as_str()))
+                .chain(alternates.iter().map(|a| (a.label, a.href.as_str())))
+                .collect();
+            files.push((page, render_page(report, &back, Some(info.lang))));
         }
     }
     files.push(("feed.xml".to_owned(), feed(info, releases, &views)));

@@ -9,7 +9,14 @@
 // EXPECT_JSON   optional facts about the site to check, e.g.
 //               {"releases":4,"badges":["Minor","Major","Minor","First"],
 //                "classes":["minor","major","minor","first"],"probe":"2026-04-01",
-//                "template":"{{ 7*7 }}","lang":"en"}
+//                "template":"{{ 7*7 }}","lang":"en",
+//                "dirs":{"zh-CN/":"zh-CN"},
+//                "switch":{"from":"versions/2026-01-15.html","lang":"zh-CN",
+//                          "to":"zh-CN/versions/2026-01-15.html"}}
+//               `dirs`: the `lang` of the pages under a folder (a bilingual
+//               archive's translation); `switch`: click the language switch
+//               on `from` and land on `to` with `lang`, then back (also
+//               from the index); screenshots site-switch-*.png.
 //
 // Chromium: $CHROMIUM, else /usr/bin/chromium (Debian's package). No browser
 // is downloaded: playwright-core only drives the one given.
@@ -110,7 +117,15 @@ function htmlPages(dir, base = '') {
 }
 
 // Everything a page must never do, checked from inside the page.
-async function pageSafety(page, label) {
+// The lang a page must have: its folder's (`expect.dirs`), else the site's.
+function expectedLang(rel) {
+  for (const [dir, lang] of Object.entries(expect.dirs ?? {})) {
+    if (rel.startsWith(dir)) return lang;
+  }
+  return expect.lang;
+}
+
+async function pageSafety(page, label, lang = expect.lang) {
   const facts = await page.evaluate(() => ({
     pwned: typeof window.__pwned,
     scripts: document.scripts.length,
@@ -122,7 +137,7 @@ async function pageSafety(page, label) {
   check(`${label}: window.__pwned is undefined`, facts.pwned === 'undefined', facts.pwned);
   check(`${label}: no <script> in the DOM`, facts.scripts === 0, facts.scripts);
   check(`${label}: no javascript: URL`, facts.jsLinks.length === 0, facts.jsLinks);
-  if (expect.lang) check(`${label}: lang="${expect.lang}"`, facts.lang === expect.lang, facts.lang);
+  if (lang) check(`${label}: lang="${lang}"`, facts.lang === lang, facts.lang);
   return facts;
 }
 
@@ -331,7 +346,46 @@ async function run() {
     for (const rel of htmlPages(siteDir)) {
       await page.goto(fileUrl(rel), { waitUntil: 'load' });
       pagesVisited += 1;
-      await pageSafety(page, rel);
+      await pageSafety(page, rel, expectedLang(rel));
+    }
+
+    // The language switch: the same page in the other language, and back.
+    if (expect.switch) {
+      const sw = expect.switch;
+      const follow = async (from, lang, to, shot) => {
+        await page.goto(fileUrl(from), { waitUntil: 'load' });
+        pagesVisited += 1;
+        const link = page.locator(`.lang-switch a[hreflang="${lang}"]`);
+        if (!check(`${from}: one switch to ${lang}`, (await link.count()) === 1, await link.count())) return;
+        check(`${from}: the switch is visible`, await link.isVisible());
+        check(`${from}: the switch's text is in ${lang}`, (await link.getAttribute('lang')) === lang);
+        const head = await page.locator(`head link[rel="alternate"][hreflang="${lang}"]`).getAttribute('href');
+        check(`${from}: <link hreflang="${lang}"> names the same page`, head === (await link.getAttribute('href')), head);
+        await Promise.all([page.waitForURL((u) => u.href === fileUrl(to)), link.click()]);
+        await page.waitForLoadState('load');
+        pagesVisited += 1;
+        check(`switch from ${from} lands on ${to}`, page.url() === fileUrl(to), page.url());
+        const facts = await pageSafety(page, `${to} (after the switch)`, lang);
+        check(`${to}: lang="${lang}" after the switch`, facts.lang === lang, facts.lang);
+        if (shot) {
+          screenshots[shot] = path.join(artifactDir, `site-switch-${shot}.png`);
+          await page.screenshot({ path: screenshots[shot], fullPage: true });
+        }
+      };
+      const back = expectedLang(sw.from);
+      // A version page, there and back; the index likewise.
+      await follow(sw.from, sw.lang, sw.to, sw.lang);
+      await follow(sw.to, back, sw.from, null);
+      const dir = sw.to.slice(0, sw.to.length - sw.from.length);
+      await follow('index.html', sw.lang, `${dir}index.html`, `index-${sw.lang}`);
+      await follow(`${dir}index.html`, back, 'index.html', null);
+      // The same release: its effective date on both pages.
+      const effective = sw.from.match(/\d{4}-\d{2}-\d{2}/)?.[0];
+      if (effective) {
+        await page.goto(fileUrl(sw.to), { waitUntil: 'load' });
+        pagesVisited += 1;
+        check(`${sw.to} is the release of ${effective}`, (await page.locator('main').innerText()).includes(effective));
+      }
     }
     await desktop.close();
 

@@ -8,6 +8,7 @@ mod support;
 
 mod bad_input;
 mod bilingual;
+mod bilingual_notices;
 mod cli;
 mod corpus;
 mod docx_input;

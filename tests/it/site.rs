@@ -1188,3 +1188,142 @@ fn a_removed_clause_stands_struck_in_the_whole_document_where_it_stood() {
     assert!(a < b && b < c, "{whole}");
     assert!(html.contains("id=\"view-whole\""));
 }
+
+// ---------------------------------------------------------------------------
+// Issue 15: a bilingual policy's archive in both languages
+// ---------------------------------------------------------------------------
+
+/// The bundled policy and draft released in English and Chinese, then
+/// `site`.
+fn bilingual_site() -> Site {
+    use crate::bilingual_notices::{BILINGUAL_CONFIG, bilingual_release_repo, bundled};
+    let repo = bilingual_release_repo(
+        BILINGUAL_CONFIG,
+        &bundled("policies/drafts/privacy-policy-next.md"),
+        &bundled("policies/drafts/privacy-policy-next.zh-CN.md"),
+    );
+    build_site(repo, None, 2)
+}
+
+#[test]
+fn a_bilingual_archive_has_every_page_and_a_feed_in_each_language() {
+    let site = bilingual_site();
+    let pages = [
+        "index.html",
+        "versions/2025-07-09.html",
+        "versions/2026-01-15.html",
+        "redline/2025-07-09_2026-01-15.html",
+    ];
+    for (dir, lang, other, other_dir, title) in [
+        ("", "en", "zh-CN", "zh-CN/", "Privacy Policy"),
+        ("zh-CN/", "zh-CN", "en", "", "隐私政策"),
+    ] {
+        for page in pages {
+            let rel = format!("{dir}{page}");
+            let html = site.read(&rel);
+            assert!(html.contains(&format!("<html lang=\"{lang}\"")), "{rel}");
+            // The switch names the same page in the other language.
+            let up = "../".repeat(rel.matches('/').count());
+            let href = format!("{up}{other_dir}{page}");
+            assert!(
+                html.contains(&format!("href=\"{href}\"")),
+                "{rel} does not link {href}"
+            );
+            assert!(
+                site.dir
+                    .join(&rel)
+                    .parent()
+                    .expect("dir")
+                    .join(&href)
+                    .is_file(),
+                "{rel}: {href} does not exist"
+            );
+            if !page.starts_with("redline/") {
+                assert!(
+                    html.contains(&format!(
+                        "<link rel=\"alternate\" hreflang=\"{other}\" href=\"{href}\">"
+                    )),
+                    "{rel}"
+                );
+            }
+        }
+        // Each language's feed, in its language, about its own text.
+        let xml = site.read(&format!("{dir}feed.xml"));
+        assert!(xml.contains(&format!("xml:lang=\"{lang}\"")), "{xml}");
+        assert!(xml.contains(&format!("<title>{title}</title>")), "{xml}");
+        assert!(atom_problems(&xml).is_empty(), "{:?}", atom_problems(&xml));
+    }
+    // The Chinese pages show the Chinese text.
+    let zh = site.read("zh-CN/versions/2026-01-15.html");
+    assert!(
+        zh.contains("新加坡"),
+        "the Chinese page lacks the Chinese text"
+    );
+    assert!(!zh.contains("Singapore"));
+}
+
+#[test]
+fn the_language_switch_works_in_headless_chromium() {
+    let browser_dir = support::manifest_path("tests/browser");
+    if let Some(missing) = browser_prerequisites_missing(&browser_dir) {
+        let msg = format!(
+            "SKIPPED: headless Chromium test needs {missing}; run `npm ci --prefix tests/browser` and install chromium (Debian: apt-get install chromium)"
+        );
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{msg} — a skip under CI=true is a failure");
+        }
+        let bar = "!".repeat(78);
+        let _ = writeln!(std::io::stderr(), "\n{bar}\n{msg}\n{bar}\n");
+        return;
+    }
+    let site = bilingual_site();
+    let artifacts = artifact_dir().join("bilingual");
+    std::fs::create_dir_all(&artifacts).expect("create target/test-artifacts/bilingual");
+    let expect = serde_json::json!({
+        "releases": 2,
+        "classes": ["major", "first"],
+        "lang": "en",
+        "dirs": {"zh-CN/": "zh-CN"},
+        "switch": {
+            "from": "versions/2026-01-15.html",
+            "lang": "zh-CN",
+            "to": "zh-CN/versions/2026-01-15.html",
+        },
+    });
+    let out = assert_cmd::Command::new("node")
+        .current_dir(&browser_dir)
+        .arg("check-site.mjs")
+        .arg(&site.dir)
+        .arg(&artifacts)
+        .arg(expect.to_string())
+        .timeout(Duration::from_secs(180))
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let shown = banners(&[("stdout", &stdout), ("stderr", &stderr)]);
+    assert!(out.status.success(), "browser check failed:\n{shown}");
+    let summary: serde_json::Value = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("browser check printed no JSON summary ({e}):\n{shown}"));
+    let names: Vec<&str> = summary["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    // The switch was exercised, both ways, on a version page and the index.
+    for needle in [
+        "switch from versions/2026-01-15.html lands on zh-CN/versions/2026-01-15.html",
+        "switch from zh-CN/versions/2026-01-15.html lands on versions/2026-01-15.html",
+        "switch from index.html lands on zh-CN/index.html",
+        "zh-CN/versions/2026-01-15.html: lang=\"zh-CN\" after the switch",
+    ] {
+        assert!(names.contains(&needle), "no check {needle:?}:\n{shown}");
+    }
+    assert_eq!(summary["ok"], true, "{shown}");
+    for shot in ["site-switch-zh-CN.png", "site-switch-index-zh-CN.png"] {
+        let bytes = std::fs::read(artifacts.join(shot)).expect("screenshot");
+        assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 10_000);
+    }
+    eprintln!("screenshots in {}", artifacts.display());
+}

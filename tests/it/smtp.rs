@@ -2433,3 +2433,103 @@ fn a_dry_run_makes_the_pre_flight_and_shows_one_email_per_locale() {
     assert_eq!(server.count(), 0);
     assert!(!repo.join(JOURNAL).exists() && !repo.join(KEY_FILE).exists());
 }
+
+// ---------------------------------------------------------------------------
+// Bilingual policies (issue 15)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn each_recipient_gets_the_notice_quoting_the_policy_in_their_language() {
+    if !server_available("each_recipient_gets_the_notice_quoting_the_policy_in_their_language") {
+        return;
+    }
+    use crate::bilingual_notices::{bilingual_release_repo, bundled};
+    let config = format!(
+        "{}\n[email]\nfrom = {FROM:?}\n",
+        crate::bilingual_notices::BILINGUAL_CONFIG
+    );
+    let repo = bilingual_release_repo(
+        &config,
+        &bundled("policies/drafts/privacy-policy-next.md"),
+        &bundled("policies/drafts/privacy-policy-next.zh-CN.md"),
+    );
+    repo.write(
+        "recipients.csv",
+        "email,name,locale\nana@example.com,Ana,en\nwang@example.net,王小明,zh-CN\n",
+    );
+    let server = Server::start(&server_dir(&repo, "smtp"), ServerOpts::default());
+    let url = server.url("smtp", None);
+    let send_release = || {
+        let mut cmd = repo.cmd();
+        cmd.env_remove(PASSWORD_ENV)
+            .env_remove(KEY_ENV)
+            .env_remove(KEY_FILE_ENV)
+            .args([
+                "send",
+                "privacy-policy/2025-07-09",
+                "privacy-policy/2026-01-15",
+            ])
+            .args(["--recipients", "recipients.csv", "--transport", &url])
+            .args([
+                "--insecure",
+                "--notice-date",
+                "2025-12-01",
+                "--journal",
+                JOURNAL,
+            ]);
+        cmd
+    };
+    run(&mut send_release()).assert_code(0).assert_stdout(&[
+        "sent 2,",
+        "en: sent 1",
+        "zh-CN: sent 1",
+    ]);
+    let mut seen = BTreeSet::new();
+    for m in server.messages() {
+        let to = m["rcpt_tos"][0].as_str().unwrap().to_owned();
+        let d = server.decoded(&m);
+        let text = d["parts"][0]["content"].as_str().unwrap();
+        let subject = header(&d, "subject");
+        match to.as_str() {
+            "wang@example.net" => {
+                // The Chinese policy's own words and section names.
+                assert!(subject.contains("《隐私政策》"), "{subject}");
+                for needle in ["七、联系我们", "存储于新加坡", "签署了数据处理协议"]
+                {
+                    assert!(text.contains(needle), "lacks {needle:?}:\n{text}");
+                }
+                for english in ["Singapore", "Privacy Policy", "Contact"] {
+                    assert!(!text.contains(english), "{english:?} in:\n{text}");
+                }
+            }
+            "ana@example.com" => {
+                assert!(subject.contains("Privacy Policy"), "{subject}");
+                assert!(text.contains("Singapore"), "{text}");
+                assert!(!has_cjk(text), "Chinese in the English email:\n{text}");
+            }
+            other => panic!("unexpected recipient {other}"),
+        }
+        seen.insert(to);
+    }
+    assert_eq!(seen.len(), 2);
+    // One notice covers both texts: a rerun sends nobody again.
+    run(&mut send_release())
+        .assert_code(0)
+        .assert_stdout(&["sent 0,", "already sent 2"]);
+    assert_eq!(server.messages().len(), 2);
+    // A Chinese text changed after the run is a different notice: its
+    // journal refuses to resume it.
+    repo.commit(
+        &[(
+            crate::bilingual_notices::ZH,
+            &bundled("policies/drafts/privacy-policy-next.zh-CN.md").replace("新加坡", "日本"),
+        )],
+        "Chinese text fixed",
+        "2025-11-02T10:00:00Z",
+    );
+    repo.git(&["tag", "-f", "privacy-policy/2026-01-15"]);
+    run(&mut send_release())
+        .assert_code(2)
+        .assert_stderr(&["is the journal of notice", "not of this one"]);
+    assert_eq!(server.messages().len(), 2);
+}
