@@ -1507,22 +1507,8 @@ fn date_prefix(text: &str) -> Option<(String, usize)> {
 
 /// An English month name or its abbreviation, as 1–12.
 fn month(name: &str) -> Option<u8> {
-    const NAMES: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     let name = name.to_ascii_lowercase();
-    NAMES
+    crate::document::MONTHS
         .iter()
         .position(|full| name.len() >= 3 && (full.starts_with(&name) || name == "sept"))
         .map(|i| if name == "sept" { 9 } else { i as u8 + 1 })

@@ -194,20 +194,7 @@ fn email_end(b: &[u8], i: usize) -> Option<usize> {
     b[at + 1..end].contains(&b'.').then_some(end)
 }
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
+use crate::document::MONTHS;
 
 /// Length of a month name (full, or a three-letter abbreviation with an
 /// optional dot) at `i`, followed by a non-letter.

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 pub use label::split_label;
-pub use normalize::{is_cjk, normalize, normalize_token};
+pub use normalize::{MONTHS, is_cjk, normalize, normalize_token};
 
 /// How a policy text is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -139,6 +139,23 @@ pub fn normalize_token(token: &str) -> String {
         .collect()
 }
 
+/// English month names, lower case, January first: dates in policy text
+/// are found by them (word diff tokens, a page's stated effective date).
+pub const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

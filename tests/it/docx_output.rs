@@ -3,7 +3,7 @@
 //! opened by headless LibreOffice: shown with its changes, with all changes
 //! accepted (must read as the new version) and all rejected (the old one).
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -546,12 +546,7 @@ fn docx_goes_to_a_pipe_but_not_to_a_terminal() {
 /// Skip loudly, or fail under CI=true (as the Chromium tests do).
 fn skip(what: &str) {
     let msg = format!("SKIPPED: {what}");
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{msg} — a skip under CI=true is a failure");
-    }
-    // Straight to the process's stderr: the harness captures eprintln!.
-    let bar = "!".repeat(78);
-    let _ = writeln!(std::io::stderr(), "\n{bar}\n{msg}\n{bar}\n");
+    support::skip_loudly(&msg);
 }
 
 /// Why the LibreOffice checks cannot run here, if they cannot.

@@ -454,3 +454,19 @@ pub fn three_version_repo() -> TestRepo {
     );
     repo
 }
+
+/// Say loudly that a test is skipped because a tool or server is missing:
+/// straight to the process's stderr (the harness captures `eprintln!` of
+/// passing tests, and this must be seen). Under `CI=true` a skip is a
+/// failure: CI installs everything the tests need.
+#[track_caller]
+pub fn skip_loudly(msg: &str) {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{msg} — a skip under CI=true is a failure");
+    }
+    let bar = "!".repeat(78);
+    let _ = std::io::Write::write_fmt(
+        &mut std::io::stderr(),
+        format_args!("\n{bar}\n{msg}\n{bar}\n\n"),
+    );
+}
