@@ -645,13 +645,16 @@ impl Report {
     }
 }
 
+/// Reports of two Markdown texts, for the tests of renderers.
 #[cfg(test)]
-mod tests {
+pub(crate) mod test_support {
     use super::*;
     use crate::diff::{DiffOptions, diff};
     use crate::document::Format;
 
-    fn report(old: &str, new: &str) -> Report {
+    /// The unclassified Report of two Markdown texts, with the unchanged
+    /// clauses kept (as for whole-document views).
+    pub(crate) fn report(old: &str, new: &str) -> Report {
         let version = |text: &str| Version {
             spec: "p.md".into(),
             path: "p.md".into(),
@@ -667,6 +670,12 @@ mod tests {
         r.add_unchanged(&set, &nd);
         r
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::report;
+    use super::*;
 
     /// The whole document reads as the new text, each removed clause where
     /// it stood in the old one.

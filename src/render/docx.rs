@@ -768,25 +768,7 @@ mod tests {
         }
     }
 
-    fn report(old: &str, new: &str) -> Report {
-        use crate::archive::{Origin, Version};
-        use crate::diff::{DiffOptions, diff};
-        use crate::document::{Document, Format};
-        let version = |text: &str| Version {
-            spec: "p.md".into(),
-            path: "p.md".into(),
-            origin: Origin::File,
-            text: text.into(),
-            notes: Vec::new(),
-        };
-        let (ov, nv) = (version(old), version(new));
-        let od = Document::parse(old, Format::Markdown);
-        let nd = Document::parse(new, Format::Markdown);
-        let set = diff(&od, &nd, &DiffOptions::default());
-        let mut r = Report::new(None, (&ov, &od), (&nv, &nd), &set, None);
-        r.add_unchanged(&set, &nd);
-        r
-    }
+    use crate::report::test_support::report;
 
     fn document_xml(docx: &[u8]) -> String {
         use std::io::Read;
