@@ -440,6 +440,7 @@ fn flip(a: &Alignment) -> Alignment {
             .collect(),
         forward: a.backward.clone(),
         backward: a.forward.clone(),
+        notes: Vec::new(),
     }
 }
 
@@ -497,13 +498,10 @@ fn one_direction(
         )
     };
     // Where b's counterpart would stand: after the counterpart of the
-    // nearest earlier clause of a that has one.
-    let after_in_b = |ja: usize| {
-        (0..ja)
-            .rev()
-            .find_map(|k| new_al.counterpart(k))
-            .map(|jb| ClauseAt::of(b.lang.new, jb))
-    };
+    // nearest earlier clause of a that has one (computed once: a search
+    // back from every added clause is quadratic when most are added).
+    let before = super::last_counterpart_before(&new_al.forward);
+    let after_in_b = |ja: usize| before[ja].map(|jb| ClauseAt::of(b.lang.new, jb));
     for ja in 0..a.lang.new.clauses.len() {
         let status = a.status_of_new(ja);
         let ia = a.fate.old_of_new[ja];
