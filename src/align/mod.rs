@@ -19,8 +19,8 @@ mod numbering;
 
 pub use anchors::{AnchorDiff, Anchors};
 pub use lag::{
-    ClauseAt, FindingKind, Side, SideStatus, TranslationCheck, TranslationFinding,
-    check_translation,
+    ClauseAt, FindingKind, NewLanguage, Side, SideStatus, TranslationCheck, TranslationFinding,
+    check_new_translation, check_translation, lag_verdict,
 };
 pub use numbering::{Style, number};
 
@@ -389,7 +389,7 @@ fn band_cells(n: usize, m: usize, half: usize) -> usize {
 /// The columns of DP row `i` (0..=n) inside the corridor: the diagonal
 /// from (0, 0) to (n, m), `half` either side.
 fn band(i: usize, n: usize, m: usize, half: usize) -> (usize, usize) {
-    let centre = if n == 0 { m } else { i * m / n };
+    let centre = (i * m).checked_div(n).unwrap_or(m);
     (centre.saturating_sub(half), (centre + half).min(m))
 }
 
@@ -704,8 +704,8 @@ mod band_tests {
         let (n, m) = (fa.len(), fb.len());
         let mut score_at = vec![0f32; (n + 1) * (m + 1)];
         let mut moves = vec![2u8; (n + 1) * (m + 1)];
-        for j in 0..=m {
-            score_at[j] = -GAP * j as f32;
+        for (j, s) in score_at.iter_mut().take(m + 1).enumerate() {
+            *s = -GAP * j as f32;
         }
         for i in 1..=n {
             score_at[i * (m + 1)] = -GAP * i as f32;
@@ -832,7 +832,12 @@ mod band_tests {
         let n = 50_000;
         let text = |lang: &str| {
             (0..n)
-                .map(|k| format!("{lang} clause {} of the text.\n\n", ["one", "two", "three"][k % 3]))
+                .map(|k| {
+                    format!(
+                        "{lang} clause {} of the text.\n\n",
+                        ["one", "two", "three"][k % 3]
+                    )
+                })
                 .collect::<String>()
         };
         let a = Document::parse(&text("first"), Format::Markdown);
