@@ -84,7 +84,8 @@ def main():
                 print(f"{name}: exit {p.returncode}: {p.stderr}", file=sys.stderr)
                 return 2
             reports = json.loads(p.stdout)["reports"]
-            t = reports[0].get("translation")
+            ts = reports[0].get("translations") or []
+            t = ts[0] if ts else None
             if (name == "bilingual") != (t is not None) or (t and t["findings"]):
                 print(f"{name}: unexpected output shape", file=sys.stderr)
                 return 2

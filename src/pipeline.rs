@@ -530,62 +530,237 @@ pub struct LanguageVersions<'a> {
     pub new: &'a Version,
 }
 
-/// Compare one release in a policy and its translation: both comparisons,
-/// then the two languages aligned clause by clause and the places where
-/// they diverge ([`crate::align::check_translation`]), put in the
-/// original's Report as `translation`. Returns the original's and the
-/// translation's Reports. The four texts are parsed, and the two languages
-/// compared, side by side.
-pub fn compare_bilingual(
+/// A policy and the translations checked with it: one release, every
+/// language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguageGroup {
+    /// The original's policy name.
+    pub original: String,
+    /// Its translations' policy names, in configuration order.
+    pub translations: Vec<String>,
+}
+
+/// The policies to compare, each with its translations: `policy` (or every
+/// configured policy), a translation named there standing for its
+/// original's group; `translation` instead of the configured
+/// translations. Each policy appears in one group only, so its Report
+/// comes once.
+pub fn language_groups(
+    config: &crate::config::Config,
+    policy: Option<&str>,
+    translation: Option<&str>,
+) -> Result<Vec<LanguageGroup>, crate::config::ConfigError> {
+    if let Some(t) = translation {
+        let original = config.policy(policy)?;
+        let translation = config.policy(Some(t))?;
+        return Ok(vec![LanguageGroup {
+            original: original.name.clone(),
+            translations: vec![translation.name.clone()],
+        }]);
+    }
+    let originals: Vec<&crate::config::PolicyConfig> = match policy {
+        // A translation is checked with (and against) its original.
+        Some(n) => {
+            let p = config.policy(Some(n))?;
+            vec![match &p.translation_of {
+                Some(o) => config.policy(Some(o))?,
+                None => p,
+            }]
+        }
+        // A translation of a configured policy is checked in its group.
+        None => config
+            .policies
+            .iter()
+            .filter(|p| {
+                p.translation_of
+                    .as_ref()
+                    .is_none_or(|o| !config.policies.iter().any(|q| &q.name == o))
+            })
+            .collect(),
+    };
+    Ok(originals
+        .into_iter()
+        .map(|p| LanguageGroup {
+            original: p.name.clone(),
+            translations: config
+                .translations_of(&p.name)
+                .into_iter()
+                .map(|t| t.name.clone())
+                .collect(),
+        })
+        .collect())
+}
+
+/// A translation of a release: like [`LanguageVersions`], but its old
+/// version may be missing (a translation first added in this change).
+#[derive(Debug, Clone, Copy)]
+pub struct TranslationVersions<'a> {
+    /// The configured policy name.
+    pub policy: &'a str,
+    /// Its locale (`zh-CN`).
+    pub locale: &'a str,
+    /// The old version; `None` when the file did not exist there.
+    pub old: Option<&'a Version>,
+    /// The new version.
+    pub new: &'a Version,
+}
+
+/// One release of a policy in all its languages.
+#[derive(Debug, Clone)]
+pub struct TranslatedRelease {
+    /// The original's Report, carrying one translation check per
+    /// translation (`Report::translations`): each policy's Report once,
+    /// however many translations it has.
+    pub original: Report,
+    /// Each translation's own comparison, in the order given, for the
+    /// translations that existed in the old version.
+    pub translations: Vec<Report>,
+}
+
+/// Compare one release in a policy and its translations: every comparison
+/// (side by side), then each translation aligned clause by clause with the
+/// original and the places where they diverge
+/// ([`crate::align::check_translation`]), put in the original's Report. A
+/// translation new in this change has no comparison of its own; its check
+/// aligns the new texts and says so in a note. `allow_lag` is the reason
+/// given for accepting findings (`check --allow-translation-lag`).
+pub fn compare_translations(
     original: LanguageVersions<'_>,
-    translation: LanguageVersions<'_>,
+    translations: &[TranslationVersions<'_>],
+    allow_lag: Option<&str>,
     how: &Comparison,
-) -> (Report, Report) {
+) -> TranslatedRelease {
+    let join = |h: std::thread::ScopedJoinHandle<'_, Document>| {
+        h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+    };
+    // Parse every text on its own thread.
     let (docs_o, docs_t) = std::thread::scope(|s| {
         let o_old = s.spawn(|| parse(original.old));
         let o_new = s.spawn(|| parse(original.new));
-        let t_old = s.spawn(|| parse(translation.old));
-        let t_new = parse(translation.new);
-        let join = |h: std::thread::ScopedJoinHandle<'_, Document>| {
-            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
-        };
-        ((join(o_old), join(o_new)), (join(t_old), t_new))
+        let ts: Vec<_> = translations
+            .iter()
+            .map(|t| {
+                (
+                    t.old.map(|v| s.spawn(move || parse(v))),
+                    s.spawn(|| parse(t.new)),
+                )
+            })
+            .collect();
+        let ts: Vec<(Option<Document>, Document)> = ts
+            .into_iter()
+            .map(|(old, new)| (old.map(join), join(new)))
+            .collect();
+        ((join(o_old), join(o_new)), ts)
     });
-    let (mut report_o, report_t) = std::thread::scope(|s| {
-        let t = s.spawn(|| {
-            compare_docs(
-                (translation.old, &docs_t.0),
-                (translation.new, &docs_t.1),
-                Some(translation.policy),
-                how,
-            )
-        });
+    // Compare each language old → new, side by side.
+    let (report_o, reports_t) = std::thread::scope(|s| {
+        let ts: Vec<_> = translations
+            .iter()
+            .zip(&docs_t)
+            .map(|(t, (old_doc, new_doc))| {
+                s.spawn(move || {
+                    let (old, old_doc) = (t.old?, old_doc.as_ref()?);
+                    Some(compare_docs(
+                        (old, old_doc),
+                        (t.new, new_doc),
+                        Some(t.policy),
+                        how,
+                    ))
+                })
+            })
+            .collect();
         let o = compare_docs(
             (original.old, &docs_o.0),
             (original.new, &docs_o.1),
             Some(original.policy),
             how,
         );
-        (o, t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+        let ts: Vec<Option<Report>> = ts
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect();
+        (o, ts)
     });
-    let check = crate::align::check_translation(
-        crate::align::lag::Language {
-            policy: original.policy,
-            locale: original.locale,
-            old: &docs_o.0,
-            new: &docs_o.1,
-            report: &report_o,
-        },
-        crate::align::lag::Language {
+    let checks: Vec<crate::align::TranslationCheck> = translations
+        .iter()
+        .zip(&docs_t)
+        .zip(&reports_t)
+        .map(|((t, docs), report)| {
+            let mut check = match (&docs.0, report) {
+                (Some(old_doc), Some(report_t)) => crate::align::check_translation(
+                    crate::align::lag::Language {
+                        policy: original.policy,
+                        locale: original.locale,
+                        old: &docs_o.0,
+                        new: &docs_o.1,
+                        report: &report_o,
+                    },
+                    crate::align::lag::Language {
+                        policy: t.policy,
+                        locale: t.locale,
+                        old: old_doc,
+                        new: &docs.1,
+                        report: report_t,
+                    },
+                ),
+                _ => crate::align::check_new_translation(
+                    crate::align::NewLanguage {
+                        policy: original.policy,
+                        locale: original.locale,
+                        new: &docs_o.1,
+                        version: original.new,
+                    },
+                    crate::align::NewLanguage {
+                        policy: t.policy,
+                        locale: t.locale,
+                        new: &docs.1,
+                        version: t.new,
+                    },
+                    original.old,
+                ),
+            };
+            check.allowed = allow_lag.map(str::to_owned);
+            check
+        })
+        .collect();
+    let mut report_o = report_o;
+    report_o.translations = checks;
+    // Freeing the documents is left to a thread of its own: the caller
+    // has what it needs.
+    std::thread::spawn(move || drop((docs_o, docs_t)));
+    TranslatedRelease {
+        original: report_o,
+        translations: reports_t.into_iter().flatten().collect(),
+    }
+}
+
+/// Compare one release in a policy and one translation
+/// ([`compare_translations`] with a single translation that has an old
+/// version). Returns the original's Report (carrying the translation
+/// check) and the translation's.
+pub fn compare_bilingual(
+    original: LanguageVersions<'_>,
+    translation: LanguageVersions<'_>,
+    how: &Comparison,
+) -> (Report, Report) {
+    let TranslatedRelease {
+        original: report_o,
+        translations,
+    } = compare_translations(
+        original,
+        &[TranslationVersions {
             policy: translation.policy,
             locale: translation.locale,
-            old: &docs_t.0,
-            new: &docs_t.1,
-            report: &report_t,
-        },
+            old: Some(translation.old),
+            new: translation.new,
+        }],
+        None,
+        how,
     );
-    report_o.translation = Some(check);
-    std::thread::spawn(move || drop((docs_o, docs_t)));
+    // The translation had an old version, so it has its own Report.
+    let Some(report_t) = translations.into_iter().next() else {
+        unreachable!("a translation with an old version is compared")
+    };
     (report_o, report_t)
 }
 

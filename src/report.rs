@@ -48,11 +48,12 @@ pub struct Report {
     /// comparison asks for it; absent from JSON otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unchanged: Vec<UnchangedClause>,
-    /// The same release in the policy's translation, compared clause by
-    /// clause with this one (`check` with a translation configured); null
-    /// otherwise. Added in schema version 2.
+    /// The same release in each of the policy's translations, compared
+    /// clause by clause with this one (`check` with translations
+    /// configured), in configuration order; empty otherwise. Added in
+    /// schema version 2.
     #[serde(default)]
-    pub translation: Option<crate::align::TranslationCheck>,
+    pub translations: Vec<crate::align::TranslationCheck>,
 }
 
 /// A clause that did not change, for whole-document views.
@@ -575,7 +576,7 @@ impl Report {
             changes,
             notes: set.notes.clone(),
             unchanged: Vec::new(),
-            translation: None,
+            translations: Vec::new(),
         }
     }
 

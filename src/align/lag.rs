@@ -207,22 +207,27 @@ pub struct TranslationCheck {
     pub policy: String,
     /// The translation's locale.
     pub locale: String,
-    /// The translation's old version (spec and path).
-    pub old: String,
+    /// The translation's old version (spec and path); null when the
+    /// translation is new in this change.
+    pub old: Option<String>,
     /// The translation's new version.
     pub new: String,
     /// The translation's own classification.
     pub classification: Option<Classification>,
     /// The translation's fired triggers.
     pub triggers: Vec<String>,
-    /// Alignment of the two old texts.
-    pub old_alignment: AlignmentSummary,
+    /// Alignment of the two old texts; null when the translation is new in
+    /// this change.
+    pub old_alignment: Option<AlignmentSummary>,
     /// Alignment of the two new texts.
     pub new_alignment: AlignmentSummary,
     /// Where the languages diverge.
     pub findings: Vec<TranslationFinding>,
     /// Why the findings were accepted (`check --allow-translation-lag REASON`).
     pub allowed: Option<String>,
+    /// What the check could not do, or did differently: a translation new
+    /// in this change, an alignment narrowed for very long texts.
+    pub notes: Vec<String>,
 }
 
 impl TranslationCheck {
@@ -402,7 +407,7 @@ pub fn check_translation(original: Language<'_>, translation: Language<'_>) -> T
         original_locale: original.locale.to_owned(),
         policy: translation.policy.to_owned(),
         locale: translation.locale.to_owned(),
-        old: version_name(&translation.report.old),
+        old: Some(version_name(&translation.report.old)),
         new: version_name(&translation.report.new),
         classification: translation.report.classification,
         triggers: translation
@@ -411,11 +416,89 @@ pub fn check_translation(original: Language<'_>, translation: Language<'_>) -> T
             .into_iter()
             .map(str::to_owned)
             .collect(),
-        old_alignment: AlignmentSummary::new(original.old, translation.old, &old_al),
+        old_alignment: Some(AlignmentSummary::new(
+            original.old,
+            translation.old,
+            &old_al,
+        )),
         new_alignment: AlignmentSummary::new(original.new, translation.new, &new_al),
         findings,
         allowed: None,
+        notes: old_al.notes.into_iter().chain(new_al.notes).collect(),
     }
+}
+
+/// A translation that did not exist in the old version: there is no
+/// change of it to compare, so only the new texts are aligned (their
+/// structure differences are reported) and a note says why there are no
+/// findings.
+pub fn check_new_translation(
+    original: NewLanguage<'_>,
+    translation: NewLanguage<'_>,
+    original_old: &crate::archive::Version,
+) -> TranslationCheck {
+    let al = align(original.new, translation.new);
+    let mut notes = vec![format!(
+        "translation added in this change: {} ({}) did not exist at {}, the original's old version; only the new texts are aligned",
+        translation.policy, translation.version.path, original_old.spec
+    )];
+    notes.extend(al.notes.iter().cloned());
+    TranslationCheck {
+        original_locale: original.locale.to_owned(),
+        policy: translation.policy.to_owned(),
+        locale: translation.locale.to_owned(),
+        old: None,
+        new: if translation.version.spec == translation.version.path {
+            translation.version.path.clone()
+        } else {
+            format!(
+                "{} ({})",
+                translation.version.spec, translation.version.path
+            )
+        },
+        classification: None,
+        triggers: Vec::new(),
+        old_alignment: None,
+        new_alignment: AlignmentSummary::new(original.new, translation.new, &al),
+        findings: Vec::new(),
+        allowed: None,
+        notes,
+    }
+}
+
+/// One language's new text alone (a translation new in this change, and
+/// its original).
+#[derive(Debug, Clone, Copy)]
+pub struct NewLanguage<'a> {
+    /// The configured policy name.
+    pub policy: &'a str,
+    /// Its locale.
+    pub locale: &'a str,
+    /// The new text.
+    pub new: &'a Document,
+    /// The new version it was read from.
+    pub version: &'a crate::archive::Version,
+}
+
+/// Why `check` fails on translations: one clause per translation with
+/// findings and no accepted reason, across `reports`; `None` when every
+/// translation keeps up (or its lag was accepted).
+pub fn lag_verdict<'a>(reports: impl IntoIterator<Item = &'a Report>) -> Option<String> {
+    let lagging: Vec<String> = reports
+        .into_iter()
+        .flat_map(|r| &r.translations)
+        .filter(|t| t.fails())
+        .map(|t| {
+            format!(
+                "the {} translation ({}) lags: {} finding{}",
+                t.locale,
+                t.policy,
+                t.findings.len(),
+                plural(t.findings.len())
+            )
+        })
+        .collect();
+    (!lagging.is_empty()).then(|| lagging.join("; "))
 }
 
 fn version_name(v: &crate::report::VersionInfo) -> String {
@@ -440,6 +523,7 @@ fn flip(a: &Alignment) -> Alignment {
             .collect(),
         forward: a.backward.clone(),
         backward: a.forward.clone(),
+        notes: Vec::new(),
     }
 }
 
@@ -497,13 +581,10 @@ fn one_direction(
         )
     };
     // Where b's counterpart would stand: after the counterpart of the
-    // nearest earlier clause of a that has one.
-    let after_in_b = |ja: usize| {
-        (0..ja)
-            .rev()
-            .find_map(|k| new_al.counterpart(k))
-            .map(|jb| ClauseAt::of(b.lang.new, jb))
-    };
+    // nearest earlier clause of a that has one (computed once: a search
+    // back from every added clause is quadratic when most are added).
+    let before = super::last_counterpart_before(&new_al.forward);
+    let after_in_b = |ja: usize| before[ja].map(|jb| ClauseAt::of(b.lang.new, jb));
     for ja in 0..a.lang.new.clauses.len() {
         let status = a.status_of_new(ja);
         let ia = a.fate.old_of_new[ja];
@@ -738,7 +819,11 @@ impl TranslationCheck {
     /// One line for the top of a human report: the translation, its
     /// verdict, the alignment and the outcome.
     pub fn headline(&self) -> String {
-        let class = self.classification.map_or("unclassified", |c| c.as_str());
+        let class = match &self.old {
+            // No old translation: nothing of its own was compared.
+            None => "new in this change",
+            Some(_) => self.classification.map_or("unclassified", |c| c.as_str()),
+        };
         let triggers = if self.triggers.is_empty() {
             String::new()
         } else {

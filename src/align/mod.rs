@@ -19,8 +19,8 @@ mod numbering;
 
 pub use anchors::{AnchorDiff, Anchors};
 pub use lag::{
-    ClauseAt, FindingKind, Side, SideStatus, TranslationCheck, TranslationFinding,
-    check_translation,
+    ClauseAt, FindingKind, NewLanguage, Side, SideStatus, TranslationCheck, TranslationFinding,
+    check_new_translation, check_translation, lag_verdict,
 };
 pub use numbering::{Style, number};
 
@@ -35,6 +35,15 @@ const GAP: f32 = 0.45;
 
 /// Above this many cells the programme runs in a band around the diagonal.
 const FULL_CELLS: usize = 4_000_000;
+
+/// Slack either side of the diagonal, beyond the difference in length,
+/// when the programme runs in a band.
+const BAND_SLACK: usize = 200;
+
+/// The most cells a banded programme visits (a byte of moves each, and a
+/// score call): about two texts of 80 000 clauses with the usual slack.
+/// Longer texts are aligned in a narrower band, with a note.
+const MAX_CELLS: usize = 32_000_000;
 
 /// One aligned pair: a clause of the first document and its counterpart.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -93,6 +102,9 @@ pub struct Alignment {
     pub forward: Vec<Option<usize>>,
     /// Counterpart in the original of each clause of the translation.
     pub backward: Vec<Option<usize>>,
+    /// How the alignment fell short of a full search (texts too long for
+    /// it), for the Report.
+    pub notes: Vec<String>,
 }
 
 impl Alignment {
@@ -282,17 +294,22 @@ pub fn align_with_seeds(
     let (n, m) = (fa.len(), fb.len());
     let seeds = monotone(seeds, n, m);
     let mut raw = Vec::with_capacity(n.min(m));
+    let mut notes = Vec::new();
     let (mut a0, mut b0) = (0, 0);
     for &(a, b) in seeds.iter().chain(std::iter::once(&(n, m))) {
         if a > a0 && b > b0 {
-            raw.extend(dp(&fa, &fb, (a0, a), (b0, b)));
+            let (pairs, note) = dp(&fa, &fb, (a0, a), (b0, b));
+            raw.extend(pairs);
+            notes.extend(note);
         }
         if a < n && b < m {
             raw.push((a, b));
         }
         (a0, b0) = (a + 1, b + 1);
     }
-    finish(&fa, &fb, &raw)
+    let mut out = finish(&fa, &fb, &raw);
+    out.notes = notes;
+    out
 }
 
 /// The longest run of `seeds` increasing in both indices.
@@ -328,58 +345,114 @@ fn monotone(seeds: &[(usize, usize)], n: usize, m: usize) -> Vec<(usize, usize)>
     out
 }
 
-/// The best monotone pairing of `fa[a.0..a.1]` with `fb[b.0..b.1]`.
+/// The best monotone pairing of `fa[a.0..a.1]` with `fb[b.0..b.1]`, and a
+/// note when the search had to be narrowed to fit [`MAX_CELLS`].
 fn dp(
     fa: &[Features],
     fb: &[Features],
     a: (usize, usize),
     b: (usize, usize),
-) -> Vec<(usize, usize)> {
-    let (n_all, m_all) = (fa.len(), fb.len());
+) -> (Vec<(usize, usize)>, Option<String>) {
     let (n, m) = (a.1 - a.0, b.1 - b.0);
-    // The band: every cell when small, else a corridor around the diagonal
-    // wide enough for the difference in length plus slack.
-    let half = if n * m <= FULL_CELLS {
-        m
-    } else {
-        n.abs_diff(m) + 200
-    };
-    let range = |i: usize| {
-        let centre = i * m / n.max(1);
-        (centre.saturating_sub(half), (centre + half + 1).min(m))
-    };
-    // Scores two rows at a time; the moves of every cell for the trace-back
-    // (one byte each). Outside the band only the cheap moves are possible.
+    let (half, note) = band_half(n, m);
+    (dp_banded(fa, fb, a, b, half), note)
+}
+
+/// How far each side of the diagonal the programme looks: everywhere when
+/// the documents are small; else a corridor wide enough for the difference
+/// in length plus slack; and when even that is more than [`MAX_CELLS`],
+/// the widest corridor that fits (with a note saying so).
+fn band_half(n: usize, m: usize) -> (usize, Option<String>) {
+    if (n + 1).saturating_mul(m + 1) <= FULL_CELLS {
+        return (m, None);
+    }
+    let half = (n.abs_diff(m) + BAND_SLACK).min(m);
+    if band_cells(n, m, half) <= MAX_CELLS {
+        return (half, None);
+    }
+    // The band must stay connected: each row's centre moves by up to
+    // ⌈m/n⌉ columns, so the corridor is at least that wide.
+    let least = m.div_ceil(n.max(1)).max(1);
+    let fits = (MAX_CELLS / (n + 1)).saturating_sub(1) / 2;
+    let narrowed = fits.max(least).min(half);
+    let note = format!(
+        "{n} × {m} clauses is too many to align freely: pairs were searched only within {narrowed} clauses of the diagonal (instead of {half}), so a clause far out of place in one language may be reported as unaligned"
+    );
+    (narrowed, Some(note))
+}
+
+/// Cells the programme visits with corridor `half` (an upper bound).
+fn band_cells(n: usize, m: usize, half: usize) -> usize {
+    (n + 1).saturating_mul((2 * half + 1).min(m + 1))
+}
+
+/// The columns of DP row `i` (0..=n) inside the corridor: the diagonal
+/// from (0, 0) to (n, m), `half` either side.
+fn band(i: usize, n: usize, m: usize, half: usize) -> (usize, usize) {
+    let centre = (i * m).checked_div(n).unwrap_or(m);
+    (centre.saturating_sub(half), (centre + half).min(m))
+}
+
+/// The programme in a corridor: scores and moves are kept for the
+/// corridor's cells only (rows stored at offsets, each as wide as its
+/// band), so time and memory are O((n + m) · half), not O(n · m).
+fn dp_banded(
+    fa: &[Features],
+    fb: &[Features],
+    a: (usize, usize),
+    b: (usize, usize),
+    half: usize,
+) -> Vec<(usize, usize)> {
     const DIAG: u8 = 0;
     const UP: u8 = 1; // leave a clause of `fa` over
     const LEFT: u8 = 2; // leave a clause of `fb` over
-    let mut moves = vec![LEFT; (n + 1) * (m + 1)];
+    let (n_all, m_all) = (fa.len(), fb.len());
+    let (n, m) = (a.1 - a.0, b.1 - b.0);
     let neg = f32::NEG_INFINITY;
-    let mut prev: Vec<f32> = (0..=m).map(|j| -GAP * j as f32).collect();
-    let mut cur = vec![neg; m + 1];
+    let bands: Vec<(usize, usize)> = (0..=n).map(|i| band(i, n, m, half)).collect();
+    let mut offsets = Vec::with_capacity(n + 2);
+    offsets.push(0usize);
+    for &(lo, hi) in &bands {
+        offsets.push(offsets[offsets.len() - 1] + (hi - lo + 1));
+    }
+    let mut moves = vec![LEFT; offsets[n + 1]];
+    // Row 0: only clauses of `fb` left over.
+    let (_, hi0) = bands[0];
+    let mut prev: Vec<f32> = (0..=hi0).map(|j| -GAP * j as f32).collect();
+    let mut cur: Vec<f32> = Vec::with_capacity(prev.len());
     for i in 1..=n {
-        cur[0] = -GAP * i as f32;
-        moves[i * (m + 1)] = UP;
-        let (lo, hi) = range(i - 1);
+        let (plo, phi) = bands[i - 1];
+        let (lo, hi) = bands[i];
+        let at_prev = |prev: &[f32], j: usize| {
+            if j >= plo && j <= phi {
+                prev[j - plo]
+            } else {
+                neg
+            }
+        };
         let ai = a.0 + i - 1;
-        for j in 1..=m {
-            let mut best = prev[j] - GAP;
+        let row = &mut moves[offsets[i]..offsets[i + 1]];
+        cur.clear();
+        for j in lo..=hi {
+            let mut best = at_prev(&prev, j) - GAP;
             let mut mv = UP;
-            if cur[j - 1] - GAP > best {
-                best = cur[j - 1] - GAP;
+            if j > lo && cur[j - 1 - lo] - GAP > best {
+                best = cur[j - 1 - lo] - GAP;
                 mv = LEFT;
             }
-            let bj = b.0 + j - 1;
-            if j > lo
-                && j <= hi
-                && let Some(s) = score(&fa[ai], &fb[bj], diagonal_gap(ai, bj, n_all, m_all))
-                && prev[j - 1] + s > best
-            {
-                best = prev[j - 1] + s;
-                mv = DIAG;
+            if j > 0 {
+                let diag = at_prev(&prev, j - 1);
+                let bj = b.0 + j - 1;
+                if diag > neg
+                    && let Some(s) = score(&fa[ai], &fb[bj], diagonal_gap(ai, bj, n_all, m_all))
+                    && diag + s > best
+                {
+                    best = diag + s;
+                    mv = DIAG;
+                }
             }
-            cur[j] = best;
-            moves[i * (m + 1) + j] = mv;
+            cur.push(best);
+            row[j - lo] = mv;
         }
         std::mem::swap(&mut prev, &mut cur);
     }
@@ -391,7 +464,7 @@ fn dp(
         } else if j == 0 {
             UP
         } else {
-            moves[i * (m + 1) + j]
+            moves[offsets[i] + j - bands[i].0]
         };
         match mv {
             DIAG => {
@@ -416,6 +489,7 @@ fn finish(fa: &[Features], fb: &[Features], raw: &[(usize, usize)]) -> Alignment
         pairs: Vec::with_capacity(raw.len()),
         forward: vec![None; n],
         backward: vec![None; m],
+        notes: Vec::new(),
     };
     for (k, &(a, b)) in raw.iter().enumerate() {
         let s = score(&fa[a], &fb[b], diagonal_gap(a, b, n, m)).unwrap_or(-1.0);
@@ -465,6 +539,19 @@ fn lists(doc: &Document) -> Vec<List> {
     out
 }
 
+/// For each clause, the counterpart of the nearest earlier clause that has
+/// one: where a clause without a counterpart would stand in the other text.
+pub(crate) fn last_counterpart_before(map: &[Option<usize>]) -> Vec<Option<usize>> {
+    let mut last = None;
+    map.iter()
+        .map(|m| {
+            let here = last;
+            last = m.or(last);
+            here
+        })
+        .collect()
+}
+
 /// The places where the structures differ: clauses without a counterpart,
 /// and lists of different lengths.
 pub fn structure_diffs(
@@ -473,12 +560,10 @@ pub fn structure_diffs(
     alignment: &Alignment,
 ) -> Vec<StructureDiff> {
     let mut out = Vec::new();
+    let before_t = last_counterpart_before(&alignment.forward);
     for (i, m) in alignment.forward.iter().enumerate() {
         if m.is_none() {
-            let after = (0..i)
-                .rev()
-                .find_map(|k| alignment.counterpart(k))
-                .map(|j| ClauseAt::of(translation, j));
+            let after = before_t[i].map(|j| ClauseAt::of(translation, j));
             out.push(StructureDiff::Unaligned {
                 side: Which::Original,
                 clause: ClauseAt::of(original, i),
@@ -486,12 +571,10 @@ pub fn structure_diffs(
             });
         }
     }
+    let before_o = last_counterpart_before(&alignment.backward);
     for (j, m) in alignment.backward.iter().enumerate() {
         if m.is_none() {
-            let after = (0..j)
-                .rev()
-                .find_map(|k| alignment.original_of(k))
-                .map(|i| ClauseAt::of(original, i));
+            let after = before_o[j].map(|i| ClauseAt::of(original, i));
             out.push(StructureDiff::Unaligned {
                 side: Which::Translation,
                 clause: ClauseAt::of(translation, j),
@@ -607,5 +690,185 @@ mod tests {
             }
         )));
         let _ = zh;
+    }
+}
+
+#[cfg(test)]
+mod band_tests {
+    use super::*;
+    use crate::document::Format;
+    use proptest::prelude::*;
+
+    /// The programme as first written: every cell of the full grid.
+    fn dp_full(fa: &[Features], fb: &[Features]) -> Vec<(usize, usize)> {
+        let (n, m) = (fa.len(), fb.len());
+        let mut score_at = vec![0f32; (n + 1) * (m + 1)];
+        let mut moves = vec![2u8; (n + 1) * (m + 1)];
+        for (j, s) in score_at.iter_mut().take(m + 1).enumerate() {
+            *s = -GAP * j as f32;
+        }
+        for i in 1..=n {
+            score_at[i * (m + 1)] = -GAP * i as f32;
+            moves[i * (m + 1)] = 1;
+            for j in 1..=m {
+                let mut best = score_at[(i - 1) * (m + 1) + j] - GAP;
+                let mut mv = 1;
+                if score_at[i * (m + 1) + j - 1] - GAP > best {
+                    best = score_at[i * (m + 1) + j - 1] - GAP;
+                    mv = 2;
+                }
+                let diag = score_at[(i - 1) * (m + 1) + j - 1];
+                if let Some(s) = score(&fa[i - 1], &fb[j - 1], diagonal_gap(i - 1, j - 1, n, m))
+                    && diag + s > best
+                {
+                    best = diag + s;
+                    mv = 0;
+                }
+                score_at[i * (m + 1) + j] = best;
+                moves[i * (m + 1) + j] = mv;
+            }
+        }
+        let (mut i, mut j) = (n, m);
+        let mut raw = Vec::new();
+        while i > 0 || j > 0 {
+            let mv = if i == 0 {
+                2
+            } else if j == 0 {
+                1
+            } else {
+                moves[i * (m + 1) + j]
+            };
+            match mv {
+                0 => {
+                    raw.push((i - 1, j - 1));
+                    i -= 1;
+                    j -= 1;
+                }
+                1 => i -= 1,
+                _ => j -= 1,
+            }
+        }
+        raw.reverse();
+        raw
+    }
+
+    /// A document of generated clauses: headings, numbered items and
+    /// paragraphs of various lengths, some with anchors and colons.
+    fn doc(spec: &[(u8, u8, u8)]) -> Document {
+        let mut text = String::new();
+        for (k, &(kind, len, extra)) in spec.iter().enumerate() {
+            let words: Vec<&str> = ["data", "policy", "user", "share", "keep", "right"]
+                .iter()
+                .cycle()
+                .skip(k % 6)
+                .take(1 + usize::from(len % 12))
+                .copied()
+                .collect();
+            let mut body = words.join(" ");
+            match extra % 4 {
+                1 => body.push_str(&format!(" within {} days", extra)),
+                2 => body.push(':'),
+                3 => body.push_str(" at privacy@example.com"),
+                _ => {}
+            }
+            match kind % 3 {
+                0 => text.push_str(&format!("## {body}\n\n")),
+                1 => text.push_str(&format!("{}. {body}.\n\n", 1 + usize::from(len % 5))),
+                _ => text.push_str(&format!("{body}.\n\n")),
+            }
+        }
+        Document::parse(&text, Format::Markdown)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Where the band covers the whole grid, the banded programme
+        /// finds exactly what the full one does.
+        #[test]
+        fn banded_equals_full_where_the_band_covers_everything(
+            a in proptest::collection::vec((0u8..3, 0u8..40, 0u8..60), 0..24),
+            b in proptest::collection::vec((0u8..3, 0u8..40, 0u8..60), 0..24),
+        ) {
+            let (da, db) = (doc(&a), doc(&b));
+            let (fa, fb) = (features(&da), features(&db));
+            let (n, m) = (fa.len(), fb.len());
+            prop_assume!(n > 0 && m > 0);
+            let full = dp_full(&fa, &fb);
+            // `half = m` is every column; so is any wider corridor.
+            prop_assert_eq!(&dp_banded(&fa, &fb, (0, n), (0, m), m), &full);
+            prop_assert_eq!(&dp_banded(&fa, &fb, (0, n), (0, m), m + n), &full);
+            // And `align` itself (small: no band) agrees.
+            let raw: Vec<(usize, usize)> =
+                align(&da, &db).pairs.iter().map(|p| (p.original, p.translation)).collect();
+            prop_assert_eq!(raw, full);
+        }
+
+        /// A narrow corridor still ends at the last cell: the alignment is
+        /// monotone and in range, whatever the lengths.
+        #[test]
+        fn a_narrow_band_still_aligns_monotonically(
+            a in proptest::collection::vec((0u8..3, 0u8..40, 0u8..60), 1..40),
+            b in proptest::collection::vec((0u8..3, 0u8..40, 0u8..60), 1..40),
+            half in 0usize..4,
+        ) {
+            let (fa, fb) = (features(&doc(&a)), features(&doc(&b)));
+            let (n, m) = (fa.len(), fb.len());
+            prop_assume!(n > 0 && m > 0);
+            let half = half.max(m.div_ceil(n));
+            let raw = dp_banded(&fa, &fb, (0, n), (0, m), half);
+            for w in raw.windows(2) {
+                prop_assert!(w[0].0 < w[1].0 && w[0].1 < w[1].1);
+            }
+            prop_assert!(raw.iter().all(|&(i, j)| i < n && j < m));
+        }
+    }
+
+    /// Two long texts of short clauses with no anchors (the case that once
+    /// filled a full n × m grid): the band keeps the work near the
+    /// diagonal, and the texts align clause for clause.
+    #[test]
+    fn two_texts_of_50k_clauses_align_in_a_band() {
+        let n = 50_000;
+        let text = |lang: &str| {
+            (0..n)
+                .map(|k| {
+                    format!(
+                        "{lang} clause {} of the text.\n\n",
+                        ["one", "two", "three"][k % 3]
+                    )
+                })
+                .collect::<String>()
+        };
+        let a = Document::parse(&text("first"), Format::Markdown);
+        let b = Document::parse(&text("second"), Format::Markdown);
+        assert_eq!((a.clauses.len(), b.clauses.len()), (n, n));
+        let (half, note) = band_half(n, n);
+        assert_eq!((half, note), (BAND_SLACK, None));
+        // Memory: one byte per corridor cell, not per grid cell.
+        assert!(band_cells(n, n, half) <= MAX_CELLS);
+        assert!(band_cells(n, n, half) * 100 < n * n);
+        let started = std::time::Instant::now();
+        let al = align(&a, &b);
+        let took = started.elapsed();
+        assert_eq!(al.pairs.len(), n);
+        assert!(al.pairs.iter().all(|p| p.original == p.translation));
+        assert!(al.notes.is_empty());
+        eprintln!("50k × 50k clauses aligned in {took:?}");
+    }
+
+    /// Texts too long even for the usual band are aligned in a narrower
+    /// one, with a note, instead of exhausting memory.
+    #[test]
+    fn a_million_clauses_narrow_the_band_with_a_note() {
+        let (n, m) = (1_000_000, 990_000);
+        let (half, note) = band_half(n, m);
+        let note = note.expect("a note");
+        assert!(band_cells(n, m, half) <= MAX_CELLS, "{half}");
+        assert!(half >= m.div_ceil(n), "{half}");
+        assert!(note.contains("1000000 × 990000"), "{note}");
+        // Very uneven lengths keep the corridor connected.
+        let (half, _) = band_half(2_000_000, 40_000_000);
+        assert!(half >= 20, "{half}");
     }
 }

@@ -2,13 +2,15 @@
 //! release (or --base), for CI; exit 1 at --fail-on.
 
 use super::{Context, emit};
+use crate::align::lag_verdict;
 use crate::archive::{self, Version};
 use crate::classify;
 use crate::cli::{CheckArgs, CheckFormat};
-use crate::config::{Config, PolicyConfig};
 use crate::diff::DiffOptions;
 use crate::error::{Error, Result};
-use crate::pipeline::{LanguageVersions, compare, compare_bilingual};
+use crate::pipeline::{
+    LanguageVersions, TranslationVersions, compare, compare_translations, language_groups,
+};
 use crate::render::{self, RedlineFormat};
 use crate::report::Report;
 
@@ -26,7 +28,18 @@ pub(super) fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
     let fail_on = classify::Classification::from(args.fail_on);
     let config = ctx.require_config()?;
     let archive = ctx.archive()?;
-    let groups = groups(config, &args)?;
+    if let Some(t) = &args.translation
+        && config.policy(Some(t))?.name == config.policy(args.policy.policy.as_deref())?.name
+    {
+        return Err(Error::Usage(format!(
+            "--translation {t}: that is the checked policy itself; name its translation"
+        )));
+    }
+    let groups = language_groups(
+        config,
+        args.policy.policy.as_deref(),
+        args.translation.as_deref(),
+    )?;
     let how = ctx.comparison(DiffOptions::default(), &args.facts)?;
     let lag_reason = args
         .allow_translation_lag
@@ -34,54 +47,62 @@ pub(super) fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
         .map(str::trim)
         .filter(|r| !r.is_empty());
     let mut reports = Vec::new();
-    for (name, translations) in &groups {
-        let (policy, path) = ctx.policy(Some(name), &archive)?;
+    for group in &groups {
+        let (policy, path) = ctx.policy(Some(&group.original), &archive)?;
         let base_rev = base_rev(&archive, &policy.name, args.base.as_deref())?;
-        let read = |name: &str, path: &str| -> Result<(Version, Version)> {
-            let old = archive
+        let read_old = |path: &str| {
+            archive
                 .read_at(&base_rev, path, &base_rev)
-                .map_err(|e| shallow_hint(e, &archive, &base_rev))?;
-            let new = match &args.head {
+                .map_err(|e| shallow_hint(e, &archive, &base_rev))
+        };
+        let read_new = |name: &str, path: &str| -> Result<Version> {
+            Ok(match &args.head {
                 Some(rev) => archive.read_at(rev, path, rev)?,
                 // The working-tree file, read as the policy says (a web
                 // page's select/remove).
                 None => ctx.policy_file_version(Some(name))?,
-            };
-            Ok((old, new))
+            })
         };
-        let (old, new) = read(&policy.name, &path)?;
-        if translations.is_empty() {
+        let (old, new) = (read_old(&path)?, read_new(&policy.name, &path)?);
+        if group.translations.is_empty() {
             reports.push(compare(&old, &new, Some(&policy.name), &how));
             continue;
         }
         // Each translation is read at the same revisions as the original:
-        // one release, every language.
-        for t in translations {
+        // one release, every language. One missing at the base is new in
+        // this change.
+        let mut read = Vec::new();
+        for t in &group.translations {
             let (t_policy, t_path) = ctx.policy(Some(t), &archive)?;
-            let (t_old, t_new) = read(&t_policy.name, &t_path)?;
-            let (mut report, t_report) = compare_bilingual(
-                LanguageVersions {
-                    policy: &policy.name,
-                    locale: &policy.locale,
-                    old: &old,
-                    new: &new,
-                },
-                LanguageVersions {
-                    policy: &t_policy.name,
-                    locale: &t_policy.locale,
-                    old: &t_old,
-                    new: &t_new,
-                },
-                &how,
-            );
-            if let Some(check) = &mut report.translation {
-                check.allowed = lag_reason.map(str::to_owned);
-            }
-            // With several translations the original's Report comes once
-            // per translation, each carrying that translation's check.
-            reports.push(report);
-            reports.push(t_report);
+            let t_old = match read_old(&t_path) {
+                Ok(v) => Some(v),
+                Err(archive::ArchiveError::PathNotAtRevision { .. }) => None,
+                Err(e) => return Err(e.into()),
+            };
+            read.push((t_policy, t_old, read_new(t, &t_path)?));
         }
+        let translations: Vec<TranslationVersions<'_>> = read
+            .iter()
+            .map(|(p, old, new)| TranslationVersions {
+                policy: &p.name,
+                locale: &p.locale,
+                old: old.as_ref(),
+                new,
+            })
+            .collect();
+        let release = compare_translations(
+            LanguageVersions {
+                policy: &policy.name,
+                locale: &policy.locale,
+                old: &old,
+                new: &new,
+            },
+            &translations,
+            lag_reason,
+            &how,
+        );
+        reports.push(release.original);
+        reports.extend(release.translations);
     }
     let worst = reports
         .iter()
@@ -89,23 +110,8 @@ pub(super) fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
         .max()
         .unwrap_or(classify::Classification::None);
     let failed_class = worst >= fail_on && worst > classify::Classification::None;
-    let lag_message = reports
-        .iter()
-        .filter_map(|r| r.translation.as_ref())
-        .filter(|t| t.fails())
-        .map(|t| {
-            format!(
-                "the {} translation ({}) lags: {} finding{}",
-                t.locale,
-                t.policy,
-                t.findings.len(),
-                if t.findings.len() == 1 { "" } else { "s" }
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    let lagging = !lag_message.is_empty();
-    let failed = failed_class || lagging;
+    let lag = lag_verdict(&reports);
+    let failed = failed_class || lag.is_some();
     let color = args.output.is_none() && args.format == CheckFormat::Text && ctx.color_for_stdout();
     let view = render::View {
         hide_editorial: args.redline.hide_editorial,
@@ -137,62 +143,14 @@ pub(super) fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
                 fail_on.as_str()
             ));
         }
-        if lagging {
+        if let Some(lag) = lag {
             why.push(format!(
-                "{lag_message}; to pass anyway, give --allow-translation-lag \"REASON\""
+                "{lag}; to pass anyway, give --allow-translation-lag \"REASON\""
             ));
         }
         return Err(Error::CheckFailed(why.join("; ")));
     }
     Ok(())
-}
-
-/// The policies to check, each with the translations to compare with it:
-/// `--policy` (or every configured policy), a translation checked with its
-/// original; `--translation NAME` instead of the configured translations.
-fn groups(config: &Config, args: &CheckArgs) -> Result<Vec<(String, Vec<String>)>> {
-    if let Some(t) = &args.translation {
-        let original = config.policy(args.policy.policy.as_deref())?;
-        let translation = config.policy(Some(t))?;
-        if translation.name == original.name {
-            return Err(Error::Usage(format!(
-                "--translation {t}: that is the checked policy itself; name its translation"
-            )));
-        }
-        return Ok(vec![(
-            original.name.clone(),
-            vec![translation.name.clone()],
-        )]);
-    }
-    let names: Vec<&PolicyConfig> = match &args.policy.policy {
-        // A translation is checked with (and against) its original.
-        Some(n) => {
-            let p = config.policy(Some(n))?;
-            vec![match &p.translation_of {
-                Some(o) => config.policy(Some(o))?,
-                None => p,
-            }]
-        }
-        None => config.policies.iter().collect(),
-    };
-    Ok(names
-        .into_iter()
-        // Translations of a policy in the list are checked in its group.
-        .filter(|p| {
-            args.policy.policy.is_some()
-                || p.translation_of
-                    .as_ref()
-                    .is_none_or(|o| !config.policies.iter().any(|q| &q.name == o))
-        })
-        .map(|p| {
-            let ts = config
-                .translations_of(&p.name)
-                .into_iter()
-                .map(|t| t.name.clone())
-                .collect();
-            (p.name.clone(), ts)
-        })
-        .collect())
 }
 
 /// The base revision: --base, else the policy's latest release tag, else HEAD.

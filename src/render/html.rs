@@ -205,7 +205,7 @@ fn render_full(report: &Report, nav: &[(&str, &str)], lang: Option<&str>, view: 
     for note in &report.notes {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(note));
     }
-    if let Some(t) = &report.translation {
+    for t in &report.translations {
         write_translation(&mut out, t);
     }
     let (list, hidden) = entries(report, view);
@@ -593,10 +593,14 @@ fn write_translation(out: &mut String, t: &crate::align::TranslationCheck) {
     let state = if t.fails() { "lagging" } else { "agrees" };
     let _ = write!(
         out,
-        "<section class=\"translation {state}\" id=\"translation\" lang=\"en\" data-locale=\"{}\">\n<p><strong>{}</strong></p>\n",
+        "<section class=\"translation {state}\" id=\"translation-{}\" lang=\"en\" data-locale=\"{}\">\n<p><strong>{}</strong></p>\n",
+        attr(&t.locale),
         attr(&t.locale),
         esc(&t.headline())
     );
+    for note in &t.notes {
+        let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(note));
+    }
     if !t.findings.is_empty() {
         out.push_str("<ul class=\"findings\">\n");
         for f in &t.findings {

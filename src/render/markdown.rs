@@ -98,7 +98,7 @@ pub(crate) fn body(report: &Report, view: &View, budget: Option<usize>) -> Strin
         report.new.label().replace('`', "'")
     );
     let _ = writeln!(out, "**{}**\n", escape(&verdict_line(report)));
-    if let Some(t) = &report.translation {
+    for t in &report.translations {
         write_translation(&mut out, t);
     }
     if !report.triggers.is_empty() {
@@ -312,6 +312,9 @@ fn write_translation(out: &mut String, t: &crate::align::TranslationCheck) {
     const MAX: usize = 20;
     let mark = if t.fails() { "❌ " } else { "" };
     let _ = writeln!(out, "{mark}**{}**\n", escape(&t.headline()));
+    for note in &t.notes {
+        let _ = writeln!(out, "- note: {}", escape(note));
+    }
     for f in t.findings.iter().take(MAX) {
         let _ = writeln!(out, "- `{}` {}", f.kind.as_str(), escape(&f.message));
     }

@@ -131,7 +131,7 @@ pub fn render_view(report: &Report, color: bool, view: &View) -> String {
     for note in &report.notes {
         let _ = writeln!(out, "note: {}", v(note));
     }
-    if let Some(t) = &report.translation {
+    for t in &report.translations {
         write_translation(&mut out, t, &p);
     }
     let (list, hidden) = entries(report, view);
@@ -246,6 +246,9 @@ fn write_translation(out: &mut String, t: &crate::align::TranslationCheck, p: &P
             p.bold(&line)
         }
     );
+    for note in &t.notes {
+        let _ = writeln!(out, "  note: {}", v(note));
+    }
     for d in &t.new_alignment.structure {
         let _ = writeln!(
             out,

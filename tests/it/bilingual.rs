@@ -213,7 +213,8 @@ fn check_with_the_bundled_draft_in_both_languages_has_no_finding() {
     let reports = v["reports"].as_array().expect("reports");
     assert_eq!(reports.len(), 2, "the original and its translation");
     assert_eq!(reports[0]["schema_version"], 2);
-    let t = &reports[0]["translation"];
+    assert_eq!(reports[0]["translations"].as_array().map(Vec::len), Some(1));
+    let t = &reports[0]["translations"][0];
     assert_eq!(t["policy"], "privacy-policy-zh");
     assert_eq!(t["findings"].as_array().expect("findings").len(), 0, "{t}");
     for side in ["old_alignment", "new_alignment"] {
@@ -234,7 +235,7 @@ fn check_with_the_bundled_draft_in_both_languages_has_no_finding() {
             })
             .expect("triggers")
     );
-    assert!(reports[1]["translation"].is_null());
+    assert_eq!(reports[1]["translations"], serde_json::json!([]));
     // Both reports, one with a translation object, are valid Reports.
     let schema: serde_json::Value =
         serde_json::from_str(&bundled("schema/report.schema.json")).expect("schema");
@@ -290,7 +291,7 @@ fn check_fails_when_only_english_changed_and_names_both_clauses() {
             "privacy-policy-zh",
         ],
     );
-    let t = &v["reports"][0]["translation"];
+    let t = &v["reports"][0]["translations"][0];
     assert_eq!(t["allowed"], "Chinese text in legal review");
     let kinds: Vec<&str> = t["findings"]
         .as_array()
@@ -310,7 +311,7 @@ fn renumbering_in_one_language_only_is_no_finding_and_passes() {
         .replace("（5）基于从您的各设备", "（4）基于从您的各设备");
     repo.write("policies/privacy-policy.zh-CN.md", &zh);
     let (code, v) = check_json(&repo, &["--fail-on", "minor"]);
-    let t = &v["reports"][0]["translation"];
+    let t = &v["reports"][0]["translations"][0];
     assert_eq!(t["findings"].as_array().map(Vec::len), Some(0), "{t}");
     assert_eq!(code, Some(0), "{v}");
 }
@@ -324,7 +325,11 @@ fn translation_flag_and_the_markdown_comment_show_the_section() {
         .replace("lvyanjing1122@163.com", "privacy@example-corp.com");
     repo.write("policies/privacy-policy.zh-CN.md", &zh);
     let (code, v) = check_json(&repo, &[]);
-    assert!(v["reports"][0]["translation"].is_null(), "not configured");
+    assert_eq!(
+        v["reports"][0]["translations"],
+        serde_json::json!([]),
+        "not configured"
+    );
     assert_eq!(code, Some(1), "the Chinese contact change is major");
     let out = repo
         .cmd()
@@ -369,4 +374,165 @@ fn a_bad_translation_of_is_an_error_naming_the_field() {
         &["policy[1].translation_of", "names no configured policy"],
     );
     assert!(!err.trim().contains('\n'), "one line: {err}");
+}
+
+/// The config of the bundled pair with a second Chinese translation (an
+/// in-app copy of the Chinese text, kept as its own file).
+fn two_translations_config() -> String {
+    format!(
+        "{BILINGUAL_CONFIG}\n[[policy]]\nname = \"privacy-policy-zh-app\"\npath = \"policies/privacy-policy.zh-CN.app.md\"\nlocale = \"zh-CN\"\ntranslation_of = \"privacy-policy\"\n"
+    )
+}
+
+fn validate_reports(reports: &[serde_json::Value]) {
+    let schema: serde_json::Value =
+        serde_json::from_str(&bundled("schema/report.schema.json")).expect("schema");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for r in reports {
+        let errors: Vec<String> = validator.iter_errors(r).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+}
+
+/// With two translations the original's Report comes once, carrying both
+/// checks (it used to come once per translation, and CI counted it twice).
+#[test]
+fn two_translations_give_one_original_report_with_both_checks() {
+    let repo = bilingual_repo(&two_translations_config());
+    let zh = bundled("policies/privacy-policy.zh-CN.md");
+    repo.commit(
+        &[("policies/privacy-policy.zh-CN.app.md", &zh)],
+        "In-app copy of the Chinese policy",
+        "2025-07-02T10:00:00Z",
+    );
+    repo.tag("privacy-policy/2025-07-10");
+    // English changes alone: both translations lag.
+    let en = bundled("policies/privacy-policy.md").replace("[ 15 ]", "[ 30 ]");
+    repo.write("policies/privacy-policy.md", &en);
+    let (code, v) = check_json(&repo, &["--fail-on", "major"]);
+    assert_eq!(code, Some(1), "{v}");
+    let reports = v["reports"].as_array().expect("reports");
+    let policies: Vec<&str> = reports
+        .iter()
+        .map(|r| r["policy"].as_str().expect("policy"))
+        .collect();
+    assert_eq!(
+        policies,
+        [
+            "privacy-policy",
+            "privacy-policy-zh",
+            "privacy-policy-zh-app"
+        ],
+        "each policy's Report once"
+    );
+    let checks = reports[0]["translations"].as_array().expect("translations");
+    let checked: Vec<&str> = checks
+        .iter()
+        .map(|t| t["policy"].as_str().expect("policy"))
+        .collect();
+    assert_eq!(checked, ["privacy-policy-zh", "privacy-policy-zh-app"]);
+    for t in checks {
+        let kinds: Vec<&str> = t["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["kind"].as_str().expect("kind"))
+            .collect();
+        assert!(kinds.contains(&"changed-in-one-language"), "{t}");
+    }
+    for r in &reports[1..] {
+        assert_eq!(r["translations"], serde_json::json!([]));
+    }
+    validate_reports(reports);
+    // Asked for by a translation's name, the group is the same.
+    let (_, by_zh) = check_json(&repo, &["--policy", "privacy-policy-zh-app"]);
+    assert_eq!(by_zh["reports"], v["reports"]);
+    // The failure names both translations; text output has both sections.
+    let out = repo
+        .cmd()
+        .args(["check", "--fail-on", "major", "--color", "never"])
+        .output()
+        .expect("run");
+    let err = stderr(&out);
+    assert!(
+        err.contains("(privacy-policy-zh) lags") && err.contains("(privacy-policy-zh-app) lags"),
+        "{err}"
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("Translation zh-CN (privacy-policy-zh):")
+            && text.contains("Translation zh-CN (privacy-policy-zh-app):"),
+        "{text}"
+    );
+    assert_eq!(text.matches("Translation zh-CN").count(), 2, "{text}");
+}
+
+/// A translation added in this change has no old version: `check` says
+/// so in a note, aligns the new texts, and does not stop.
+#[test]
+fn a_translation_added_in_this_change_is_a_note_not_an_error() {
+    let repo = TestRepo::new();
+    repo.commit(
+        &[
+            ("policydiff.toml", BILINGUAL_CONFIG),
+            (
+                "policies/privacy-policy.md",
+                &bundled("policies/privacy-policy.md"),
+            ),
+        ],
+        "English policy",
+        "2025-07-01T10:00:00Z",
+    );
+    repo.tag("privacy-policy/2025-07-09");
+    repo.write(
+        "policies/privacy-policy.zh-CN.md",
+        bundled("policies/privacy-policy.zh-CN.md"),
+    );
+    let (code, v) = check_json(&repo, &["--fail-on", "minor"]);
+    assert_eq!(code, Some(0), "{v}");
+    let reports = v["reports"].as_array().expect("reports");
+    assert_eq!(
+        reports.len(),
+        1,
+        "no comparison of a translation with no old version: {v}"
+    );
+    let t = &reports[0]["translations"][0];
+    assert_eq!(t["policy"], "privacy-policy-zh");
+    assert!(t["old"].is_null() && t["old_alignment"].is_null(), "{t}");
+    assert_eq!(t["findings"], serde_json::json!([]));
+    let notes = t["notes"].as_array().expect("notes");
+    assert!(
+        notes.iter().any(|n| n
+            .as_str()
+            .is_some_and(|n| n.starts_with("translation added in this change")
+                && n.contains("privacy-policy/2025-07-09"))),
+        "{t}"
+    );
+    let a = &t["new_alignment"];
+    assert_eq!(a["aligned"], a["original_clauses"]);
+    assert_eq!(a["aligned"], a["translation_clauses"]);
+    validate_reports(reports);
+    // The human formats say it too.
+    let out = repo
+        .cmd()
+        .args(["check", "--color", "never"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Translation zh-CN (privacy-policy-zh): new in this change")
+            && text.contains("note: translation added in this change"),
+        "{text}"
+    );
+    let out = repo
+        .cmd()
+        .args(["check", "--format", "markdown"])
+        .output()
+        .expect("run");
+    assert!(
+        stdout(&out).contains("- note: translation added in this change"),
+        "{}",
+        stdout(&out)
+    );
 }
