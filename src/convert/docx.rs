@@ -25,7 +25,7 @@
 //!   ([`View::Original`]);
 //! - comments become notes naming their author and the clause they are on.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{Cursor, Read};
 
 use quick_xml::Reader;
@@ -52,6 +52,13 @@ pub struct Converted {
     /// Notes for the Report: the document's comments, each with its author.
     pub notes: Vec<String>,
 }
+
+/// Fields nested in one another accepted (a field's code may hold fields;
+/// Word's own stay a few deep).
+const MAX_FIELD_DEPTH: usize = 64;
+
+/// Comments anchored in one paragraph that are kept (a note each).
+const MAX_COMMENTS_PER_PARAGRAPH: usize = 256;
 
 /// Deepest element nesting accepted. Word documents stay far below (nested
 /// tables add a handful of levels each); the parser is not recursive, so
@@ -100,7 +107,13 @@ pub fn to_markdown(bytes: &[u8], view: View, limit: u64) -> Result<Converted, Co
     let mut walk = Walk::new(view, &styles, &numbering, &links);
     xml_events("word/document.xml", &document, |ev| {
         walk.event(ev);
-        Ok(())
+        match walk.error.take() {
+            Some(message) => Err(ConvertError::Malformed {
+                part: "word/document.xml".into(),
+                message,
+            }),
+            None => Ok(()),
+        }
     })?;
     let body = walk.finish();
     let title = title
@@ -692,8 +705,10 @@ struct Para {
     /// Markdown (escaped, with links) and plain text.
     md: String,
     plain: String,
-    /// Comments anchored here.
+    /// Comments anchored here, in order, and as a set (a hostile paragraph
+    /// may repeat one anchor a million times).
     comments: Vec<String>,
+    comment_ids: HashSet<String>,
 }
 
 /// A field's state: its code (hidden) or its result (shown).
@@ -729,6 +744,8 @@ struct Walk<'a> {
     in_trpr: bool,
     in_text: bool,
     fields: Vec<Field>,
+    /// Fields of `fields` showing their code (whose text is hidden).
+    code_fields: usize,
     link: Option<(usize, String)>,
     carry: Carry,
     tables: usize,
@@ -738,6 +755,10 @@ struct Walk<'a> {
     cell: String,
     /// Open Markdown list items: (Word level, indent for their children).
     list: Vec<(u8, usize)>,
+    /// Padded table cells written so far (see [`super::check_table`]).
+    cells: usize,
+    /// Why the document is refused, once it is: the walk stops there.
+    error: Option<String>,
 }
 
 /// What the walk produced.
@@ -775,6 +796,7 @@ impl<'a> Walk<'a> {
             in_trpr: false,
             in_text: false,
             fields: Vec::new(),
+            code_fields: 0,
             link: None,
             carry: Carry::default(),
             tables: 0,
@@ -783,6 +805,8 @@ impl<'a> Walk<'a> {
             row_removed: false,
             cell: String::new(),
             list: Vec::new(),
+            cells: 0,
+            error: None,
         }
     }
 
@@ -835,7 +859,7 @@ impl<'a> Walk<'a> {
     }
 
     fn text(&mut self, t: &str) {
-        if self.fields.contains(&Field::Code) {
+        if self.code_fields > 0 {
             return;
         }
         if let Some(p) = self.para.as_mut() {
@@ -929,14 +953,28 @@ impl<'a> Walk<'a> {
             b"tab" | b"ptab" | b"br" | b"cr" => self.text(" "),
             b"noBreakHyphen" => self.text("-"),
             b"fldChar" => match attr(e, b"fldCharType").as_deref() {
-                Some("begin") => self.fields.push(Field::Code),
+                Some("begin") => {
+                    if self.fields.len() >= MAX_FIELD_DEPTH {
+                        self.error = Some(format!(
+                            "fields nested deeper than {MAX_FIELD_DEPTH} levels"
+                        ));
+                    } else {
+                        self.fields.push(Field::Code);
+                        self.code_fields += 1;
+                    }
+                }
                 Some("separate") => {
-                    if let Some(f) = self.fields.last_mut() {
+                    if let Some(f) = self.fields.last_mut()
+                        && *f == Field::Code
+                    {
                         *f = Field::Result;
+                        self.code_fields -= 1;
                     }
                 }
                 Some("end") => {
-                    self.fields.pop();
+                    if self.fields.pop() == Some(Field::Code) {
+                        self.code_fields -= 1;
+                    }
                 }
                 _ => {}
             },
@@ -948,7 +986,8 @@ impl<'a> Walk<'a> {
             }
             b"commentRangeStart" | b"commentReference" => {
                 if let (Some(id), Some(p)) = (attr(e, b"id"), self.para.as_mut())
-                    && !p.comments.contains(&id)
+                    && p.comments.len() < MAX_COMMENTS_PER_PARAGRAPH
+                    && p.comment_ids.insert(id.clone())
                 {
                     p.comments.push(id);
                 }
@@ -1032,6 +1071,7 @@ impl<'a> Walk<'a> {
     fn paragraph(&mut self, mut p: Para) {
         self.in_text = false;
         self.fields.clear();
+        self.code_fields = 0;
         self.link = None;
         let mark_gone = match self.view {
             View::Accepted => p.mark_deleted,
@@ -1188,6 +1228,10 @@ impl<'a> Walk<'a> {
         let Some(cols) = rows.iter().map(Vec::len).max() else {
             return;
         };
+        if let Err(e) = super::check_table(rows.len(), cols, &mut self.cells) {
+            self.error = Some(e);
+            return;
+        }
         self.list.clear();
         let out = &mut self.out.markdown;
         let line = |out: &mut String, row: &[String]| {

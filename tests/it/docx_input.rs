@@ -513,6 +513,38 @@ pub(crate) fn billion_laughs() -> Vec<u8> {
     )])
 }
 
+/// A table with one row `wide` cells wide and `long` rows of one cell:
+/// padded to its widest row, `wide` × `long` cells.
+pub(crate) fn wide_table(wide: usize, long: usize) -> Vec<u8> {
+    let cell = "<w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc>";
+    let mut body = String::from("<w:tbl><w:tr>");
+    body.push_str(&cell.repeat(wide));
+    body.push_str("</w:tr>");
+    body.push_str(&format!("<w:tr>{cell}</w:tr>").repeat(long));
+    body.push_str("</w:tbl>");
+    zip_of(&[("word/document.xml", &document_xml("", &body))])
+}
+
+/// One paragraph anchoring `n` distinct comments.
+pub(crate) fn many_comment_anchors(n: usize) -> Vec<u8> {
+    let mut body = String::from("<w:p>");
+    for i in 0..n {
+        body.push_str(&format!("<w:commentRangeStart w:id=\"{i}\"/>"));
+    }
+    body.push_str("<w:r><w:t>We collect your name.</w:t></w:r></w:p>");
+    zip_of(&[("word/document.xml", &document_xml("", &body))])
+}
+
+/// `n` fields nested in one another (each past its code), then `n` runs.
+pub(crate) fn nested_fields(n: usize) -> Vec<u8> {
+    let mut body = String::from("<w:p>");
+    let field = "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>";
+    body.push_str(&field.repeat(n));
+    body.push_str(&"<w:r><w:t>x</w:t></w:r>".repeat(n));
+    body.push_str("</w:p>");
+    zip_of(&[("word/document.xml", &document_xml("", &body))])
+}
+
 /// A package without word/document.xml.
 pub(crate) fn no_document() -> Vec<u8> {
     zip_of(&[("word/styles.xml", b"<w:styles/>".as_slice())])
