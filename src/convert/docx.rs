@@ -1077,6 +1077,11 @@ impl<'a> Walk<'a> {
             View::Accepted => p.mark_deleted,
             View::Original => p.mark_inserted,
         };
+        if self.tables > 0 && self.row_removed {
+            // A table row this view leaves out: its text goes with it, and
+            // its numbered paragraphs do not advance the list.
+            return;
+        }
         if mark_gone {
             self.carry.md.push_str(&p.md);
             self.carry.plain.push_str(&p.plain);
@@ -1442,6 +1447,39 @@ mod tests {
         .unwrap();
         assert_eq!(c.markdown, "1. One\n\n   - Sub\n\n2. Two\n\n");
         assert_eq!(c.notes, ["comment by Bob: General remark."]);
+    }
+
+    const NUMBERING: &str = "<w:numbering xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:abstractNum w:abstractNumId=\"0\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.\"/></w:lvl><w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.%2\"/></w:lvl></w:abstractNum><w:num w:numId=\"5\"><w:abstractNumId w:val=\"0\"/></w:num></w:numbering>";
+
+    fn item(text: &str) -> String {
+        p(&format!(
+            "<w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"5\"/></w:numPr></w:pPr>{}",
+            r(text)
+        ))
+    }
+
+    #[test]
+    fn numbered_paragraphs_in_a_removed_table_row_do_not_count() {
+        let row = |tr_pr: &str, text: &str| {
+            format!("<w:tr>{tr_pr}<w:tc>{}</w:tc></w:tr>", item(text))
+        };
+        let body = format!(
+            "<w:tbl>{}{}{}</w:tbl>{}",
+            row("", "Kept"),
+            row("<w:trPr><w:del w:id=\"1\" w:author=\"L\"/></w:trPr>", "Deleted"),
+            row("<w:trPr><w:ins w:id=\"2\" w:author=\"L\"/></w:trPr>", "Inserted"),
+            item("After")
+        );
+        let extra = [("word/numbering.xml", NUMBERING)];
+        let accepted = md(&body, &extra, View::Accepted);
+        assert!(accepted.contains("| 1. Kept |"), "{accepted}");
+        assert!(!accepted.contains("Deleted"), "{accepted}");
+        assert!(accepted.contains("| 2. Inserted |"), "{accepted}");
+        assert!(accepted.ends_with("3. After\n\n"), "{accepted}");
+        let original = md(&body, &extra, View::Original);
+        assert!(original.contains("| 2. Deleted |"), "{original}");
+        assert!(!original.contains("Inserted"), "{original}");
+        assert!(original.ends_with("3. After\n\n"), "{original}");
     }
 
     #[test]
