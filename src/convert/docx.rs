@@ -1460,14 +1460,19 @@ mod tests {
 
     #[test]
     fn numbered_paragraphs_in_a_removed_table_row_do_not_count() {
-        let row = |tr_pr: &str, text: &str| {
-            format!("<w:tr>{tr_pr}<w:tc>{}</w:tc></w:tr>", item(text))
-        };
+        let row =
+            |tr_pr: &str, text: &str| format!("<w:tr>{tr_pr}<w:tc>{}</w:tc></w:tr>", item(text));
         let body = format!(
             "<w:tbl>{}{}{}</w:tbl>{}",
             row("", "Kept"),
-            row("<w:trPr><w:del w:id=\"1\" w:author=\"L\"/></w:trPr>", "Deleted"),
-            row("<w:trPr><w:ins w:id=\"2\" w:author=\"L\"/></w:trPr>", "Inserted"),
+            row(
+                "<w:trPr><w:del w:id=\"1\" w:author=\"L\"/></w:trPr>",
+                "Deleted"
+            ),
+            row(
+                "<w:trPr><w:ins w:id=\"2\" w:author=\"L\"/></w:trPr>",
+                "Inserted"
+            ),
             item("After")
         );
         let extra = [("word/numbering.xml", NUMBERING)];

@@ -98,21 +98,20 @@ impl Definitions {
     }
 }
 
-/// Which counters a list instance advances: instances of one abstract
-/// definition continue each other (as in Word), unless an instance restarts
-/// with a `startOverride`, which gives it counters of its own.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Key {
-    Abstract(String),
-    Num(String),
-}
-
-/// Evaluates labels paragraph by paragraph, in document order.
+/// Evaluates labels paragraph by paragraph, in document order. Instances
+/// of one abstract definition share its counters (as in Word); an instance
+/// with a `w:startOverride` restarts the levels it overrides where its
+/// first paragraph is, and keeps the values of the levels above them. A
+/// level redefined by `w:lvlOverride/w:lvl` without a `startOverride` does
+/// not restart (LibreOffice's rendering, checked in tests/it/docx_input.rs).
 #[derive(Debug)]
 pub struct Counter<'a> {
     defs: &'a Definitions,
-    /// Current value per level (None: not used since the last restart).
-    counts: HashMap<Key, [Option<u32>; 9]>,
+    /// Current value per level and abstract definition (None: not used
+    /// since the last restart).
+    counts: HashMap<String, [Option<u32>; 9]>,
+    /// Instances whose overrides have taken effect.
+    restarted: std::collections::HashSet<String>,
 }
 
 impl<'a> Counter<'a> {
@@ -121,6 +120,7 @@ impl<'a> Counter<'a> {
         Counter {
             defs,
             counts: HashMap::new(),
+            restarted: std::collections::HashSet::new(),
         }
     }
 
@@ -131,11 +131,6 @@ impl<'a> Counter<'a> {
         let ilvl = ilvl.min(8);
         let num = self.defs.nums.get(num_id)?;
         let level = self.defs.level(num_id, ilvl)?;
-        let key = if num.start_overrides.is_empty() {
-            Key::Abstract(num.abstract_id.clone())
-        } else {
-            Key::Num(num_id.to_owned())
-        };
         let start_of = |i: u8| -> u32 {
             num.start_overrides
                 .get(&i)
@@ -143,7 +138,23 @@ impl<'a> Counter<'a> {
                 .or_else(|| self.defs.level(num_id, i).map(|l| l.start))
                 .unwrap_or(1)
         };
-        let counts = self.counts.entry(key).or_insert([None; 9]);
+        let counts = self
+            .counts
+            .entry(num.abstract_id.clone())
+            .or_insert([None; 9]);
+        // Only a `startOverride` restarts: a level redefined without one
+        // continues the count, as LibreOffice draws it.
+        let first_overridden = num.start_overrides.keys().min().copied();
+        if let Some(from) = first_overridden
+            && !self.restarted.contains(num_id)
+        {
+            self.restarted.insert(num_id.to_owned());
+            // The overridden levels start again (and so the levels under
+            // them); the levels above keep counting.
+            for slot in counts.iter_mut().skip(usize::from(from.min(8))) {
+                *slot = None;
+            }
+        }
         let i = usize::from(ilvl);
         counts[i] = Some(match counts[i] {
             Some(n) => n.saturating_add(1),
@@ -436,6 +447,34 @@ mod tests {
         let mut c = Counter::new(&d);
         assert_eq!(label(c.next("1", 0)), "（三）");
         assert_eq!(label(c.next("1", 1)), "3.1", "isLgl: decimal everywhere");
+    }
+
+    #[test]
+    fn a_restart_keeps_the_parent_levels_and_a_redefined_level_restarts() {
+        let d = defs(
+            &[level("decimal", "%1."), level("decimal", "%1.%2")],
+            &[("1", &[]), ("2", &[(1, 1)])],
+        );
+        let mut c = Counter::new(&d);
+        let got: Vec<String> = [("1", 0), ("1", 1), ("1", 1), ("1", 0), ("2", 1), ("2", 1)]
+            .iter()
+            .map(|&(n, l)| label(c.next(n, l)))
+            .collect();
+        assert_eq!(got, ["1.", "1.1", "1.2", "2.", "2.1", "2.2"]);
+        // A level redefined without a startOverride continues the count.
+        let mut d = defs(&[level("decimal", "%1.")], &[("1", &[]), ("2", &[])]);
+        let mut redefined = level("decimal", "%1.");
+        redefined.start = 5;
+        d.nums
+            .get_mut("2")
+            .unwrap()
+            .level_overrides
+            .insert(0, redefined);
+        let mut c = Counter::new(&d);
+        assert_eq!(label(c.next("1", 0)), "1.");
+        assert_eq!(label(c.next("1", 0)), "2.");
+        assert_eq!(label(c.next("2", 0)), "3.");
+        assert_eq!(label(c.next("2", 0)), "4.");
     }
 
     #[test]
