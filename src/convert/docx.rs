@@ -447,6 +447,16 @@ fn read_numbering(xml: &[u8]) -> Result<Definitions, ConvertError> {
                     b"num" => {
                         num = attr(e, b"numId").map(|id| (id, Num::default()));
                     }
+                    b"styleLink" if lvl.is_none() => {
+                        if let Some((_, a)) = abs.as_mut() {
+                            a.style_link = val();
+                        }
+                    }
+                    b"numStyleLink" if lvl.is_none() => {
+                        if let Some((_, a)) = abs.as_mut() {
+                            a.num_style_link = val();
+                        }
+                    }
                     b"abstractNumId" => {
                         if let (Some((_, n)), Some(v)) = (num.as_mut(), val()) {
                             n.abstract_id = v;
@@ -1456,6 +1466,20 @@ mod tests {
             "<w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"5\"/></w:numPr></w:pPr>{}",
             r(text)
         ))
+    }
+
+    #[test]
+    fn lists_numbered_through_a_list_style_get_its_labels() {
+        // Abstract 1 only links to the list style "LegalList"; abstract 0
+        // defines it (styleLink), as Word writes its gallery list styles.
+        let numbering = format!(
+            "<w:numbering {W}><w:abstractNum w:abstractNumId=\"0\"><w:styleLink w:val=\"LegalList\"/><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"upperRoman\"/><w:lvlText w:val=\"%1.\"/></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId=\"1\"><w:numStyleLink w:val=\"LegalList\"/></w:abstractNum><w:num w:numId=\"5\"><w:abstractNumId w:val=\"1\"/></w:num></w:numbering>"
+        );
+        let body = format!("{}{}", item("One"), item("Two"));
+        assert_eq!(
+            md(&body, &[("word/numbering.xml", &numbering)], View::Accepted),
+            "I. One\n\nII. Two\n\n"
+        );
     }
 
     #[test]

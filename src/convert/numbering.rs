@@ -45,6 +45,12 @@ impl Level {
 pub struct Abstract {
     /// Levels by `w:ilvl` (0–8).
     pub levels: HashMap<u8, Level>,
+    /// `w:styleLink`: the list style this definition defines.
+    pub style_link: Option<String>,
+    /// `w:numStyleLink`: this definition is a reference to the list style
+    /// of that name, whose levels are those of the definition with the
+    /// matching `styleLink` (Word's multi-level gallery styles).
+    pub num_style_link: Option<String>,
 }
 
 /// A list instance (`w:num`): an abstract definition and its overrides.
@@ -77,19 +83,40 @@ pub enum Label {
 }
 
 impl Definitions {
+    /// The abstract definition whose levels `abstract_id` uses: itself, or
+    /// the one its `numStyleLink` leads to (a few hops at most; a cycle or
+    /// a dangling link ends at the last definition found).
+    pub fn resolve(&self, abstract_id: &str) -> Option<&Abstract> {
+        let mut abs = self.abstracts.get(abstract_id)?;
+        for _ in 0..8 {
+            let Some(link) = abs.num_style_link.as_deref() else {
+                break;
+            };
+            match self
+                .abstracts
+                .values()
+                .find(|a| a.style_link.as_deref() == Some(link))
+            {
+                Some(next) if !std::ptr::eq(next, abs) => abs = next,
+                _ => break,
+            }
+        }
+        Some(abs)
+    }
+
     /// The level definition of `num_id` at `ilvl`, if there is one.
     pub fn level(&self, num_id: &str, ilvl: u8) -> Option<&Level> {
         let num = self.nums.get(num_id)?;
         num.level_overrides
             .get(&ilvl)
-            .or_else(|| self.abstracts.get(&num.abstract_id)?.levels.get(&ilvl))
+            .or_else(|| self.resolve(&num.abstract_id)?.levels.get(&ilvl))
     }
 
     /// The level of `num_id` linked to paragraph style `style` (a heading
     /// style numbered through its definition), if any.
     pub fn level_of_style(&self, num_id: &str, style: &str) -> Option<u8> {
         let num = self.nums.get(num_id)?;
-        let abs = self.abstracts.get(&num.abstract_id)?;
+        let abs = self.resolve(&num.abstract_id)?;
         abs.levels
             .iter()
             .filter(|(_, l)| l.style.as_deref() == Some(style))
@@ -344,6 +371,7 @@ mod tests {
                     .enumerate()
                     .map(|(i, l)| (i as u8, l.clone()))
                     .collect(),
+                ..Abstract::default()
             },
         );
         for (id, overrides) in nums {
