@@ -982,9 +982,8 @@ impl<'a> Walk<'a> {
                     }
                 }
                 Some("end") => {
-                    if self.fields.pop() == Some(Field::Code) {
-                        self.code_fields -= 1;
-                    }
+                    let was_code = self.fields.pop() == Some(Field::Code);
+                    self.code_fields -= usize::from(was_code);
                 }
                 _ => {}
             },
