@@ -25,7 +25,7 @@
 //!   ([`View::Original`]);
 //! - comments become notes naming their author and the clause they are on.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{Cursor, Read};
 
 use quick_xml::Reader;
@@ -52,6 +52,13 @@ pub struct Converted {
     /// Notes for the Report: the document's comments, each with its author.
     pub notes: Vec<String>,
 }
+
+/// Fields nested in one another accepted (a field's code may hold fields;
+/// Word's own stay a few deep).
+const MAX_FIELD_DEPTH: usize = 64;
+
+/// Comments anchored in one paragraph that are kept (a note each).
+const MAX_COMMENTS_PER_PARAGRAPH: usize = 256;
 
 /// Deepest element nesting accepted. Word documents stay far below (nested
 /// tables add a handful of levels each); the parser is not recursive, so
@@ -100,7 +107,13 @@ pub fn to_markdown(bytes: &[u8], view: View, limit: u64) -> Result<Converted, Co
     let mut walk = Walk::new(view, &styles, &numbering, &links);
     xml_events("word/document.xml", &document, |ev| {
         walk.event(ev);
-        Ok(())
+        match walk.error.take() {
+            Some(message) => Err(ConvertError::Malformed {
+                part: "word/document.xml".into(),
+                message,
+            }),
+            None => Ok(()),
+        }
     })?;
     let body = walk.finish();
     let title = title
@@ -434,6 +447,16 @@ fn read_numbering(xml: &[u8]) -> Result<Definitions, ConvertError> {
                     b"num" => {
                         num = attr(e, b"numId").map(|id| (id, Num::default()));
                     }
+                    b"styleLink" if lvl.is_none() => {
+                        if let Some((_, a)) = abs.as_mut() {
+                            a.style_link = val();
+                        }
+                    }
+                    b"numStyleLink" if lvl.is_none() => {
+                        if let Some((_, a)) = abs.as_mut() {
+                            a.num_style_link = val();
+                        }
+                    }
                     b"abstractNumId" => {
                         if let (Some((_, n)), Some(v)) = (num.as_mut(), val()) {
                             n.abstract_id = v;
@@ -692,8 +715,10 @@ struct Para {
     /// Markdown (escaped, with links) and plain text.
     md: String,
     plain: String,
-    /// Comments anchored here.
+    /// Comments anchored here, in order, and as a set (a hostile paragraph
+    /// may repeat one anchor a million times).
     comments: Vec<String>,
+    comment_ids: HashSet<String>,
 }
 
 /// A field's state: its code (hidden) or its result (shown).
@@ -729,6 +754,8 @@ struct Walk<'a> {
     in_trpr: bool,
     in_text: bool,
     fields: Vec<Field>,
+    /// Fields of `fields` showing their code (whose text is hidden).
+    code_fields: usize,
     link: Option<(usize, String)>,
     carry: Carry,
     tables: usize,
@@ -738,6 +765,10 @@ struct Walk<'a> {
     cell: String,
     /// Open Markdown list items: (Word level, indent for their children).
     list: Vec<(u8, usize)>,
+    /// Padded table cells written so far (see [`super::check_table`]).
+    cells: usize,
+    /// Why the document is refused, once it is: the walk stops there.
+    error: Option<String>,
 }
 
 /// What the walk produced.
@@ -775,6 +806,7 @@ impl<'a> Walk<'a> {
             in_trpr: false,
             in_text: false,
             fields: Vec::new(),
+            code_fields: 0,
             link: None,
             carry: Carry::default(),
             tables: 0,
@@ -783,6 +815,8 @@ impl<'a> Walk<'a> {
             row_removed: false,
             cell: String::new(),
             list: Vec::new(),
+            cells: 0,
+            error: None,
         }
     }
 
@@ -835,7 +869,7 @@ impl<'a> Walk<'a> {
     }
 
     fn text(&mut self, t: &str) {
-        if self.fields.contains(&Field::Code) {
+        if self.code_fields > 0 {
             return;
         }
         if let Some(p) = self.para.as_mut() {
@@ -929,14 +963,27 @@ impl<'a> Walk<'a> {
             b"tab" | b"ptab" | b"br" | b"cr" => self.text(" "),
             b"noBreakHyphen" => self.text("-"),
             b"fldChar" => match attr(e, b"fldCharType").as_deref() {
-                Some("begin") => self.fields.push(Field::Code),
+                Some("begin") => {
+                    if self.fields.len() >= MAX_FIELD_DEPTH {
+                        self.error = Some(format!(
+                            "fields nested deeper than {MAX_FIELD_DEPTH} levels"
+                        ));
+                    } else {
+                        self.fields.push(Field::Code);
+                        self.code_fields += 1;
+                    }
+                }
                 Some("separate") => {
-                    if let Some(f) = self.fields.last_mut() {
+                    if let Some(f) = self.fields.last_mut()
+                        && *f == Field::Code
+                    {
                         *f = Field::Result;
+                        self.code_fields -= 1;
                     }
                 }
                 Some("end") => {
-                    self.fields.pop();
+                    let was_code = self.fields.pop() == Some(Field::Code);
+                    self.code_fields -= usize::from(was_code);
                 }
                 _ => {}
             },
@@ -948,7 +995,8 @@ impl<'a> Walk<'a> {
             }
             b"commentRangeStart" | b"commentReference" => {
                 if let (Some(id), Some(p)) = (attr(e, b"id"), self.para.as_mut())
-                    && !p.comments.contains(&id)
+                    && p.comments.len() < MAX_COMMENTS_PER_PARAGRAPH
+                    && p.comment_ids.insert(id.clone())
                 {
                     p.comments.push(id);
                 }
@@ -1032,11 +1080,17 @@ impl<'a> Walk<'a> {
     fn paragraph(&mut self, mut p: Para) {
         self.in_text = false;
         self.fields.clear();
+        self.code_fields = 0;
         self.link = None;
         let mark_gone = match self.view {
             View::Accepted => p.mark_deleted,
             View::Original => p.mark_inserted,
         };
+        if self.tables > 0 && self.row_removed {
+            // A table row this view leaves out: its text goes with it, and
+            // its numbered paragraphs do not advance the list.
+            return;
+        }
         if mark_gone {
             self.carry.md.push_str(&p.md);
             self.carry.plain.push_str(&p.plain);
@@ -1188,6 +1242,10 @@ impl<'a> Walk<'a> {
         let Some(cols) = rows.iter().map(Vec::len).max() else {
             return;
         };
+        if let Err(e) = super::check_table(rows.len(), cols, &mut self.cells) {
+            self.error = Some(e);
+            return;
+        }
         self.list.clear();
         let out = &mut self.out.markdown;
         let line = |out: &mut String, row: &[String]| {
@@ -1398,6 +1456,58 @@ mod tests {
         .unwrap();
         assert_eq!(c.markdown, "1. One\n\n   - Sub\n\n2. Two\n\n");
         assert_eq!(c.notes, ["comment by Bob: General remark."]);
+    }
+
+    const NUMBERING: &str = "<w:numbering xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:abstractNum w:abstractNumId=\"0\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.\"/></w:lvl><w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.%2\"/></w:lvl></w:abstractNum><w:num w:numId=\"5\"><w:abstractNumId w:val=\"0\"/></w:num></w:numbering>";
+
+    fn item(text: &str) -> String {
+        p(&format!(
+            "<w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"5\"/></w:numPr></w:pPr>{}",
+            r(text)
+        ))
+    }
+
+    #[test]
+    fn lists_numbered_through_a_list_style_get_its_labels() {
+        // Abstract 1 only links to the list style "LegalList"; abstract 0
+        // defines it (styleLink), as Word writes its gallery list styles.
+        let numbering = format!(
+            "<w:numbering {W}><w:abstractNum w:abstractNumId=\"0\"><w:styleLink w:val=\"LegalList\"/><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"upperRoman\"/><w:lvlText w:val=\"%1.\"/></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId=\"1\"><w:numStyleLink w:val=\"LegalList\"/></w:abstractNum><w:num w:numId=\"5\"><w:abstractNumId w:val=\"1\"/></w:num></w:numbering>"
+        );
+        let body = format!("{}{}", item("One"), item("Two"));
+        assert_eq!(
+            md(&body, &[("word/numbering.xml", &numbering)], View::Accepted),
+            "I. One\n\nII. Two\n\n"
+        );
+    }
+
+    #[test]
+    fn numbered_paragraphs_in_a_removed_table_row_do_not_count() {
+        let row =
+            |tr_pr: &str, text: &str| format!("<w:tr>{tr_pr}<w:tc>{}</w:tc></w:tr>", item(text));
+        let body = format!(
+            "<w:tbl>{}{}{}</w:tbl>{}",
+            row("", "Kept"),
+            row(
+                "<w:trPr><w:del w:id=\"1\" w:author=\"L\"/></w:trPr>",
+                "Deleted"
+            ),
+            row(
+                "<w:trPr><w:ins w:id=\"2\" w:author=\"L\"/></w:trPr>",
+                "Inserted"
+            ),
+            item("After")
+        );
+        let extra = [("word/numbering.xml", NUMBERING)];
+        let accepted = md(&body, &extra, View::Accepted);
+        assert!(accepted.contains("| 1. Kept |"), "{accepted}");
+        assert!(!accepted.contains("Deleted"), "{accepted}");
+        assert!(accepted.contains("| 2. Inserted |"), "{accepted}");
+        assert!(accepted.ends_with("3. After\n\n"), "{accepted}");
+        let original = md(&body, &extra, View::Original);
+        assert!(original.contains("| 2. Deleted |"), "{original}");
+        assert!(!original.contains("Inserted"), "{original}");
+        assert!(original.ends_with("3. After\n\n"), "{original}");
     }
 
     #[test]

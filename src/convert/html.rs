@@ -44,6 +44,11 @@ pub enum HtmlError {
     /// The selected part of the page has no visible text.
     #[error("no visible text in {0} of the page")]
     Empty(String),
+    /// A page built to make the parser do unbounded work: a tag with too
+    /// many attributes, or markup that makes the parser create far more
+    /// elements than the page has tags.
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// Which part of a page is the policy, as Open Terms Archive declarations
@@ -100,7 +105,7 @@ fn selector_reason(e: &scraper::error::SelectorErrorKind) -> String {
 
 /// Convert a web page into Markdown (front matter, then the selected part).
 pub fn to_markdown(html: &str, selection: &Selection) -> Result<String, HtmlError> {
-    let doc = Html::parse_document(&cap_depth(html, MAX_DEPTH));
+    let doc = parse(&cap_depth(html, MAX_DEPTH)?)?;
     let (roots, what) = roots(&doc, selection)?;
     let mut removed = HashSet::new();
     for sel in &selection.remove {
@@ -112,6 +117,13 @@ pub fn to_markdown(html: &str, selection: &Selection) -> Result<String, HtmlErro
     let blocks = walker.out;
     if blocks.is_empty() {
         return Err(HtmlError::Empty(what));
+    }
+    let mut cells = 0;
+    for block in &blocks {
+        if let Block::Table { rows, .. } = block {
+            let width = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            super::check_table(rows.len(), width, &mut cells).map_err(HtmlError::Refused)?;
+        }
     }
     let title = blocks
         .iter()
@@ -132,22 +144,167 @@ pub fn to_markdown(html: &str, selection: &Selection) -> Result<String, HtmlErro
 /// 100,000 elements would take minutes; no real page nests 128 deep.
 const MAX_DEPTH: usize = 128;
 
-/// `html` with the tags nested deeper than `max` removed (their content
-/// stays). A light scan, not a parser: it skips comments, declarations and
-/// raw text (`script`, `style` …), reads quoted attributes, and does not
-/// count elements whose end tag is optional (`p`, `li`, `td` …) or void.
-fn cap_depth(html: &str, max: usize) -> std::borrow::Cow<'_, str> {
+/// Attributes accepted on one tag. The parser checks each new attribute
+/// against every earlier one of its tag (quadratic); real tags carry tens.
+const MAX_ATTRIBUTES: usize = 1024;
+
+/// Work the parser may spend comparing attributes, over the whole page:
+/// the sum of n² over tags with more than [`MANY_ATTRIBUTES`] attributes.
+/// A page of thousands of tags each just under [`MAX_ATTRIBUTES`] would
+/// otherwise cost billions of comparisons.
+const MAX_ATTRIBUTE_WORK: usize = 1 << 24;
+
+/// More attributes than real tags carry (frameworks' `data-*` included).
+const MANY_ATTRIBUTES: usize = 32;
+
+/// Longest tag accepted, in bytes. Generous: a page may inline an image as
+/// a `data:` URL of some hundred KiB in one attribute.
+const MAX_TAG_BYTES: usize = 1 << 20;
+
+/// Formatting elements (`b`, `font` …) left open at once. The parser
+/// re-creates every open one that a block end (`</p>`) closed before each
+/// later text run, so a page leaving thousands open would build a tree
+/// thousands of times its size; real pages keep a handful open.
+const MAX_OPEN_FORMATTING: usize = 16;
+
+/// Distinct attribute sets kept on formatting elements. The parser
+/// re-creates at most three identical formatting elements, but any number
+/// of distinct ones (`<font a=1>`, `<font a=2>` …); past this many, a
+/// formatting tag keeps only whether it is hidden, which is all the walk
+/// reads of it.
+const MAX_FORMATTING_VARIANTS: usize = 64;
+
+/// The formatting elements of the HTML parsing algorithm, but `a`: the
+/// parser closes an open `a` when the next one starts, and its `href` is
+/// read.
+const FORMATTING: [&str; 13] = [
+    "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
+];
+
+/// A tag as the HTML tokenizer reads it: where it ends (the byte after its
+/// `>`, or the end of the input) and its attributes (name, value).
+struct Tag<'h> {
+    end: usize,
+    self_closing: bool,
+    attrs: Vec<(&'h str, &'h str)>,
+}
+
+/// Read a tag's attributes from `from` (just after its name), following
+/// the tokenizer's states (attribute name, before/after value, quoted and
+/// unquoted values, self-closing), so that this scan and the parser agree
+/// on where the tag ends and how many attributes it has.
+fn scan_tag(html: &str, from: usize) -> Tag<'_> {
+    let b = html.as_bytes();
+    let ws = |c: u8| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ');
+    let mut attrs = Vec::new();
+    let mut i = from;
+    let mut self_closing = false;
+    loop {
+        // Before an attribute name.
+        while i < b.len() && (ws(b[i]) || b[i] == b'/') {
+            self_closing = b[i] == b'/';
+            i += 1;
+        }
+        if i >= b.len() {
+            return Tag {
+                end: b.len(),
+                self_closing: false,
+                attrs,
+            };
+        }
+        if b[i] == b'>' {
+            return Tag {
+                end: i + 1,
+                self_closing,
+                attrs,
+            };
+        }
+        self_closing = false;
+        // The name: a leading `=` belongs to it.
+        let name_start = i;
+        i += 1;
+        while i < b.len() && !ws(b[i]) && !matches!(b[i], b'/' | b'>' | b'=') {
+            i += 1;
+        }
+        let name = &html[name_start..i];
+        while i < b.len() && ws(b[i]) {
+            i += 1;
+        }
+        let mut value = "";
+        if i < b.len() && b[i] == b'=' {
+            i += 1;
+            while i < b.len() && ws(b[i]) {
+                i += 1;
+            }
+            match b.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let start = i + 1;
+                    let close = memchr::memchr(q, &b[start..]).map_or(b.len(), |e| start + e);
+                    value = &html[start..close];
+                    i = (close + 1).min(b.len());
+                }
+                Some(b'>') | None => {}
+                Some(_) => {
+                    let start = i;
+                    while i < b.len() && !ws(b[i]) && b[i] != b'>' {
+                        i += 1;
+                    }
+                    value = &html[start..i];
+                }
+            }
+        }
+        attrs.push((name, value));
+    }
+}
+
+/// Whether attributes hide their element, as [`is_hidden`] reads them.
+fn hidden_by(attrs: &[(&str, &str)]) -> bool {
+    attrs.iter().any(|(name, value)| {
+        let value = value.to_ascii_lowercase();
+        match name.to_ascii_lowercase().as_str() {
+            "hidden" => value != "until-found",
+            "aria-hidden" => value.trim() == "true",
+            "style" => {
+                let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+                compact
+                    .split(';')
+                    .any(|d| d.starts_with("display:none") || d.starts_with("visibility:hidden"))
+            }
+            _ => false,
+        }
+    })
+}
+
+/// `html` prepared for the parser, as a light scan (not a parser) that
+/// reads tags as the tokenizer does and skips comments, declarations and
+/// raw text (`script`, `style` …):
+/// - tags nested deeper than `max` are removed (their content stays);
+///   elements whose end tag is optional (`p`, `li`, `td` …) or that are
+///   void are not counted;
+/// - formatting elements past [`MAX_OPEN_FORMATTING`] open at once are
+///   removed, and past [`MAX_FORMATTING_VARIANTS`] distinct attribute sets
+///   they lose their attributes (see there);
+/// - a tag with more than [`MAX_ATTRIBUTES`] attributes or longer than
+///   [`MAX_TAG_BYTES`] refuses the page.
+fn cap_depth(html: &str, max: usize) -> Result<std::borrow::Cow<'_, str>, HtmlError> {
     let b = html.as_bytes();
     let mut out: Option<String> = None;
     let mut copied = 0;
-    let mut drop_range = |out: &mut Option<String>, from: usize, to: usize| {
+    // Replace html[from..to] with `with`.
+    let mut replace = |out: &mut Option<String>, from: usize, to: usize, with: &str| {
         let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
         o.push_str(&html[copied..from]);
+        o.push_str(with);
         copied = to;
     };
     let mut stack: Vec<String> = Vec::new();
     let mut excess = 0usize;
     let mut foreign = 0usize;
+    // Formatting elements open, and removed, by name (index in FORMATTING).
+    let mut formatting_open = [0usize; FORMATTING.len()];
+    let mut formatting_dropped = [0usize; FORMATTING.len()];
+    let mut variants: HashSet<&str> = HashSet::new();
+    let mut attribute_work = 0usize;
     let mut i = 0;
     while let Some(p) = memchr::memchr(b'<', &b[i..]) {
         let at = i + p;
@@ -162,25 +319,61 @@ fn cap_depth(html: &str, max: usize) -> std::borrow::Cow<'_, str> {
         }
         let end_tag = rest.first() == Some(&b'/');
         let name_start = at + 1 + usize::from(end_tag);
-        let name_len = b[name_start..]
-            .iter()
-            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c == b':')
-            .count();
-        if name_len == 0 || !b[name_start].is_ascii_alphabetic() {
+        if !b.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
             i = at + 1;
             continue;
         }
+        // The tokenizer's tag name runs to white space, `/` or `>`.
+        let name_len = b[name_start..]
+            .iter()
+            .take_while(|&&c| !matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'))
+            .count();
         let name = html[name_start..name_start + name_len].to_ascii_lowercase();
-        let tag_end = tag_end(b, name_start + name_len);
-        let self_closing = tag_end >= 2 && b[tag_end - 2] == b'/';
+        let tag = scan_tag(html, name_start + name_len);
+        let tag_end = tag.end;
+        if tag.attrs.len() > MAX_ATTRIBUTES {
+            return Err(HtmlError::Refused(format!(
+                "refused: a <{}> tag at byte {at} has {} attributes, more than {MAX_ATTRIBUTES}",
+                name.chars().take(32).collect::<String>(),
+                tag.attrs.len()
+            )));
+        }
+        if tag.attrs.len() > MANY_ATTRIBUTES {
+            attribute_work += tag.attrs.len() * tag.attrs.len();
+            if attribute_work > MAX_ATTRIBUTE_WORK {
+                return Err(HtmlError::Refused(format!(
+                    "refused: too many tags with hundreds of attributes (the last at byte {at}): the page is built to make the parser slow"
+                )));
+            }
+        }
+        if tag_end - at > MAX_TAG_BYTES {
+            return Err(HtmlError::Refused(format!(
+                "refused: a <{}> tag at byte {at} is {} bytes long, more than {} KiB",
+                name.chars().take(32).collect::<String>(),
+                tag_end - at,
+                MAX_TAG_BYTES / 1024
+            )));
+        }
+        let self_closing = tag.self_closing;
         i = tag_end;
+        let formatting = FORMATTING.iter().position(|f| *f == name);
         if end_tag {
+            if let Some(k) = formatting {
+                if formatting_open[k] > 0 {
+                    formatting_open[k] -= 1;
+                } else if formatting_dropped[k] > 0 {
+                    // Its start tag was removed: it must not close another.
+                    formatting_dropped[k] -= 1;
+                    replace(&mut out, at, tag_end, "");
+                    continue;
+                }
+            }
             if !counted(&name) {
                 continue;
             }
             if excess > 0 {
                 excess -= 1;
-                drop_range(&mut out, at, tag_end);
+                replace(&mut out, at, tag_end, "");
             } else if let Some(k) = stack.iter().rposition(|n| *n == name) {
                 stack.truncate(k);
                 if name == "svg" || name == "math" {
@@ -210,12 +403,34 @@ fn cap_depth(html: &str, max: usize) -> std::borrow::Cow<'_, str> {
         if name == "plaintext" {
             break;
         }
+        if let Some(k) = formatting
+            && foreign == 0
+        {
+            if formatting_open.iter().sum::<usize>() >= MAX_OPEN_FORMATTING {
+                formatting_dropped[k] += 1;
+                replace(&mut out, at, tag_end, "");
+                continue;
+            }
+            formatting_open[k] += 1;
+            let attrs = html[name_start + name_len..tag_end].trim_end_matches(['>', '/']);
+            if !tag.attrs.is_empty()
+                && !variants.contains(attrs)
+                && (variants.len() >= MAX_FORMATTING_VARIANTS || !variants.insert(attrs))
+            {
+                let plain = if hidden_by(&tag.attrs) {
+                    format!("<{name} hidden>")
+                } else {
+                    format!("<{name}>")
+                };
+                replace(&mut out, at, tag_end, &plain);
+            }
+        }
         if !counted(&name) || (self_closing && foreign > 0) {
             continue;
         }
         if stack.len() >= max {
             excess += 1;
-            drop_range(&mut out, at, tag_end);
+            replace(&mut out, at, tag_end, "");
             continue;
         }
         if name == "svg" || name == "math" {
@@ -223,13 +438,53 @@ fn cap_depth(html: &str, max: usize) -> std::borrow::Cow<'_, str> {
         }
         stack.push(name);
     }
-    match out {
+    Ok(match out {
         Some(mut o) => {
             o.push_str(&html[copied..]);
             std::borrow::Cow::Owned(o)
         }
         None => std::borrow::Cow::Borrowed(html),
+    })
+}
+
+/// Nodes the parser may create for a page of `len` bytes before it is
+/// refused: a tag is at least three bytes (`<p>`) and a text node one, so
+/// only re-created formatting elements (see [`MAX_OPEN_FORMATTING`]) come
+/// near this.
+fn max_elements(len: usize) -> usize {
+    len / 2 + 100_000
+}
+
+/// Parse a page, fed to the parser in slices so that the tree's size can
+/// be checked as it grows: a page whose tree outgrows [`max_elements`] is
+/// refused before it fills the memory.
+fn parse(html: &str) -> Result<Html, HtmlError> {
+    use html5ever::tendril::{StrTendril, TendrilSink};
+    // Each slice adds at most (its tags) × (open formatting elements + a
+    // few) nodes past the check.
+    const SLICE: usize = 16 * 1024;
+    let limit = max_elements(html.len());
+    let mut parser = html5ever::driver::parse_document(
+        scraper::HtmlTreeSink::new(Html::new_document()),
+        Default::default(),
+    );
+    let mut rest = html;
+    while !rest.is_empty() {
+        let mut cut = rest.len().min(SLICE);
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        let (slice, tail) = rest.split_at(cut);
+        parser.process(StrTendril::from_slice(slice));
+        rest = tail;
+        let nodes = parser.tokenizer.sink.sink.0.borrow().tree.values().len();
+        if nodes > limit {
+            return Err(HtmlError::Refused(format!(
+                "refused: the page makes the HTML parser build more than {limit} elements (markup built to exhaust memory, such as thousands of unclosed formatting tags)"
+            )));
+        }
     }
+    Ok(parser.finish())
 }
 
 /// Elements that nest: not void, and their end tag is not optional.
@@ -273,25 +528,6 @@ fn counted(name: &str) -> bool {
             | "head"
             | "body"
     )
-}
-
-/// The byte after the `>` that ends a tag whose name ends at `from`
-/// (quoted attribute values may hold `>`).
-fn tag_end(b: &[u8], from: usize) -> usize {
-    let mut i = from;
-    let mut quote: Option<u8> = None;
-    while i < b.len() {
-        let c = b[i];
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == b'>' => return i + 1,
-            None if (c == b'"' || c == b'\'') && i > from && b[i - 1] == b'=' => quote = Some(c),
-            None => {}
-        }
-        i += 1;
-    }
-    b.len()
 }
 
 fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
@@ -1789,9 +2025,9 @@ mod tests {
     #[test]
     fn depth_cap_drops_only_tags_past_the_cap() {
         let page = "<div><!-- <div> --><script>'<div>'</script><p>a<p>b<svg><path/><path/></svg><div a=\"x>\">c</div></div>";
-        assert_eq!(cap_depth(page, 3), page, "nothing to drop");
+        assert_eq!(cap_depth(page, 3).unwrap(), page, "nothing to drop");
         let deep = "<div><div><div><div>x</div></div></div></div>";
-        assert_eq!(cap_depth(deep, 2), "<div><div>x</div></div>");
+        assert_eq!(cap_depth(deep, 2).unwrap(), "<div><div>x</div></div>");
     }
 
     #[test]

@@ -32,6 +32,33 @@ pub enum ConvertError {
     Refused(String),
 }
 
+/// Widest table read: a converted table is a GFM table padded to its
+/// widest row, so one row of a million cells would pad every other row.
+pub const MAX_TABLE_COLUMNS: usize = 1000;
+
+/// Table cells (rows × columns, as padded) read in one document: each
+/// padded cell is at least three bytes of Markdown, so this keeps a
+/// converted document's tables near the 16 MiB a policy may be.
+pub const MAX_TABLE_CELLS: usize = 5 * 1024 * 1024;
+
+/// Count a table of `rows` rows padded to `columns` columns against a
+/// document's budget of [`MAX_TABLE_CELLS`] (`cells`: padded cells of the
+/// tables before it), before it is written. The error says why, in words.
+pub(crate) fn check_table(rows: usize, columns: usize, cells: &mut usize) -> Result<(), String> {
+    if columns > MAX_TABLE_COLUMNS {
+        return Err(format!(
+            "refused: a table row has {columns} cells, more than {MAX_TABLE_COLUMNS}"
+        ));
+    }
+    *cells = cells.saturating_add(rows.saturating_mul(columns));
+    if *cells > MAX_TABLE_CELLS {
+        return Err(format!(
+            "refused: the tables, each padded to its widest row, would take more than {MAX_TABLE_CELLS} cells ({rows} rows × {columns} columns in this one)"
+        ));
+    }
+    Ok(())
+}
+
 /// A document format converted into Markdown when read, known by the
 /// file's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

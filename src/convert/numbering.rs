@@ -45,6 +45,12 @@ impl Level {
 pub struct Abstract {
     /// Levels by `w:ilvl` (0–8).
     pub levels: HashMap<u8, Level>,
+    /// `w:styleLink`: the list style this definition defines.
+    pub style_link: Option<String>,
+    /// `w:numStyleLink`: this definition is a reference to the list style
+    /// of that name, whose levels are those of the definition with the
+    /// matching `styleLink` (Word's multi-level gallery styles).
+    pub num_style_link: Option<String>,
 }
 
 /// A list instance (`w:num`): an abstract definition and its overrides.
@@ -77,19 +83,40 @@ pub enum Label {
 }
 
 impl Definitions {
+    /// The abstract definition whose levels `abstract_id` uses: itself, or
+    /// the one its `numStyleLink` leads to (a few hops at most; a cycle or
+    /// a dangling link ends at the last definition found).
+    pub fn resolve(&self, abstract_id: &str) -> Option<&Abstract> {
+        let mut abs = self.abstracts.get(abstract_id)?;
+        for _ in 0..8 {
+            let Some(link) = abs.num_style_link.as_deref() else {
+                break;
+            };
+            match self
+                .abstracts
+                .values()
+                .find(|a| a.style_link.as_deref() == Some(link))
+            {
+                Some(next) if !std::ptr::eq(next, abs) => abs = next,
+                _ => break,
+            }
+        }
+        Some(abs)
+    }
+
     /// The level definition of `num_id` at `ilvl`, if there is one.
     pub fn level(&self, num_id: &str, ilvl: u8) -> Option<&Level> {
         let num = self.nums.get(num_id)?;
         num.level_overrides
             .get(&ilvl)
-            .or_else(|| self.abstracts.get(&num.abstract_id)?.levels.get(&ilvl))
+            .or_else(|| self.resolve(&num.abstract_id)?.levels.get(&ilvl))
     }
 
     /// The level of `num_id` linked to paragraph style `style` (a heading
     /// style numbered through its definition), if any.
     pub fn level_of_style(&self, num_id: &str, style: &str) -> Option<u8> {
         let num = self.nums.get(num_id)?;
-        let abs = self.abstracts.get(&num.abstract_id)?;
+        let abs = self.resolve(&num.abstract_id)?;
         abs.levels
             .iter()
             .filter(|(_, l)| l.style.as_deref() == Some(style))
@@ -98,21 +125,20 @@ impl Definitions {
     }
 }
 
-/// Which counters a list instance advances: instances of one abstract
-/// definition continue each other (as in Word), unless an instance restarts
-/// with a `startOverride`, which gives it counters of its own.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Key {
-    Abstract(String),
-    Num(String),
-}
-
-/// Evaluates labels paragraph by paragraph, in document order.
+/// Evaluates labels paragraph by paragraph, in document order. Instances
+/// of one abstract definition share its counters (as in Word); an instance
+/// with a `w:startOverride` restarts the levels it overrides where its
+/// first paragraph is, and keeps the values of the levels above them. A
+/// level redefined by `w:lvlOverride/w:lvl` without a `startOverride` does
+/// not restart (LibreOffice's rendering, checked in tests/it/docx_input.rs).
 #[derive(Debug)]
 pub struct Counter<'a> {
     defs: &'a Definitions,
-    /// Current value per level (None: not used since the last restart).
-    counts: HashMap<Key, [Option<u32>; 9]>,
+    /// Current value per level and abstract definition (None: not used
+    /// since the last restart).
+    counts: HashMap<String, [Option<u32>; 9]>,
+    /// Instances whose overrides have taken effect.
+    restarted: std::collections::HashSet<String>,
 }
 
 impl<'a> Counter<'a> {
@@ -121,6 +147,7 @@ impl<'a> Counter<'a> {
         Counter {
             defs,
             counts: HashMap::new(),
+            restarted: std::collections::HashSet::new(),
         }
     }
 
@@ -131,11 +158,6 @@ impl<'a> Counter<'a> {
         let ilvl = ilvl.min(8);
         let num = self.defs.nums.get(num_id)?;
         let level = self.defs.level(num_id, ilvl)?;
-        let key = if num.start_overrides.is_empty() {
-            Key::Abstract(num.abstract_id.clone())
-        } else {
-            Key::Num(num_id.to_owned())
-        };
         let start_of = |i: u8| -> u32 {
             num.start_overrides
                 .get(&i)
@@ -143,7 +165,23 @@ impl<'a> Counter<'a> {
                 .or_else(|| self.defs.level(num_id, i).map(|l| l.start))
                 .unwrap_or(1)
         };
-        let counts = self.counts.entry(key).or_insert([None; 9]);
+        let counts = self
+            .counts
+            .entry(num.abstract_id.clone())
+            .or_insert([None; 9]);
+        // Only a `startOverride` restarts: a level redefined without one
+        // continues the count, as LibreOffice draws it.
+        let first_overridden = num.start_overrides.keys().min().copied();
+        if let Some(from) = first_overridden
+            && !self.restarted.contains(num_id)
+        {
+            self.restarted.insert(num_id.to_owned());
+            // The overridden levels start again (and so the levels under
+            // them); the levels above keep counting.
+            for slot in counts.iter_mut().skip(usize::from(from.min(8))) {
+                *slot = None;
+            }
+        }
         let i = usize::from(ilvl);
         counts[i] = Some(match counts[i] {
             Some(n) => n.saturating_add(1),
@@ -333,6 +371,7 @@ mod tests {
                     .enumerate()
                     .map(|(i, l)| (i as u8, l.clone()))
                     .collect(),
+                ..Abstract::default()
             },
         );
         for (id, overrides) in nums {
@@ -436,6 +475,34 @@ mod tests {
         let mut c = Counter::new(&d);
         assert_eq!(label(c.next("1", 0)), "（三）");
         assert_eq!(label(c.next("1", 1)), "3.1", "isLgl: decimal everywhere");
+    }
+
+    #[test]
+    fn a_restart_keeps_the_parent_levels_and_a_redefined_level_restarts() {
+        let d = defs(
+            &[level("decimal", "%1."), level("decimal", "%1.%2")],
+            &[("1", &[]), ("2", &[(1, 1)])],
+        );
+        let mut c = Counter::new(&d);
+        let got: Vec<String> = [("1", 0), ("1", 1), ("1", 1), ("1", 0), ("2", 1), ("2", 1)]
+            .iter()
+            .map(|&(n, l)| label(c.next(n, l)))
+            .collect();
+        assert_eq!(got, ["1.", "1.1", "1.2", "2.", "2.1", "2.2"]);
+        // A level redefined without a startOverride continues the count.
+        let mut d = defs(&[level("decimal", "%1.")], &[("1", &[]), ("2", &[])]);
+        let mut redefined = level("decimal", "%1.");
+        redefined.start = 5;
+        d.nums
+            .get_mut("2")
+            .unwrap()
+            .level_overrides
+            .insert(0, redefined);
+        let mut c = Counter::new(&d);
+        assert_eq!(label(c.next("1", 0)), "1.");
+        assert_eq!(label(c.next("1", 0)), "2.");
+        assert_eq!(label(c.next("2", 0)), "3.");
+        assert_eq!(label(c.next("2", 0)), "4.");
     }
 
     #[test]

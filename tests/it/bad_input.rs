@@ -530,6 +530,80 @@ fn error_rows() -> Vec<Row> {
             &["import", "page.html", "--select", "#policy"],
             &["page.html", "#policy", "matches nothing"],
         ),
+        err(
+            "HTML tag with a million attributes",
+            || {
+                let attrs: Vec<String> = (0..1_000_000).map(|i| format!("a{i}=1")).collect();
+                plain_with(
+                    "attrs.html",
+                    format!(
+                        "<main><p {}>We collect your name.</p></main>",
+                        attrs.join(" ")
+                    ),
+                )
+            },
+            &["diff", "present.md", "attrs.html"],
+            &["attrs.html", "attributes"],
+        )
+        .within(5),
+        err(
+            "HTML page of thousands of tags with 1000 attributes each",
+            || {
+                let attrs: Vec<String> = (0..1000).map(|i| format!("a{i}")).collect();
+                let tag = format!("<p {}>x</p>", attrs.join(" "));
+                plain_with(
+                    "manyattrs.html",
+                    format!("<main>{}</main>", tag.repeat(2500)),
+                )
+            },
+            &["diff", "present.md", "manyattrs.html"],
+            &["manyattrs.html", "attributes"],
+        )
+        .within(5),
+        err(
+            "HTML formatting tags left open, re-created for every later paragraph",
+            || {
+                let open: String = (0..128).map(|i| format!("<p><font a={i}></p>")).collect();
+                plain_with(
+                    "fmt.html",
+                    format!("<main>{open}{}</main>", "<p>x".repeat(250_000)),
+                )
+            },
+            &["diff", "present.md", "fmt.html"],
+            &["fmt.html", "elements"],
+        )
+        .within(5),
+        err(
+            "HTML formatting tags hidden from a count behind object markers",
+            || {
+                let open: String = (0..20_000)
+                    .map(|i| format!("<p><b a={i}><object></b></object></p>"))
+                    .collect();
+                plain_with(
+                    "marker.html",
+                    format!("<main>{open}{}</main>", "<p>x".repeat(250_000)),
+                )
+            },
+            &["diff", "present.md", "marker.html"],
+            &["marker.html", "elements"],
+        )
+        .within(5),
+        err(
+            "HTML table one row 100000 cells wide, then 100000 rows",
+            || {
+                plain_with(
+                    "wide.html",
+                    format!(
+                        "<main><table><tr>{}{}</table></main>",
+                        "<td>x".repeat(100_000),
+                        "<tr><td>x".repeat(100_000)
+                    ),
+                )
+            },
+            &["diff", "present.md", "wide.html"],
+            &["wide.html", "table", "cells"],
+        )
+        .within(5),
         // --- files given as a version -------------------------------------
         err(
             "missing file",
@@ -1835,7 +1909,10 @@ fn odd_but_valid_input_is_accepted_and_never_crashes() {
 /// Hostile Word documents (issue 14): each refused with the file named,
 /// within the matrix's time and memory caps. Fixtures: `docx_input`.
 fn word_document_rows() -> Vec<Row> {
-    use crate::docx_input::{billion_laughs, deeply_nested, lying_zip_bomb, no_document, zip_bomb};
+    use crate::docx_input::{
+        billion_laughs, deeply_nested, lying_zip_bomb, many_comment_anchors, nested_fields,
+        no_document, wide_table, zip_bomb,
+    };
     vec![
         err(
             "zip bomb (.docx declaring 3 GiB)",
@@ -1873,5 +1950,33 @@ fn word_document_rows() -> Vec<Row> {
             &["diff", "present.md", "deep.docx"],
             &["deep.docx", "nested deeper"],
         ),
+        err(
+            ".docx table one row 100000 cells wide, then 100000 rows (padded: 1e10 cells)",
+            || plain_with("wide.docx", wide_table(100_000, 100_000)),
+            &["diff", "present.md", "wide.docx"],
+            &["wide.docx", "table", "cells"],
+        )
+        .within(5),
+        err(
+            ".docx table 1000 cells wide and 20000 rows long",
+            || plain_with("long.docx", wide_table(1000, 20_000)),
+            &["diff", "present.md", "long.docx"],
+            &["long.docx", "table", "cells"],
+        )
+        .within(5),
+        err(
+            ".docx with 300000 fields nested in one another",
+            || plain_with("fields.docx", nested_fields(300_000)),
+            &["diff", "present.md", "fields.docx"],
+            &["fields.docx", "fields nested deeper"],
+        )
+        .within(5),
+        Row::new(
+            Expect::NoCrash,
+            ".docx paragraph anchoring 500000 comments is read in time",
+            || plain_with("comments.docx", many_comment_anchors(500_000)),
+            &["diff", "present.md", "comments.docx"],
+        )
+        .within(5),
     ]
 }

@@ -179,9 +179,13 @@ fn level(i: usize, format: &str, text: &str) -> Level {
 }
 
 /// Three levels of Word numbering in two instances of one definition, the
-/// second restarting at 1; each paragraph's text is one code word.
+/// second restarting at 1; then a two-level `%1.`/`%1.%2` list whose second
+/// instance restarts only level 2 (its items keep the parent's number) and
+/// whose third redefines level 1 with a start of its own, but no
+/// `startOverride` (LibreOffice continues the count).
+/// Each paragraph's text is one code word.
 fn numbered_docx() -> (Vec<u8>, Vec<&'static str>) {
-    let items: [(usize, usize, &str); 14] = [
+    let items: [(usize, usize, &str); 22] = [
         (10, 0, "Alpha"),
         (10, 1, "Bravo"),
         (10, 1, "Charlie"),
@@ -196,6 +200,14 @@ fn numbered_docx() -> (Vec<u8>, Vec<&'static str>) {
         (11, 1, "Kilo"),
         (11, 0, "Lima"),
         (10, 0, "Mike"),
+        (30, 0, "November"),
+        (30, 1, "Oscar"),
+        (30, 1, "Papa"),
+        (30, 0, "Quebec"),
+        (31, 1, "Romeo"),
+        (31, 1, "Sierra"),
+        (32, 0, "Tango"),
+        (32, 0, "Uniform"),
     ];
     let mut docx = Docx::new()
         .add_abstract_numbering(
@@ -205,7 +217,28 @@ fn numbered_docx() -> (Vec<u8>, Vec<&'static str>) {
                 .add_level(level(2, "lowerRoman", "%3)")),
         )
         .add_numbering(Numbering::new(10, 10))
-        .add_numbering(Numbering::new(11, 10).add_override(LevelOverride::new(0).start(1)));
+        .add_numbering(Numbering::new(11, 10).add_override(LevelOverride::new(0).start(1)))
+        .add_abstract_numbering(
+            AbstractNumbering::new(30)
+                .add_level(level(0, "decimal", "%1."))
+                .add_level(level(1, "decimal", "%1.%2")),
+        )
+        .add_numbering(Numbering::new(30, 30))
+        .add_numbering(Numbering::new(31, 30).add_override(LevelOverride::new(1).start(1)))
+        .add_numbering(
+            Numbering::new(32, 30).add_override(
+                LevelOverride::new(0).level(
+                    Level::new(
+                        0,
+                        Start::new(7),
+                        NumberFormat::new("decimal"),
+                        LevelText::new("%1."),
+                        LevelJc::new("left"),
+                    )
+                    .indent(Some(720), None, None, None),
+                ),
+            ),
+        );
     for &(num, ilvl, word) in &items {
         let mut p = Paragraph::new().add_run(Run::new().add_text(word));
         if num != 0 {
@@ -269,13 +302,18 @@ fn word_numbering_labels_are_the_ones_libreoffice_draws() {
         restart_seen |= word == "Juliet" && drawn == "1.";
     }
     assert!(restart_seen, "the second instance restarts:\n{text}");
+    assert_eq!(
+        ours.get("Romeo").map(String::as_str),
+        Some("2.1"),
+        "a restart of level 2 keeps level 1's number"
+    );
     // And through the binary: the labels are the clauses' labels.
     let out =
         run_ok(
             dir.cmd()
                 .args(["diff", "numbered.docx", "numbered.docx", "--format", "json"]),
         );
-    assert_eq!(json(&out)["stats"]["unchanged"], 14);
+    assert_eq!(json(&out)["stats"]["unchanged"], 22);
 }
 
 /// A draft with tracked changes by a lawyer and a comment.
@@ -507,6 +545,38 @@ pub(crate) fn billion_laughs() -> Vec<u8> {
         "word/document.xml",
         &document_xml(&dtd, "<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>"),
     )])
+}
+
+/// A table with one row `wide` cells wide and `long` rows of one cell:
+/// padded to its widest row, `wide` × `long` cells.
+pub(crate) fn wide_table(wide: usize, long: usize) -> Vec<u8> {
+    let cell = "<w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc>";
+    let mut body = String::from("<w:tbl><w:tr>");
+    body.push_str(&cell.repeat(wide));
+    body.push_str("</w:tr>");
+    body.push_str(&format!("<w:tr>{cell}</w:tr>").repeat(long));
+    body.push_str("</w:tbl>");
+    zip_of(&[("word/document.xml", &document_xml("", &body))])
+}
+
+/// One paragraph anchoring `n` distinct comments.
+pub(crate) fn many_comment_anchors(n: usize) -> Vec<u8> {
+    let mut body = String::from("<w:p>");
+    for i in 0..n {
+        body.push_str(&format!("<w:commentRangeStart w:id=\"{i}\"/>"));
+    }
+    body.push_str("<w:r><w:t>We collect your name.</w:t></w:r></w:p>");
+    zip_of(&[("word/document.xml", &document_xml("", &body))])
+}
+
+/// `n` fields nested in one another (each past its code), then `n` runs.
+pub(crate) fn nested_fields(n: usize) -> Vec<u8> {
+    let mut body = String::from("<w:p>");
+    let field = "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>";
+    body.push_str(&field.repeat(n));
+    body.push_str(&"<w:r><w:t>x</w:t></w:r>".repeat(n));
+    body.push_str("</w:p>");
+    zip_of(&[("word/document.xml", &document_xml("", &body))])
 }
 
 /// A package without word/document.xml.
