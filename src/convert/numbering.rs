@@ -478,7 +478,7 @@ mod tests {
     }
 
     #[test]
-    fn a_restart_keeps_the_parent_levels_and_a_redefined_level_restarts() {
+    fn a_restart_keeps_the_parent_levels_and_a_redefined_level_continues_as_libreoffice_draws_it() {
         let d = defs(
             &[level("decimal", "%1."), level("decimal", "%1.%2")],
             &[("1", &[]), ("2", &[(1, 1)])],
