@@ -718,13 +718,33 @@ fn diff<'a>(
             entries_on_paths(tree.data(), trie, node, &mut sides[side]);
         }
     }
-    let find =
-        |side: &[(usize, Entry)], c: usize| side.iter().find(|(n, _)| *n == c).map(|&(_, e)| e);
-    let mut children: Vec<usize> = sides.iter().flatten().map(|&(c, _)| c).collect();
-    children.sort_unstable();
-    children.dedup();
-    for c in children {
-        let (a, b) = (find(&sides[0], c), find(&sides[1], c));
+    // Both sides by child, walked together: a directory with hundreds of
+    // configured paths (every policy of an archive) would otherwise look
+    // each child up in the other side, hundreds squared per commit.
+    for side in &mut sides {
+        side.sort_unstable_by_key(|&(c, _)| c);
+    }
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let (c, a, b) = match (sides[0].get(i), sides[1].get(j)) {
+            (None, None) => break,
+            (Some(&(ca, x)), Some(&(cb, y))) if ca == cb => {
+                (i, j) = (i + 1, j + 1);
+                (ca, Some(x), Some(y))
+            }
+            (Some(&(ca, x)), Some(&(cb, _))) if ca < cb => {
+                i += 1;
+                (ca, Some(x), None)
+            }
+            (Some(&(ca, x)), None) => {
+                i += 1;
+                (ca, Some(x), None)
+            }
+            (_, Some(&(cb, y))) => {
+                j += 1;
+                (cb, None, Some(y))
+            }
+        };
         if a == b {
             continue;
         }

@@ -86,8 +86,89 @@ pub(crate) fn segments(text: &str) -> Vec<(usize, &str)> {
     if text.is_ascii() {
         ascii_segments(text)
     } else {
-        text.split_word_bound_indices().collect()
+        mixed_segments(text).unwrap_or_else(|| text.split_word_bound_indices().collect())
     }
+}
+
+/// ASCII white space as UAX #29 sees it: every one breaks on both sides,
+/// but for runs of spaces (WB3d), CR LF (WB3) and the marks after a space
+/// or tab (WB4).
+fn is_break_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+}
+
+/// [`segments`] of a text that is not all ASCII: cut at ASCII white space,
+/// each piece between segmented alone (the fast way when it is ASCII), the
+/// white space as [`ascii_segments`] cuts it. Most words of most policies
+/// are ASCII even where a few are not. None where a piece may join the
+/// white space beside it (a mark after a space, an ideographic space next
+/// to one): the caller then segments the whole text.
+fn mixed_segments(text: &str) -> Option<Vec<(usize, &str)>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        if is_break_space(b[i]) {
+            if b[i] == b' ' {
+                while i < b.len() && b[i] == b' ' {
+                    i += 1;
+                }
+            } else if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                i += 2;
+            } else {
+                i += 1;
+            }
+            out.push((start, &text[start..i]));
+            continue;
+        }
+        while i < b.len() && !is_break_space(b[i]) {
+            i += 1;
+        }
+        let piece = &text[start..i];
+        if piece.is_ascii() {
+            out.extend(
+                ascii_segments(piece)
+                    .into_iter()
+                    .map(|(k, w)| (start + k, w)),
+            );
+            continue;
+        }
+        // The only joins across white space: a space or tab with the marks
+        // after it, and white space with white space.
+        let before = start.checked_sub(1).map(|k| b[k]);
+        let after = b.get(i).copied();
+        let first = piece.chars().next()?;
+        let last = piece.chars().next_back()?;
+        if matches!(before, Some(b' ' | b'\t')) && !first.is_ascii() && joins(before?, first) {
+            return None;
+        }
+        if after == Some(b' ') && !last.is_ascii() && joins_after(last) {
+            return None;
+        }
+        out.extend(
+            piece
+                .split_word_bound_indices()
+                .map(|(k, w)| (start + k, w)),
+        );
+    }
+    Some(out)
+}
+
+/// Whether UAX #29 keeps ASCII white space `w` and `c` after it together.
+fn joins(w: u8, c: char) -> bool {
+    let mut buf = [0u8; 8];
+    buf[0] = w;
+    let n = 1 + c.encode_utf8(&mut buf[1..]).len();
+    std::str::from_utf8(&buf[..n]).map_or(true, |two| two.split_word_bounds().nth(1).is_none())
+}
+
+/// Whether UAX #29 keeps `c` and a space after it together.
+fn joins_after(c: char) -> bool {
+    let mut buf = [0u8; 8];
+    let n = c.encode_utf8(&mut buf).len();
+    buf[n] = b' ';
+    std::str::from_utf8(&buf[..=n]).map_or(true, |two| two.split_word_bounds().nth(1).is_none())
 }
 
 /// UAX #29 rules for a mid-word character: MidLetter `:` and MidNumLet
@@ -810,6 +891,15 @@ mod tests {
             let fast: Vec<(usize, &str)> = ascii_segments(&text);
             let slow: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
             proptest::prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn segments_match_unicode_segmentation_on_mixed_text(
+            text in proptest::collection::vec(proptest::sample::select(MIXED.to_vec()), 0..48)
+        ) {
+            let text: String = text.into_iter().collect();
+            let slow: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
+            proptest::prop_assert_eq!(segments(&text), slow, "{:?}", text);
         }
 
         #[test]
