@@ -10,7 +10,8 @@
 //! computed from those exactly as libgit2 computes it (topological, then by
 //! committer time); and each commit is compared with its parents as git does
 //! it: tree ids first, then only the entries along the configured paths,
-//! found by scanning raw tree bytes, descending only where the ids differ.
+//! found by scanning raw tree bytes, descending only where the ids differ;
+//! two threads share that comparison, chunk by chunk of the order.
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -127,6 +128,7 @@ pub fn find_versions_with(
         failed: AtomicBool::new(false),
         done: Mutex::new(vec![None; order.len().div_ceil(CHUNK)]),
     };
+    let several = order.len() > CHUNK;
     let git_dir = repo.path().to_path_buf();
     let (mut emitted, mut versions) = (0usize, 0usize);
     let mut hand_out = || {
@@ -152,7 +154,7 @@ pub fn find_versions_with(
         }
     };
     std::thread::scope(|s| -> Result<()> {
-        let helper = (chunks.done.lock().map_or(0, |d| d.len()) > 1).then(|| {
+        let helper = several.then(|| {
             s.spawn(|| -> Result<()> {
                 let repo = git2::Repository::open(&git_dir)?;
                 let odb = repo.odb()?;
