@@ -23,7 +23,9 @@ for NAME in Booking.com, Alibaba.com, Wikipedia. --commit-graph writes a
 commit-graph into the clone first (`git commit-graph write --reachable`),
 which git's log reads; policydiff reads every commit itself either way.
 
-After the table: the number of changes `log --all` calls major, minor and
+After the table: the CPU time (user + sys) of the same runs, medians,
+which a shared machine's load moves far less than wall time; then the
+number of changes `log --all` calls major, minor and
 none per year of the newer version's commit (from the pre-check run).
 
 Exit status: 0 all targets met, 1 a target failed, 2 harness error.
