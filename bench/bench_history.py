@@ -23,7 +23,9 @@ for NAME in Booking.com, Alibaba.com, Wikipedia. --commit-graph writes a
 commit-graph into the clone first (`git commit-graph write --reachable`),
 which git's log reads; policydiff reads every commit itself either way.
 
-After the table: the number of changes `log --all` calls major, minor and
+After the table: the CPU time (user + sys) of the same runs, medians,
+which a shared machine's load moves far less than wall time; then the
+number of changes `log --all` calls major, minor and
 none per year of the newer version's commit (from the pre-check run).
 
 Exit status: 0 all targets met, 1 a target failed, 2 harness error.
@@ -38,8 +40,10 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -106,13 +110,44 @@ def run(argv: list[str], cwd: Path) -> str:
     return out.stdout
 
 
+class Timed:
+    """A Command that also keeps the CPU time (user + sys) of each measured
+    run: the load of a shared machine stretches wall time, much less the
+    CPU a run needs. Read from this process's children's times, which
+    include the launcher's waited-for child (and the launcher, ~20 ms)."""
+
+    def __init__(self, command: Command):
+        self.command = command
+        self.cpu: list[float] = []
+
+    def run(self, capture: bool = False):
+        before = os.times()
+        result = self.command.run(capture=capture)
+        after = os.times()
+        self.cpu.append(after.children_user - before.children_user
+                        + after.children_system - before.children_system)
+        return result
+
+    def __getattr__(self, name: str):
+        return getattr(self.command, name)
+
+
+# CPU medians per case, for the table after the main one.
+CPU: dict[str, tuple[float, float]] = {}
+
+
 def case(name: str, tool: Command, anchor: Command, runs: int, target: float,
          rss: float | None = None, check=None) -> Result:
     """Pre-check both, then measure interleaved."""
+    tool, anchor = Timed(tool), Timed(anchor)
     _, out = tool.run(capture=True)
     failures = check(out) if check else []
     anchor.run()
+    # The pre-checks are not measured.
+    tool.cpu.clear()
+    anchor.cpu.clear()
     tool_s, anchor_s = measure(tool, anchor, runs)
+    CPU[name] = (statistics.median(tool.cpu), statistics.median(anchor.cpu))
     result = Result(name, tool_s, anchor_s, f"ratio ≤ {target:g}", failures)
     if result.ratio > target:
         result.failures.append(f"ratio {result.ratio:.2f} > {target:g}")
@@ -190,6 +225,13 @@ def main() -> int:
         verdict = "ok" if not r.failures else "FAIL: " + "; ".join(r.failures)
         print(f"| {r.case} | {fmt_time(r.tool_median)} | {fmt_time(r.anchor_median)} | "
               f"{r.ratio:.2f}× | {r.spread} | {r.peak_rss:.0f} MiB | {r.target} | {verdict} |")
+    print()
+    print("CPU time (user + sys), medians of the same runs:")
+    print()
+    print("| case | policydiff CPU | git CPU | ratio |")
+    print("|---|---|---|---|")
+    for name, (ours, theirs) in CPU.items():
+        print(f"| {name} | {ours:.2f} s | {theirs:.2f} s | {ours / max(theirs, 1e-9):.2f}× |")
     if years:
         print()
         print("Changes by year of the newer version (log --all):")

@@ -12,7 +12,7 @@ use crate::archive::{Archive, ArchiveError, Found, HistoryEntry, Version};
 use crate::classify::{self, Analysis, Rules, RunFacts, Verdict};
 use crate::diff::{self, ChangeSet, DiffOptions};
 use crate::document::{BlockCache, Document, Format};
-use crate::report::Report;
+use crate::report::{Report, VersionInfo};
 
 /// How to compare: diff tuning, classification rules, per-run facts.
 #[derive(Debug, Clone)]
@@ -148,15 +148,49 @@ struct Analysed {
     version: Version,
     /// The blob the text was read from: equal blobs, equal documents.
     blob: Oid,
+    parsed: Arc<Parsed>,
+}
+
+/// What a version's text becomes, the same for every commit that has its
+/// blob: a capture flipping between two variants reads, parses and analyses
+/// each variant once.
+struct Parsed {
+    /// The notes reading the text left.
+    notes: Vec<String>,
     doc: Document,
     facts: Analysis,
 }
 
-/// Assessments of recent pairs, by policy and the blobs of both sides.
-/// Archives that capture a page flipping between two variants compare the
-/// same two texts again and again (a quarter of the pairs of Open Terms
-/// Archive's privacy policies); an assessment depends on the texts alone,
-/// so a repeat takes the earlier one. Bounded: the oldest entries go first.
+/// The documents of a policy's recent blobs, for [`Parsed`]. Bounded: the
+/// oldest go first.
+#[derive(Default)]
+struct RecentDocs {
+    by_blob: FxHashMap<Oid, Arc<Parsed>>,
+    order: VecDeque<Oid>,
+}
+
+impl RecentDocs {
+    /// Blobs kept: a variant that comes back does so within a few versions.
+    const MAX: usize = 16;
+
+    fn put(&mut self, blob: Oid, parsed: &Arc<Parsed>) {
+        if self.by_blob.insert(blob, Arc::clone(parsed)).is_none() {
+            self.order.push_back(blob);
+        }
+        while self.order.len() > Self::MAX {
+            if let Some(old) = self.order.pop_front() {
+                self.by_blob.remove(&old);
+            }
+        }
+    }
+}
+
+/// Reports of recent pairs, by policy and the blobs of both sides. Archives
+/// that capture a page flipping between two variants compare the same two
+/// texts again and again (a quarter of the pairs of Open Terms Archive's
+/// privacy policies); all of a Report but the versions' who and when
+/// depends on the texts alone, so a repeat takes the earlier one. Bounded:
+/// the oldest entries go first.
 #[derive(Default)]
 struct Assessed {
     recent: std::sync::Mutex<Recent>,
@@ -166,7 +200,7 @@ type PairKey = (usize, Oid, Oid);
 
 #[derive(Default)]
 struct Recent {
-    by_key: FxHashMap<PairKey, Arc<(ChangeSet, Option<Verdict>)>>,
+    by_key: FxHashMap<PairKey, Arc<Report>>,
     order: VecDeque<PairKey>,
 }
 
@@ -174,12 +208,12 @@ impl Assessed {
     /// Pairs kept: repeats in a flipping history are a few versions apart.
     const MAX: usize = 64;
 
-    fn get(&self, key: PairKey) -> Option<Arc<(ChangeSet, Option<Verdict>)>> {
+    fn get(&self, key: PairKey) -> Option<Arc<Report>> {
         let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
         recent.by_key.get(&key).cloned()
     }
 
-    fn put(&self, key: PairKey, value: Arc<(ChangeSet, Option<Verdict>)>) {
+    fn put(&self, key: PairKey, value: Arc<Report>) {
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
         if recent.by_key.insert(key, value).is_none() {
             recent.order.push_back(key);
@@ -200,7 +234,7 @@ pub enum Step<'a> {
         /// The commit.
         entry: &'a HistoryEntry,
         /// The comparison.
-        report: Box<Report>,
+        report: &'a Report,
     },
     /// A version that could not be read (an empty or binary capture).
     Unreadable {
@@ -337,25 +371,39 @@ where
                     }
                     let name = policies[p].name.as_str();
                     let key = (p, old.blob, new.blob);
-                    let assessed = assessed.get(key).unwrap_or_else(|| {
-                        let a =
-                            Arc::new(assess((&old.doc, &old.facts), (&new.doc, &new.facts), how));
-                        assessed.put(key, Arc::clone(&a));
-                        a
-                    });
-                    let report = report_of(
-                        Some(name),
-                        (&old.version, &old.doc),
-                        (&new.version, &new.doc),
-                        &assessed.0,
-                        assessed.1.as_ref(),
-                        how,
-                    );
-                    let step = Step::Change {
-                        entry: &entry,
-                        report: Box::new(report),
+                    let (o, n) = (&old.parsed, &new.parsed);
+                    let out = match assessed.get(key) {
+                        Some(same) => {
+                            let mut report = Report::clone(&same);
+                            report.old = VersionInfo::new(&old.version, &o.doc);
+                            report.new = VersionInfo::new(&new.version, &n.doc);
+                            let step = Step::Change {
+                                entry: &entry,
+                                report: &report,
+                            };
+                            render(name, step)
+                        }
+                        None => {
+                            let (set, verdict) =
+                                assess((&o.doc, &o.facts), (&n.doc, &n.facts), how);
+                            let report = report_of(
+                                Some(name),
+                                (&old.version, &o.doc),
+                                (&new.version, &n.doc),
+                                &set,
+                                verdict.as_ref(),
+                                how,
+                            );
+                            let step = Step::Change {
+                                entry: &entry,
+                                report: &report,
+                            };
+                            let out = render(name, step);
+                            assessed.put(key, Arc::new(report));
+                            out
+                        }
                     };
-                    let _ = done_tx.send((seq, render(name, step)));
+                    let _ = done_tx.send((seq, out));
                 }
             });
         }
@@ -431,6 +479,7 @@ where
                 // The newer side of the next change, waiting for its older side.
                 let mut pending: Option<(usize, Arc<HistoryEntry>, Pair)> = None;
                 let mut cache = BlockCache::default();
+                let mut docs = RecentDocs::default();
                 for k in 0.. {
                     if closed.load(Ordering::Relaxed) {
                         break;
@@ -438,7 +487,34 @@ where
                     let Some(e) = entries.next().transpose()? else {
                         break;
                     };
-                    let version = match archive.read_entry(&e, path, &tags) {
+                    // A blob seen lately: its document, and the version's
+                    // who and when (all the Report takes from a version).
+                    let reread = docs.by_blob.get(&e.blob).map(|parsed| {
+                        let notes = parsed.notes.clone();
+                        let version =
+                            archive.version_of_entry(&e, path, &tags, String::new(), notes);
+                        (version, Arc::clone(parsed))
+                    });
+                    let read = match reread {
+                        Some(r) => Ok(r),
+                        None => archive.read_entry(&e, path, &tags).map(|mut version| {
+                            let doc = Document::parse_cached(
+                                &version.text,
+                                Format::from_path(&version.path),
+                                &mut cache,
+                            );
+                            // Nothing reads the text again: only the document.
+                            version.text = String::new();
+                            let parsed = Arc::new(Parsed {
+                                notes: version.notes.clone(),
+                                doc,
+                                facts: Analysis::default(),
+                            });
+                            docs.put(e.blob, &parsed);
+                            (version, parsed)
+                        }),
+                    };
+                    let (version, parsed) = match read {
                         Ok(v) => v,
                         Err(ArchiveError::BadInput { reason, .. }) => {
                             if k < shown {
@@ -455,16 +531,10 @@ where
                         }
                         Err(e) => return Err(e),
                     };
-                    let doc = Document::parse_cached(
-                        &version.text,
-                        Format::from_path(&version.path),
-                        &mut cache,
-                    );
                     let current = Arc::new(Analysed {
                         version,
                         blob: e.blob,
-                        doc,
-                        facts: Analysis::default(),
+                        parsed,
                     });
                     if let Some((at, newer_entry, newer)) = pending.take() {
                         wait_for_printer(at);

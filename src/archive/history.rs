@@ -10,9 +10,12 @@
 //! computed from those exactly as libgit2 computes it (topological, then by
 //! committer time); and each commit is compared with its parents as git does
 //! it: tree ids first, then only the entries along the configured paths,
-//! found by scanning raw tree bytes, descending only where the ids differ.
+//! found by scanning raw tree bytes, descending only where the ids differ;
+//! two threads share that comparison, chunk by chunk of the order.
 
 use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use git2::{Odb, OdbObject, Oid};
 use rustc_hash::FxHashMap;
@@ -113,77 +116,152 @@ pub fn find_versions_with(
     let graph = Graph::read(&odb, head, progress)?;
     let order = graph.order();
     let trie = Trie::new(paths);
-    let mut trees = TreeCache::default();
-    let mut changed: Vec<(usize, Option<Oid>)> = Vec::new();
-    let mut versions = 0usize;
-    // Per path: in how many of this commit's parents it differs, and its blob.
-    let mut hits: FxHashMap<usize, (usize, Oid)> = FxHashMap::default();
-    for (done, &i) in order.iter().enumerate() {
-        let node = &graph.nodes[i as usize];
-        hits.clear();
-        if node.parents.is_empty() {
-            changed.clear();
-            diff(
-                &odb,
-                &mut trees,
-                &trie,
-                0,
-                Some(node.tree),
-                None,
-                &mut changed,
-            )?;
-            for &(p, blob) in &changed {
-                if let Some(b) = blob {
-                    hits.insert(p, (0, b));
+    // Comparing a commit with its parents is independent of every other
+    // commit: two threads take chunks of the order in turn, each with its
+    // own repository handle (a handle is not shared between threads), and
+    // this one hands out each chunk's versions once all before it are out.
+    let chunks = Chunks {
+        graph: &graph,
+        order: &order,
+        trie: &trie,
+        next: AtomicUsize::new(0),
+        failed: AtomicBool::new(false),
+        done: Mutex::new(vec![None; order.len().div_ceil(CHUNK)]),
+    };
+    let several = order.len() > CHUNK;
+    let git_dir = repo.path().to_path_buf();
+    let (mut emitted, mut versions) = (0usize, 0usize);
+    let mut hand_out = || {
+        loop {
+            let hits = {
+                let mut done = chunks.done.lock().unwrap_or_else(|e| e.into_inner());
+                match done.get_mut(emitted).and_then(Option::take) {
+                    Some(hits) => hits,
+                    None => return,
                 }
+            };
+            for &(k, p, blob) in &hits {
+                versions += 1;
+                let commit = graph.nodes[order[k as usize] as usize].id;
+                found(p as usize, Found { commit, blob });
             }
-        } else {
-            for &parent in &node.parents {
+            emitted += 1;
+            progress(WalkProgress::Compared {
+                done: (emitted * CHUNK).min(order.len()),
+                total: order.len(),
+                versions,
+            });
+        }
+    };
+    std::thread::scope(|s| -> Result<()> {
+        let helper = several.then(|| {
+            s.spawn(|| -> Result<()> {
+                let repo = git2::Repository::open(&git_dir)?;
+                let odb = repo.odb()?;
+                let mut trees = TreeCache::default();
+                while chunks.one(&odb, &mut trees)? {}
+                Ok(())
+            })
+        });
+        let mut trees = TreeCache::default();
+        let mine = (|| {
+            while chunks.one(&odb, &mut trees)? {
+                hand_out();
+            }
+            Ok(())
+        })();
+        let theirs = helper.map_or(Ok(()), |h| {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        });
+        mine.and(theirs)?;
+        hand_out();
+        Ok(())
+    })
+}
+
+/// Commits per chunk of the parallel comparison: enough that consecutive
+/// commits share trees in a thread's cache, few enough that versions reach
+/// the caller early.
+const CHUNK: usize = 512;
+
+/// The versions a chunk of the order introduces: (position in the order,
+/// path index, blob), in order.
+type ChunkHits = Vec<(u32, u32, Oid)>;
+
+/// The order cut into chunks, taken in turn by the threads comparing
+/// commits with their parents.
+struct Chunks<'a> {
+    graph: &'a Graph,
+    order: &'a [u32],
+    trie: &'a Trie,
+    /// The next chunk not taken.
+    next: AtomicUsize,
+    /// Set when a thread failed: the others stop.
+    failed: AtomicBool,
+    /// Each chunk's versions, until handed out.
+    done: Mutex<Vec<Option<ChunkHits>>>,
+}
+
+impl Chunks<'_> {
+    /// Compare the commits of the next chunk; false when none is left.
+    fn one<'o>(&self, odb: &'o Odb<'_>, trees: &mut TreeCache<'o>) -> Result<bool> {
+        let c = self.next.fetch_add(1, Ordering::Relaxed);
+        let start = c * CHUNK;
+        if start >= self.order.len() || self.failed.load(Ordering::Relaxed) {
+            return Ok(false);
+        }
+        let end = (start + CHUNK).min(self.order.len());
+        let hits = self.compare(odb, trees, start..end).inspect_err(|_| {
+            self.failed.store(true, Ordering::Relaxed);
+        })?;
+        self.done.lock().unwrap_or_else(|e| e.into_inner())[c] = Some(hits);
+        Ok(true)
+    }
+
+    /// The versions the commits at `positions` of the order introduce:
+    /// where a path differs from every parent (or the commit adds it).
+    fn compare<'o>(
+        &self,
+        odb: &'o Odb<'_>,
+        trees: &mut TreeCache<'o>,
+        positions: std::ops::Range<usize>,
+    ) -> Result<ChunkHits> {
+        let mut out = ChunkHits::new();
+        let mut changed: Vec<(usize, Option<Oid>)> = Vec::new();
+        // Per path: in how many of this commit's parents it differs, and its blob.
+        let mut hits: FxHashMap<usize, (usize, Oid)> = FxHashMap::default();
+        for k in positions {
+            let node = &self.graph.nodes[self.order[k] as usize];
+            hits.clear();
+            let parents: Vec<Option<Oid>> = if node.parents.is_empty() {
+                vec![None]
+            } else {
+                node.parents
+                    .iter()
+                    .map(|&p| Some(self.graph.nodes[p as usize].tree))
+                    .collect()
+            };
+            for &old in &parents {
                 changed.clear();
-                let old = graph.nodes[parent as usize].tree;
-                diff(
-                    &odb,
-                    &mut trees,
-                    &trie,
-                    0,
-                    Some(node.tree),
-                    Some(old),
-                    &mut changed,
-                )?;
+                diff(odb, trees, self.trie, 0, Some(node.tree), old, &mut changed)?;
                 for &(p, blob) in &changed {
                     if let Some(b) = blob {
                         hits.entry(p).or_insert((0, b)).0 += 1;
                     }
                 }
             }
-        }
-        // A merge that takes one side's text brings no new version: the
-        // path must differ from every parent.
-        let mut new: Vec<(usize, Oid)> = hits
-            .iter()
-            .filter(|(_, (n, _))| *n == node.parents.len())
-            .map(|(&p, &(_, b))| (p, b))
-            .collect();
-        new.sort_unstable_by_key(|&(p, _)| p);
-        for (p, blob) in new {
-            versions += 1;
-            found(
-                p,
-                Found {
-                    commit: node.id,
-                    blob,
-                },
+            // A merge that takes one side's text brings no new version: the
+            // path must differ from every parent.
+            let start = out.len();
+            out.extend(
+                hits.iter()
+                    .filter(|(_, (n, _))| *n == parents.len())
+                    .map(|(&p, &(_, b))| (k as u32, p as u32, b)),
             );
+            out[start..].sort_unstable_by_key(|&(_, p, _)| p);
         }
-        if done % 1024 == 1023 || done + 1 == order.len() {
-            progress(WalkProgress::Compared {
-                done: done + 1,
-                total: order.len(),
-                versions,
-            });
-        }
+        Ok(out)
     }
-    Ok(())
 }
 
 /// The history entries of the versions `found` of `path`: commit metadata
@@ -247,6 +325,37 @@ impl EntryMaker {
             effective: release.map(|r| r.effective),
             blob: f.blob,
         })
+    }
+}
+
+impl Archive {
+    /// The version of `path` that `entry` introduced, its text already read
+    /// (by [`Archive::read_entry`], or earlier for a commit with the same
+    /// blob).
+    pub fn version_of_entry(
+        &self,
+        entry: &HistoryEntry,
+        path: &str,
+        tags: &super::Tags,
+        text: String,
+        notes: Vec<String>,
+    ) -> super::Version {
+        let spec = &entry.commit[..entry.commit.len().min(12)];
+        let tag = Oid::from_str(&entry.commit)
+            .ok()
+            .and_then(|id| tags.get(&id))
+            .and_then(|v| super::pick_tag(v, None));
+        super::Version {
+            spec: spec.to_owned(),
+            path: path.to_owned(),
+            origin: super::Origin::Git {
+                commit: entry.commit.clone(),
+                date: entry.date.clone(),
+                tag,
+            },
+            text,
+            notes,
+        }
     }
 }
 
@@ -611,13 +720,33 @@ fn diff<'a>(
             entries_on_paths(tree.data(), trie, node, &mut sides[side]);
         }
     }
-    let find =
-        |side: &[(usize, Entry)], c: usize| side.iter().find(|(n, _)| *n == c).map(|&(_, e)| e);
-    let mut children: Vec<usize> = sides.iter().flatten().map(|&(c, _)| c).collect();
-    children.sort_unstable();
-    children.dedup();
-    for c in children {
-        let (a, b) = (find(&sides[0], c), find(&sides[1], c));
+    // Both sides by child, walked together: a directory with hundreds of
+    // configured paths (every policy of an archive) would otherwise look
+    // each child up in the other side, hundreds squared per commit.
+    for side in &mut sides {
+        side.sort_unstable_by_key(|&(c, _)| c);
+    }
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let (c, a, b) = match (sides[0].get(i), sides[1].get(j)) {
+            (None, None) => break,
+            (Some(&(ca, x)), Some(&(cb, y))) if ca == cb => {
+                (i, j) = (i + 1, j + 1);
+                (ca, Some(x), Some(y))
+            }
+            (Some(&(ca, x)), Some(&(cb, _))) if ca < cb => {
+                i += 1;
+                (ca, Some(x), None)
+            }
+            (Some(&(ca, x)), None) => {
+                i += 1;
+                (ca, Some(x), None)
+            }
+            (_, Some(&(cb, y))) => {
+                j += 1;
+                (cb, None, Some(y))
+            }
+        };
         if a == b {
             continue;
         }

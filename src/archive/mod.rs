@@ -519,21 +519,7 @@ impl Archive {
             &format!("{spec}:{path}"),
             self.read_options(path),
         )?;
-        let tag = Oid::from_str(&entry.commit)
-            .ok()
-            .and_then(|id| tags.get(&id))
-            .and_then(|v| pick_tag(v, None));
-        Ok(Version {
-            spec: spec.to_owned(),
-            path: path.to_owned(),
-            origin: Origin::Git {
-                commit: entry.commit.clone(),
-                date: entry.date.clone(),
-                tag,
-            },
-            text,
-            notes,
-        })
+        Ok(self.version_of_entry(entry, path, tags, text, notes))
     }
 
     /// Tag names by the commit they point at (annotated or lightweight).

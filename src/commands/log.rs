@@ -88,10 +88,10 @@ pub(super) fn run(ctx: &Context, args: LogArgs) -> Result<()> {
         };
         match step {
             Step::Change { report, .. } if format == LogFormat::Json => {
-                Some(serde_json::to_string_pretty(&report).unwrap_or_default())
+                Some(serde_json::to_string_pretty(report).unwrap_or_default())
             }
             Step::Change { report, .. } if format == LogFormat::Jsonl => {
-                serde_json::to_string(&report).ok().map(|s| s + "\n")
+                serde_json::to_string(report).ok().map(|s| s + "\n")
             }
             Step::Change { entry, report } => {
                 let class = report.classification.map_or("-", Classification::as_str);

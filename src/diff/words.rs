@@ -86,8 +86,89 @@ pub(crate) fn segments(text: &str) -> Vec<(usize, &str)> {
     if text.is_ascii() {
         ascii_segments(text)
     } else {
-        text.split_word_bound_indices().collect()
+        mixed_segments(text).unwrap_or_else(|| text.split_word_bound_indices().collect())
     }
+}
+
+/// ASCII white space as UAX #29 sees it: every one breaks on both sides,
+/// but for runs of spaces (WB3d), CR LF (WB3) and the marks after a space
+/// or tab (WB4).
+fn is_break_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+}
+
+/// [`segments`] of a text that is not all ASCII: cut at ASCII white space,
+/// each piece between segmented alone (the fast way when it is ASCII), the
+/// white space as [`ascii_segments`] cuts it. Most words of most policies
+/// are ASCII even where a few are not. None where a piece may join the
+/// white space beside it (a mark after a space, an ideographic space next
+/// to one): the caller then segments the whole text.
+fn mixed_segments(text: &str) -> Option<Vec<(usize, &str)>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        if is_break_space(b[i]) {
+            if b[i] == b' ' {
+                while i < b.len() && b[i] == b' ' {
+                    i += 1;
+                }
+            } else if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                i += 2;
+            } else {
+                i += 1;
+            }
+            out.push((start, &text[start..i]));
+            continue;
+        }
+        while i < b.len() && !is_break_space(b[i]) {
+            i += 1;
+        }
+        let piece = &text[start..i];
+        if piece.is_ascii() {
+            out.extend(
+                ascii_segments(piece)
+                    .into_iter()
+                    .map(|(k, w)| (start + k, w)),
+            );
+            continue;
+        }
+        // The only joins across white space: a space or tab with the marks
+        // after it, and white space with white space.
+        let before = start.checked_sub(1).map(|k| b[k]);
+        let after = b.get(i).copied();
+        let first = piece.chars().next()?;
+        let last = piece.chars().next_back()?;
+        if matches!(before, Some(b' ' | b'\t')) && !first.is_ascii() && joins(before?, first) {
+            return None;
+        }
+        if after == Some(b' ') && !last.is_ascii() && joins_after(last) {
+            return None;
+        }
+        out.extend(
+            piece
+                .split_word_bound_indices()
+                .map(|(k, w)| (start + k, w)),
+        );
+    }
+    Some(out)
+}
+
+/// Whether UAX #29 keeps ASCII white space `w` and `c` after it together.
+fn joins(w: u8, c: char) -> bool {
+    let mut buf = [0u8; 8];
+    buf[0] = w;
+    let n = 1 + c.encode_utf8(&mut buf[1..]).len();
+    std::str::from_utf8(&buf[..n]).map_or(true, |two| two.split_word_bounds().nth(1).is_none())
+}
+
+/// Whether UAX #29 keeps `c` and a space after it together.
+fn joins_after(c: char) -> bool {
+    let mut buf = [0u8; 8];
+    let n = c.encode_utf8(&mut buf).len();
+    buf[n] = b' ';
+    std::str::from_utf8(&buf[..=n]).map_or(true, |two| two.split_word_bounds().nth(1).is_none())
 }
 
 /// UAX #29 rules for a mid-word character: MidLetter `:` and MidNumLet
@@ -643,17 +724,62 @@ fn shared_space_after(ops: Vec<InlineOp>) -> Vec<InlineOp> {
 
 /// Count of word tokens (not white space or punctuation) in a run of text.
 pub fn word_count(text: &str) -> usize {
-    // Reports count the words of every change: ASCII text (most policies)
-    // takes the fast segmentation, the same words as UAX #29's.
+    // Reports count the words of every change, and most text between
+    // spaces is ASCII even in a policy that is not. UAX #29 never joins
+    // across ASCII white space: a space, tab or line break breaks on both
+    // sides, except with more spaces (WB3d, a run without words) and with
+    // the marks that follow it (WB4: a segment with a word in it iff the
+    // marks are one, whether they start a piece or follow a space). So
+    // the count is the sum over the pieces between, each ASCII piece taking
+    // the fast segmentation.
     if text.is_ascii() {
-        return ascii_segments(text)
-            .iter()
-            .filter(|(_, w)| w.bytes().any(|b| b.is_ascii_alphanumeric()))
-            .count();
+        return ascii_word_count(text.as_bytes());
     }
-    text.split_word_bounds()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+    text.split([' ', '\t', '\n', '\r', '\x0c'])
+        .map(|piece| {
+            if piece.is_ascii() {
+                ascii_word_count(piece.as_bytes())
+            } else {
+                piece
+                    .split_word_bounds()
+                    .filter(|w| w.chars().any(char::is_alphanumeric))
+                    .count()
+            }
+        })
+        .sum()
+}
+
+/// The words of ASCII text as [`ascii_segments`] cuts it, counted without
+/// collecting: the segments with a letter or digit in them, which are the
+/// runs of word characters (a segment of anything else has none).
+fn ascii_word_count(b: &[u8]) -> usize {
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let (mut count, mut i) = (0, 0);
+    while i < b.len() {
+        if !word(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        loop {
+            while i < b.len() && word(b[i]) {
+                i += 1;
+            }
+            let joins = i + 1 < b.len()
+                && matches!(b[i], b'\'' | b'.' | b',' | b':' | b';')
+                && word(b[i + 1])
+                && joinable(b[i - 1], b[i], b[i + 1]);
+            if !joins {
+                break;
+            }
+            i += 1;
+        }
+        if b[start..i].iter().any(u8::is_ascii_alphanumeric) {
+            count += 1;
+        }
+    }
+    count
 }
 
 #[cfg(test)]
@@ -692,12 +818,87 @@ mod tests {
         assert_eq!(render(&ops), "我们[-不会-]{+可能+}共享您的个人信息");
     }
 
+    /// Characters whose word-boundary rules meet at ASCII white space:
+    /// spaces and breaks, letters and digits of several scripts, mid-word
+    /// punctuation, combining marks, format characters, joiners, emoji,
+    /// regional indicators, a circled letter (alphabetic and pictographic).
+    const MIXED: &[char] = &[
+        ' ',
+        ' ',
+        '\t',
+        '\n',
+        '\r',
+        '\x0c',
+        '\x0b',
+        'a',
+        'Z',
+        '1',
+        '_',
+        '.',
+        ',',
+        '\'',
+        ':',
+        ';',
+        '-',
+        'é',
+        'ß',
+        '’',
+        '‘',
+        '“',
+        '·',
+        '\u{301}',
+        '\u{300}',
+        '\u{200D}',
+        '\u{200B}',
+        '\u{AD}',
+        '\u{A0}',
+        '\u{3000}',
+        '\u{2028}',
+        '\u{85}',
+        '中',
+        '文',
+        'カ',
+        'ナ',
+        'ー',
+        'あ',
+        'א',
+        '״',
+        '😀',
+        '\u{1F1E6}',
+        '\u{1F1E8}',
+        'Ⓜ',
+        '٣',
+        '\u{FE0F}',
+        '\u{E0020}',
+    ];
+
     proptest::proptest! {
         #[test]
         fn ascii_segments_match_unicode_segmentation(text in "[a-zA-Z0-9 .,:;'_()\\[\\]\t-]{0,60}") {
             let fast: Vec<(usize, &str)> = ascii_segments(&text);
             let slow: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
             proptest::prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn segments_match_unicode_segmentation_on_mixed_text(
+            text in proptest::collection::vec(proptest::sample::select(MIXED.to_vec()), 0..48)
+        ) {
+            let text: String = text.into_iter().collect();
+            let slow: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
+            proptest::prop_assert_eq!(segments(&text), slow, "{:?}", text);
+        }
+
+        #[test]
+        fn word_count_matches_unicode_segmentation_on_mixed_text(
+            text in proptest::collection::vec(proptest::sample::select(MIXED.to_vec()), 0..48)
+        ) {
+            let text: String = text.into_iter().collect();
+            let slow = text
+                .split_word_bounds()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count();
+            proptest::prop_assert_eq!(word_count(&text), slow, "{:?}", text);
         }
 
         #[test]

@@ -14,6 +14,7 @@ mod corpus;
 mod docx_input;
 mod docx_output;
 mod history_reuse;
+mod history_walk;
 mod html_input;
 mod notices;
 mod properties;
