@@ -39,11 +39,30 @@ pub struct TriggerList {
 }
 
 /// "major changes", "material changes", 重大变化 …
-static MAJOR: LazyLock<Terms> = LazyLock::new(|| {
-    Terms::new(
-        "major change*|material change*|significant change*|substantial change*|major revision*|material revision*|material update*|major update*|material modification*|重大变化|重大变更|重大调整|重大修改|实质变化|实质性变化|实质性变更",
-    )
-});
+/// The phrases that name a major change.
+const MAJOR_SPEC: &str = "major change*|material change*|significant change*|substantial change*|major revision*|material revision*|material update*|major update*|material modification*|重大变化|重大变更|重大调整|重大修改|实质变化|实质性变化|实质性变更";
+
+static MAJOR: LazyLock<Terms> = LazyLock::new(|| Terms::new(MAJOR_SPEC));
+
+/// A piece of every phrase of [`MAJOR_SPEC`] (a test holds this): a clause
+/// with none of them cannot name a major change, and is ruled out without
+/// tokenising it.
+const MAJOR_PIECES: [&str; 8] = [
+    "chang",
+    "revision",
+    "update",
+    "modification",
+    "变化",
+    "变更",
+    "调整",
+    "修改",
+];
+
+/// [`MAJOR`]`.is_match`, with the clauses that cannot match ruled out first.
+fn names_major_change(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    MAJOR_PIECES.iter().any(|p| lower.contains(p)) && MAJOR.is_match(text)
+}
 /// "… include:", "… refer to:", 包括 …
 static LISTING: LazyLock<Terms> = LazyLock::new(|| {
     Terms::new("includ*|mean*|refer*|such as|as follows|are|consist*|包括|是指|指|如下|包含")
@@ -53,7 +72,7 @@ static LISTING: LazyLock<Terms> = LazyLock::new(|| {
 /// they include, and ends with a colon (the items follow).
 fn is_intro(text: &str) -> bool {
     let t = text.trim_end();
-    (t.ends_with(':') || t.ends_with('：')) && MAJOR.is_match(t) && LISTING.is_match(t)
+    (t.ends_with(':') || t.ends_with('：')) && names_major_change(t) && LISTING.is_match(t)
 }
 
 /// A list written in one paragraph: "重大变更包括但不限于：A；B；C。" —
@@ -69,7 +88,7 @@ fn inline_list(i: usize, clause: &crate::document::Clause) -> Option<TriggerList
         .filter_map(|(c, w)| text.find(c).map(|at| (at, w)))
         .min_by_key(|&(at, _)| at)?;
     let (head, rest) = (&text[..colon + width], &text[colon + width..]);
-    if !(MAJOR.is_match(head) && LISTING.is_match(head)) {
+    if !(names_major_change(head) && LISTING.is_match(head)) {
         return None;
     }
     let items: Vec<ListedItem> = rest
@@ -140,6 +159,18 @@ pub fn trigger_list(doc: &Document) -> Option<TriggerList> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_phrase_naming_a_major_change_holds_one_of_the_pieces() {
+        for phrase in MAJOR_SPEC.split('|') {
+            assert!(
+                MAJOR_PIECES.iter().any(|p| phrase.contains(p)),
+                "{phrase} has none of MAJOR_PIECES: the pre-check would hide it"
+            );
+        }
+        assert!(names_major_change("Major CHANGES include:"));
+        assert!(!names_major_change("Changes include:"));
+    }
     use crate::document::Format;
 
     #[test]

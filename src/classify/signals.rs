@@ -88,13 +88,23 @@ impl DocText {
         let mut hidden = false;
         for c in &doc.clauses {
             hidden = hidden || obfuscated(&c.text);
-            text.push_str(&c.text.to_lowercase());
+            if c.text.is_ascii() {
+                // ASCII lower-cases in place: no second allocation per clause.
+                let at = text.len();
+                text.push_str(&c.text);
+                text[at..].make_ascii_lowercase();
+            } else {
+                text.push_str(&c.text.to_lowercase());
+            }
             text.push('\n');
             for l in &c.links {
                 links.push_str(&l.to_lowercase());
                 links.push('\n');
             }
-            phones.extend(scan::phones(&c.text).into_iter().map(scan::phone_key));
+            // A phone number has seven digits; most clauses have none.
+            if c.text.bytes().any(|b| b.is_ascii_digit()) {
+                phones.extend(scan::phones(&c.text).into_iter().map(scan::phone_key));
+            }
         }
         DocText {
             text,
