@@ -216,12 +216,34 @@ fn finding(signal: &str, matched: Vec<String>) -> Finding {
 /// Distinct terms found in a span (as written) whose lower-case form does not
 /// occur in `other_lower`: what arrived.
 fn only_in(terms: &Terms, span: &Sentence<'_, '_>, other_lower: &str) -> Vec<String> {
-    let map: BTreeMap<String, String> = terms
-        .matches_in(span)
-        .into_iter()
-        .map(|m| (m.to_lowercase(), m.to_owned()))
-        .filter(|(lower, _)| !other_lower.contains(lower.as_str()))
-        .collect();
+    // Distinct first: a term repeated through a long clause is looked for
+    // in the other text once, not once per occurrence (quadratic).
+    let mut map: BTreeMap<String, String> = BTreeMap::new();
+    for m in terms.matches_in(span) {
+        // The last spelling of a term is the one shown, as before.
+        map.insert(m.to_lowercase(), m.to_owned());
+    }
+    // A substring search of the other text per term, within a budget; past
+    // it (a hostile clause with thousands of distinct terms) an ASCII term
+    // counts as there when each of its words is.
+    let mut budget = 50_000_000usize;
+    let mut words: Option<std::collections::HashSet<&str>> = None;
+    map.retain(|lower, _| {
+        if budget >= other_lower.len() || !lower.is_ascii() {
+            budget = budget.saturating_sub(other_lower.len());
+            return !other_lower.contains(lower.as_str());
+        }
+        let words = words.get_or_insert_with(|| {
+            other_lower
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect()
+        });
+        !lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .all(|w| words.contains(w))
+    });
     map.into_values().collect()
 }
 
@@ -1165,17 +1187,44 @@ fn general_in(kind: ChangeKind, old: &Side<'_>, new: &Side<'_>) -> Vec<Finding> 
             // A sentence removed whole counts only if it made a commitment
             // ("we will not …", "only with your consent"), not for a stray "not".
             let n_all = new.lower;
+            let paired: std::collections::HashSet<usize> = pairs.iter().map(|p| p.0).collect();
+            // The commitment words first (cheap, per sentence), then whether
+            // the sentence still stands in the new text: a substring search
+            // of the whole clause, so done only for the few sentences that
+            // carry a commitment, and within a budget; past it (a hostile
+            // clause of thousands of sentences) a sentence counts as still
+            // there when a sentence of the new text reads the same.
+            let mut budget = 50_000_000usize;
+            let new_sentences: std::cell::OnceCell<std::collections::HashSet<String>> =
+                std::cell::OnceCell::new();
             let removed: Vec<String> = old_s
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| !pairs.iter().any(|p| p.0 == *i))
-                .filter(|(_, s)| !n_all.contains(s.text().trim().to_lowercase().as_str()))
-                .flat_map(|(_, s)| {
-                    [&*COMMITMENT, &*LIMITER]
+                .filter(|(i, _)| !paired.contains(i))
+                .map(|(_, s)| {
+                    let words: Vec<String> = [&*COMMITMENT, &*LIMITER]
                         .into_iter()
                         .flat_map(|t| t.matches_in(s).into_iter().map(str::to_owned))
-                        .collect::<Vec<_>>()
+                        .collect();
+                    (s, words)
                 })
+                .filter(|(_, words)| !words.is_empty())
+                .filter(|(s, _)| {
+                    let lower = s.text().trim().to_lowercase();
+                    if budget >= n_all.len() {
+                        budget -= n_all.len();
+                        !n_all.contains(lower.as_str())
+                    } else {
+                        let set = new_sentences.get_or_init(|| {
+                            new_s
+                                .iter()
+                                .map(|n| n.text().trim().to_lowercase())
+                                .collect()
+                        });
+                        !set.contains(&lower)
+                    }
+                })
+                .flat_map(|(_, words)| words)
                 .collect::<BTreeSet<_>>()
                 .into_iter()
                 .map(|w| format!("-{w}"))

@@ -540,7 +540,19 @@ fn is_word(t: &Token<'_>) -> bool {
 /// insertion of whole phrases instead of interleaving with the few short
 /// words both versions happen to share.
 fn semantic_cleanup(steps: Vec<Step>, a: &[Token<'_>], b: &[Token<'_>]) -> Vec<Step> {
-    let words = |ts: &[Token<'_>]| ts.iter().filter(|t| is_word(t)).count();
+    // Words before each token, so a run's word count is one subtraction:
+    // merged edits grow, and counting them again each time was quadratic.
+    let prefix = |ts: &[Token<'_>]| {
+        let mut p = Vec::with_capacity(ts.len() + 1);
+        p.push(0usize);
+        for t in ts {
+            p.push(p[p.len() - 1] + usize::from(is_word(t)));
+        }
+        p
+    };
+    let (pa, pb) = (prefix(a), prefix(b));
+    let words_a = |r: &std::ops::Range<usize>| pa[r.end] - pa[r.start];
+    let words_b = |r: &std::ops::Range<usize>| pb[r.end] - pb[r.start];
     let mut out: Vec<Step> = Vec::with_capacity(steps.len());
     let push = |out: &mut Vec<Step>, s: Step| match out.last_mut() {
         Some(last) if !last.equal && !s.equal => {
@@ -557,13 +569,15 @@ fn semantic_cleanup(steps: Vec<Step>, a: &[Token<'_>], b: &[Token<'_>]) -> Vec<S
         if between {
             let left = out.last().expect("checked");
             let right = steps.peek().expect("checked");
-            let side = |s: &Step| words(&a[s.old.clone()]).max(words(&b[s.new.clone()]));
+            let side = |s: &Step| words_a(&s.old).max(words_b(&s.new));
             let kept = &b[step.new.clone()];
-            let n = words(kept);
-            let function_only = kept
-                .iter()
-                .filter(|t| is_word(t))
-                .all(|t| FUNCTION_WORDS.contains(&t.key.as_str()));
+            let n = words_b(&step.new);
+            // Only a short run can be absorbed: look at its words only then.
+            let function_only = n <= MAX_ABSORBED_WORDS
+                && kept
+                    .iter()
+                    .filter(|t| is_word(t))
+                    .all(|t| FUNCTION_WORDS.contains(&t.key.as_str()));
             let (l, r) = (side(left), side(right));
             // Function words go when an edit beside them is at least as
             // long; content words only when both edits are twice as long,
