@@ -39,33 +39,44 @@ struct Token<'a> {
     key: String,
 }
 
+/// ASCII letters, digits and `_`: what a word is made of.
+fn is_ascii_word(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// End of the ASCII word starting at `i` (a word byte): its run of word
+/// bytes, joined across a mid-word `'`, `.`, `,`, `:` or `;` as UAX #29 joins
+/// them ("don't", "1.5", "e.g").
+fn ascii_word_end(b: &[u8], mut i: usize) -> usize {
+    i += 1;
+    loop {
+        while i < b.len() && is_ascii_word(b[i]) {
+            i += 1;
+        }
+        let joins = i + 1 < b.len()
+            && matches!(b[i], b'\'' | b'.' | b',' | b':' | b';')
+            && is_ascii_word(b[i + 1])
+            && joinable(b[i - 1], b[i], b[i + 1]);
+        if !joins {
+            return i;
+        }
+        i += 1;
+    }
+}
+
 /// Word-boundary segments of ASCII text: runs of letters, digits and `_`
 /// (with `'` or `.` between two of them, as UAX #29 joins them), runs of
 /// white space, and single other characters. Same as
 /// `split_word_bound_indices` on ASCII, without its Unicode tables.
 fn ascii_segments(text: &str) -> Vec<(usize, &str)> {
     let b = text.as_bytes();
-    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let word = is_ascii_word;
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
         let start = i;
         if word(b[i]) {
-            i += 1;
-            loop {
-                while i < b.len() && word(b[i]) {
-                    i += 1;
-                }
-                // "don't", "1.5", "e.g": a mid-word ' or . between letters/digits.
-                let joins = i + 1 < b.len()
-                    && matches!(b[i], b'\'' | b'.' | b',' | b':' | b';')
-                    && word(b[i + 1])
-                    && joinable(b[i - 1], b[i], b[i + 1]);
-                if !joins {
-                    break;
-                }
-                i += 1;
-            }
+            i = ascii_word_end(b, i);
         } else if b[i] == b' ' {
             // WB3d: runs of spaces stay together (tabs do not).
             while i < b.len() && b[i] == b' ' {
@@ -767,7 +778,7 @@ pub fn word_count(text: &str) -> usize {
 /// collecting: the segments with a letter or digit in them, which are the
 /// runs of word characters (a segment of anything else has none).
 fn ascii_word_count(b: &[u8]) -> usize {
-    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let word = is_ascii_word;
     let (mut count, mut i) = (0, 0);
     while i < b.len() {
         if !word(b[i]) {
@@ -775,20 +786,7 @@ fn ascii_word_count(b: &[u8]) -> usize {
             continue;
         }
         let start = i;
-        i += 1;
-        loop {
-            while i < b.len() && word(b[i]) {
-                i += 1;
-            }
-            let joins = i + 1 < b.len()
-                && matches!(b[i], b'\'' | b'.' | b',' | b':' | b';')
-                && word(b[i + 1])
-                && joinable(b[i - 1], b[i], b[i + 1]);
-            if !joins {
-                break;
-            }
-            i += 1;
-        }
+        i = ascii_word_end(b, i);
         if b[start..i].iter().any(u8::is_ascii_alphanumeric) {
             count += 1;
         }
