@@ -873,6 +873,37 @@ fn browser_prerequisites_missing(browser_dir: &Path) -> Option<String> {
     (!missing.is_empty()).then(|| missing.join(", "))
 }
 
+/// Run one of tests/browser's scripts (`node SCRIPT TARGET ARTIFACTS
+/// EXPECT_JSON`) in headless Chromium: it must exit 0 and print its JSON
+/// summary, returned with the shown output for messages.
+fn run_browser_check(
+    script: &str,
+    target: &Path,
+    artifacts: &Path,
+    expect: &serde_json::Value,
+) -> (serde_json::Value, String) {
+    let out = assert_cmd::Command::new("node")
+        .current_dir(support::manifest_path("tests/browser"))
+        .arg(script)
+        .arg(target)
+        .arg(artifacts)
+        .arg(expect.to_string())
+        .timeout(Duration::from_secs(180))
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let shown = banners(&[("stdout", &stdout), ("stderr", &stderr)]);
+    assert!(
+        out.status.success(),
+        "browser check {script} failed ({}):\n{shown}",
+        out.status
+    );
+    let summary: serde_json::Value = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("{script} printed no JSON summary ({e}):\n{shown}"));
+    (summary, shown)
+}
+
 #[test]
 fn site_works_in_headless_chromium() {
     let browser_dir = support::manifest_path("tests/browser");
@@ -895,25 +926,7 @@ fn site_works_in_headless_chromium() {
         "lang": "en",
     });
     let started = std::time::Instant::now();
-    let out = assert_cmd::Command::new("node")
-        .current_dir(&browser_dir)
-        .arg("check-site.mjs")
-        .arg(&site.dir)
-        .arg(&artifacts)
-        .arg(expect.to_string())
-        .timeout(Duration::from_secs(180))
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let shown = banners(&[("stdout", &stdout), ("stderr", &stderr)]);
-    assert!(
-        out.status.success(),
-        "browser check failed ({}):\n{shown}",
-        out.status
-    );
-    let summary: serde_json::Value = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("browser check printed no JSON summary ({e}):\n{shown}"));
+    let (summary, shown) = run_browser_check("check-site.mjs", &site.dir, &artifacts, &expect);
     assert_eq!(summary["ok"], true, "{shown}");
     let failed: Vec<_> = summary["checks"]
         .as_array()
@@ -1125,23 +1138,8 @@ fn redline_whole_document_view_reads_as_the_new_text_with_changes_in_place() {
     let removed = report["stats"]["removed"].as_u64().expect("removed");
     let expect = serde_json::json!({ "new": want, "removed": removed });
     let artifacts = artifact_dir();
-    let out = assert_cmd::Command::new("node")
-        .current_dir(&browser_dir)
-        .arg("check-redline.mjs")
-        .arg(&html)
-        .arg(&artifacts)
-        .arg(expect.to_string())
-        .timeout(Duration::from_secs(180))
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "browser check failed ({}):\n{}",
-        out.status,
-        banners(&[("stdout", &stdout), ("stderr", &stderr)])
-    );
+    let (summary, shown) = run_browser_check("check-redline.mjs", &html, &artifacts, &expect);
+    assert_eq!(summary["ok"], true, "{shown}");
 }
 
 /// In the whole-document view a removed clause stays where it stood,
@@ -1271,21 +1269,7 @@ fn the_language_switch_works_in_headless_chromium() {
             "to": "zh-CN/versions/2026-01-15.html",
         },
     });
-    let out = assert_cmd::Command::new("node")
-        .current_dir(&browser_dir)
-        .arg("check-site.mjs")
-        .arg(&site.dir)
-        .arg(&artifacts)
-        .arg(expect.to_string())
-        .timeout(Duration::from_secs(180))
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let shown = banners(&[("stdout", &stdout), ("stderr", &stderr)]);
-    assert!(out.status.success(), "browser check failed:\n{shown}");
-    let summary: serde_json::Value = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("browser check printed no JSON summary ({e}):\n{shown}"));
+    let (summary, shown) = run_browser_check("check-site.mjs", &site.dir, &artifacts, &expect);
     let names: Vec<&str> = summary["checks"]
         .as_array()
         .expect("checks")
