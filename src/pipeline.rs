@@ -41,6 +41,10 @@ impl Default for Comparison {
     }
 }
 
+/// Combined size of a pair from which parsing and freeing go to a second
+/// thread.
+const PARALLEL_PARSE_BYTES: usize = 256 * 1024;
+
 /// Parse a version in its format.
 pub fn parse(version: &Version) -> Document {
     Document::parse(&version.text, Format::from_path(&version.path))
@@ -48,22 +52,32 @@ pub fn parse(version: &Version) -> Document {
 
 /// Compare two loaded versions: parse (both at once), diff, classify, report.
 pub fn compare(old: &Version, new: &Version, policy: Option<&str>, how: &Comparison) -> Report {
-    // Two documents, two cores: parse them side by side.
-    let (old_doc, new_doc) = std::thread::scope(|s| {
-        let old_doc = s.spawn(|| parse(old));
-        let new_doc = parse(new);
-        (
-            old_doc
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            new_doc,
-        )
-    });
+    // Two documents, two cores: parse them side by side. Below a few
+    // hundred kilobytes a thread costs more than it saves (its own malloc
+    // arena and stack are fresh pages to fault in), so small pairs stay on
+    // this thread.
+    let large = old.text.len() + new.text.len() >= PARALLEL_PARSE_BYTES;
+    let (old_doc, new_doc) = if large {
+        std::thread::scope(|s| {
+            let old_doc = s.spawn(|| parse(old));
+            let new_doc = parse(new);
+            (
+                old_doc
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                new_doc,
+            )
+        })
+    } else {
+        (parse(old), parse(new))
+    };
     let report = compare_docs((old, &old_doc), (new, &new_doc), policy, how);
     // Freeing two large clause trees is a good part of a one-shot diff's
     // time: do it on the other core while the caller renders the Report
     // (a process that exits first just leaves it to the OS).
-    std::thread::spawn(move || drop((old_doc, new_doc)));
+    if large {
+        std::thread::spawn(move || drop((old_doc, new_doc)));
+    }
     report
 }
 
