@@ -453,7 +453,7 @@ where
                     break;
                 }
                 let (name, path) = (policy.name.as_str(), policy.path.as_str());
-                let mut maker = crate::archive::EntryMaker::new(archive, path, name)?;
+                let mut maker = crate::archive::EntryMaker::with_tags(archive, path, name, &tags)?;
                 // The newest `shown` entries get a step; oldest first, the
                 // first change shown is the first whose new side is on or
                 // after `since`.

@@ -287,9 +287,27 @@ pub struct EntryMaker {
 impl EntryMaker {
     /// Look up the releases of `policy`, whose file is `path`.
     pub fn new(archive: &Archive, path: &str, policy: &str) -> Result<EntryMaker> {
+        Self::of_releases(archive, path, super::releases(archive, policy)?)
+    }
+
+    /// Like [`EntryMaker::new`], with the repository's tags already listed.
+    pub fn with_tags(
+        archive: &Archive,
+        path: &str,
+        policy: &str,
+        tags: &super::Tags,
+    ) -> Result<EntryMaker> {
+        Self::of_releases(archive, path, super::release::releases_in(tags, policy))
+    }
+
+    fn of_releases(
+        archive: &Archive,
+        path: &str,
+        found: Vec<super::Release>,
+    ) -> Result<EntryMaker> {
         let repo = archive.repo();
         let mut releases = FxHashMap::default();
-        for r in super::releases(archive, policy)? {
+        for r in found {
             // A release tag may point at any commit, in HEAD's history or not.
             let blob = repo
                 .find_commit(r.commit)?
@@ -882,5 +900,48 @@ mod tests {
         assert_eq!(commits(&found[0]), vec![side, c, a]);
         assert_eq!(commits(&found[1]), vec![b]);
         assert!(found[2].is_empty());
+    }
+
+    /// A walk over many policies lists the tags once; each policy's
+    /// releases must come out as asking the repository gives them.
+    #[test]
+    fn releases_from_listed_tags_are_the_repositorys() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let a = commit(&repo, &[], 1, "p.md", "one");
+        let b = commit(&repo, &[a], 2, "p.md", "two");
+        let c = commit(&repo, &[b], 3, "q.md", "other");
+        repo.set_head_detached(c).unwrap();
+        let sig = Signature::new("t", "t@example.invalid", &Time::new(4, 0)).unwrap();
+        let tag = |name: &str, at: Oid, annotated: bool| {
+            let obj = repo.find_object(at, None).unwrap();
+            if annotated {
+                repo.tag(name, &obj, &sig, "release", false).unwrap();
+            } else {
+                repo.tag_lightweight(name, &obj, false).unwrap();
+            }
+        };
+        tag("p/2024-01-01", a, true);
+        tag("p/2025-06-30", b, false);
+        tag("p/not-a-date", b, false);
+        tag("pp/2024-02-02", c, true);
+        tag("q/2023-03-03", c, true);
+        tag("v1", c, false);
+        let archive = Archive {
+            repo,
+            read_options: Default::default(),
+        };
+        let tags = archive.tags_by_commit().unwrap();
+        let key = |rs: Vec<crate::archive::Release>| {
+            rs.into_iter()
+                .map(|r| (r.tag, r.commit, r.effective))
+                .collect::<Vec<_>>()
+        };
+        for policy in ["p", "pp", "q", "v1", "none"] {
+            let asked = key(crate::archive::releases(&archive, policy).unwrap());
+            let listed = key(super::super::release::releases_in(&tags, policy));
+            assert_eq!(listed, asked, "{policy}");
+        }
+        assert_eq!(key(super::super::release::releases_in(&tags, "p")).len(), 2);
     }
 }

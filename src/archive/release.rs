@@ -64,6 +64,27 @@ pub fn releases(archive: &Archive, policy: &str) -> Result<Vec<Release>> {
     Ok(out)
 }
 
+/// Every release of `policy` among tags already listed by commit
+/// ([`Archive::tags_by_commit`]), oldest effective date first: the same as
+/// [`releases`] without asking the repository again, which a walk over
+/// hundreds of policies would do once each.
+pub fn releases_in(tags: &super::Tags, policy: &str) -> Vec<Release> {
+    let mut out: Vec<Release> = tags
+        .iter()
+        .flat_map(|(commit, names)| names.iter().map(move |n| (*commit, n)))
+        .filter_map(|(commit, name)| {
+            let effective = effective_of_tag(policy, name)?;
+            Some(Release {
+                tag: name.clone(),
+                commit,
+                effective: effective.to_owned(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.effective.cmp(&b.effective));
+    out
+}
+
 /// The release with the latest effective date.
 pub fn latest_release(archive: &Archive, policy: &str) -> Result<Option<Release>> {
     Ok(releases(archive, policy)?.pop())

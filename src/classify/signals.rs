@@ -115,8 +115,12 @@ impl DocText {
     }
 
     fn mentions(&self, needle_lower: &str) -> bool {
-        self.text.contains(needle_lower)
-            || self.links.contains(needle_lower)
+        // memmem: these are whole documents searched for long needles
+        // (link targets), where std's two-way search was a visible cost.
+        let within =
+            |hay: &str| memchr::memmem::find(hay.as_bytes(), needle_lower.as_bytes()).is_some();
+        within(&self.text)
+            || within(&self.links)
             // Phone numbers are compared by their digits.
             || (needle_lower.bytes().all(|b| b.is_ascii_digit() || b == b'+')
                 && self.phones.contains(needle_lower))

@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 
 use rustc_hash::FxHasher;
 
@@ -77,6 +77,9 @@ pub struct Terms {
     prefix_first: KeyMap,
     /// Substring terms (CJK), with their ids.
     substrings: Vec<(usize, &'static str)>,
+    /// Which prefix key lengths (bit k-1 for k characters) `prefix_first`
+    /// holds: most lists need one lookup per word, or none, not three.
+    prefix_lengths: u8,
 }
 
 /// Word tokens of a text: byte ranges of runs of letters and digits outside
@@ -240,6 +243,7 @@ impl Terms {
         let mut by_first = KeyMap::default();
         let mut prefix_first = KeyMap::default();
         let mut substrings = Vec::new();
+        let mut prefix_lengths = 0u8;
         // A term's id is its place in the spec.
         for (id, alt) in spec
             .split('|')
@@ -263,6 +267,7 @@ impl Terms {
                 None => {}
                 Some(w) if w.prefix => {
                     let k: String = w.text.chars().take(PREFIX_KEY).collect();
+                    prefix_lengths |= 1 << (k.chars().count().max(1) - 1);
                     prefix_first.entry(key(&k)).or_default().push((id, phrase));
                 }
                 Some(w) => by_first.entry(key(&w.text)).or_default().push((id, phrase)),
@@ -272,6 +277,7 @@ impl Terms {
             by_first,
             prefix_first,
             substrings,
+            prefix_lengths,
         }
     }
 
@@ -301,8 +307,22 @@ impl Terms {
 
     /// Matches in a span with the id of the term that matched.
     fn find_ids_in(&self, span: &Sentence<'_, '_>) -> Vec<(usize, Range<usize>)> {
-        let tokens = &span.tokens.words[span.words.clone()];
         let mut out = Vec::new();
+        self.scan(span, |id, r| {
+            out.push((id, r));
+            ControlFlow::Continue(())
+        });
+        out
+    }
+
+    /// Hand every match in a span to `f`, with its term's id, until `f`
+    /// breaks.
+    fn scan(
+        &self,
+        span: &Sentence<'_, '_>,
+        mut f: impl FnMut(usize, Range<usize>) -> ControlFlow<()>,
+    ) {
+        let tokens = &span.tokens.words[span.words.clone()];
         let matches_at = |phrase: &[Word], i: usize| -> Option<usize> {
             let end = i + phrase.len();
             let slice = tokens.get(i..end)?;
@@ -318,33 +338,43 @@ impl Terms {
                 })
                 .then_some(end - 1)
         };
+        let exact_terms = !self.by_first.is_empty();
         for (i, token) in tokens.iter().enumerate() {
-            let exact = self.by_first.get(&token.whole).into_iter().flatten();
+            let exact = exact_terms
+                .then(|| self.by_first.get(&token.whole))
+                .flatten()
+                .into_iter()
+                .flatten();
             // Prefix phrases are filed under their first characters: look up
-            // the token's first one, two and three characters.
+            // the token's first one, two or three characters, as filed.
             let by_prefix = token
                 .prefixes
                 .iter()
-                .flatten()
+                .enumerate()
+                .filter(|(k, _)| self.prefix_lengths & (1 << k) != 0)
+                .filter_map(|(_, k)| k.as_ref())
                 .filter_map(|k| self.prefix_first.get(k))
                 .flatten();
             for (id, phrase) in exact.chain(by_prefix) {
-                if let Some(last) = matches_at(phrase, i) {
-                    out.push((*id, token.range.start..tokens[last].range.end));
+                if let Some(last) = matches_at(phrase, i)
+                    && f(*id, token.range.start..tokens[last].range.end).is_break()
+                {
+                    return;
                 }
             }
         }
         if !span.tokens.cjk {
-            return out;
+            return;
         }
         let text = span.text();
         for &(id, term) in &self.substrings {
-            out.extend(
-                text.match_indices(term)
-                    .map(|(at, m)| (id, span.bytes.start + at..span.bytes.start + at + m.len())),
-            );
+            for (at, m) in text.match_indices(term) {
+                let r = span.bytes.start + at..span.bytes.start + at + m.len();
+                if f(id, r).is_break() {
+                    return;
+                }
+            }
         }
-        out
     }
 
     /// Byte ranges of every match in `text`.
@@ -354,12 +384,17 @@ impl Terms {
 
     /// True if any term occurs in the span.
     pub fn is_match_in(&self, span: &Sentence<'_, '_>) -> bool {
-        !self.find_in(span).is_empty()
+        let mut found = false;
+        self.scan(span, |_, _| {
+            found = true;
+            ControlFlow::Break(())
+        });
+        found
     }
 
     /// True if any term occurs.
     pub fn is_match(&self, text: &str) -> bool {
-        !self.find(text).is_empty()
+        self.is_match_in(&Tokens::new(text).all())
     }
 
     /// The matches in a span as written, longest first where they overlap, each once.

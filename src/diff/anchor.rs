@@ -36,7 +36,7 @@ pub(super) fn anchor(
         0..ta.len(),
         &tb,
         0..tb.len(),
-        Some(deadline),
+        super::words::timed(ta.len() + tb.len(), deadline),
     );
     for op in &exact_ops {
         let (tag, or, nr) = op.as_tag_tuple();
@@ -64,7 +64,7 @@ pub(super) fn anchor(
             0..na.len(),
             &nb,
             0..nb.len(),
-            Some(deadline),
+            super::words::timed(na.len() + nb.len(), deadline),
         );
         for op in norm_ops {
             let (tag, sub_o, sub_n) = op.as_tag_tuple();

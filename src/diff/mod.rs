@@ -14,7 +14,7 @@ mod pair;
 mod regroup;
 mod words;
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -167,7 +167,7 @@ pub(super) struct Alignment {
     /// Regroups by their first new clause: how, the old clauses, the new ones.
     pub groups: HashMap<usize, (Regroup, Vec<usize>, Vec<usize>)>,
     /// New clauses after the first of a split: shown with the first.
-    pub later_parts: std::collections::HashSet<usize>,
+    pub later_parts: FxHashSet<usize>,
 }
 
 impl Alignment {
@@ -191,10 +191,10 @@ impl Alignment {
         Alignment {
             old_match: vec![None; old],
             new_match: vec![None; new],
-            kind: HashMap::new(),
-            similarity: HashMap::new(),
-            groups: HashMap::new(),
-            later_parts: std::collections::HashSet::new(),
+            kind: HashMap::default(),
+            similarity: HashMap::default(),
+            groups: HashMap::default(),
+            later_parts: FxHashSet::default(),
         }
     }
 

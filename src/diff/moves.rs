@@ -3,7 +3,7 @@
 //! apart (moved with edits), found through an index of uncommon words so the
 //! cost stays linear in the input.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::time::Instant;
 
 use super::pair::dice;
@@ -15,7 +15,7 @@ const MAX_POSTINGS: usize = 64;
 
 /// Pair unmatched clauses whose comparison texts are equal, wherever they stand.
 pub(super) fn exact_moves(a: &[Clause], b: &[Clause], al: &mut Alignment) {
-    let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_text: HashMap<&str, Vec<usize>> = HashMap::default();
     for (j, c) in b.iter().enumerate().rev() {
         if al.new_match[j].is_none() {
             by_text.entry(c.norm()).or_default().push(j);
@@ -40,7 +40,7 @@ pub(super) fn near_moves(
     threshold: f32,
     deadline: Instant,
 ) -> bool {
-    let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut postings: HashMap<u64, Vec<usize>> = HashMap::default();
     for (j, bag) in bags_b.iter().enumerate() {
         if al.new_match[j].is_none() {
             let mut last = None;
@@ -60,7 +60,7 @@ pub(super) fn near_moves(
         if Instant::now() > deadline {
             return true;
         }
-        let mut votes: HashMap<usize, usize> = HashMap::new();
+        let mut votes: HashMap<usize, usize> = HashMap::default();
         for t in bag_a {
             for &j in postings.get(t).into_iter().flatten() {
                 if al.new_match[j].is_none() {

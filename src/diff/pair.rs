@@ -20,7 +20,10 @@ pub(super) fn bag(clause: &Clause) -> Vec<u64> {
         .map(|(_, w)| w)
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .map(|w| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
+            // Fx, not SipHash: these hashes never meet an adversary's
+            // table, and hashing every word of every unmatched clause was a
+            // visible part of a history walk.
+            let mut h = rustc_hash::FxHasher::default();
             w.hash(&mut h);
             h.finish()
         })

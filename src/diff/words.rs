@@ -517,6 +517,17 @@ fn tokenize(text: &str, exact: bool) -> Vec<Token<'_>> {
     tokens
 }
 
+/// Inputs of at most this many items (tokens, clauses) both sides together
+/// are diffed without a deadline: even the worst case (every item differs,
+/// Myers' O((N+M)·D)) is a few million steps, milliseconds, and checking
+/// the clock at every step cost more than that on a history walk.
+pub(super) const UNTIMED_ITEMS: usize = 2_000;
+
+/// The deadline to give a diff of `items` items: none for a small one.
+pub(super) fn timed(items: usize, deadline: Instant) -> Option<Instant> {
+    (items > UNTIMED_ITEMS).then_some(deadline)
+}
+
 /// One step of the token-level script: equal or not, with its token ranges.
 #[derive(Debug, Clone)]
 struct Step {
@@ -630,7 +641,7 @@ pub fn inline_diff(old: &str, new: &str, exact: bool, budget: Duration) -> (Vec<
         0..ka.len(),
         &kb,
         0..kb.len(),
-        Some(deadline),
+        timed(ka.len() + kb.len(), deadline),
     );
     let timed_out = Instant::now() > deadline;
     let steps: Vec<Step> = ops

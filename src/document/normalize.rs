@@ -2,7 +2,7 @@
 //! only editorially (whitespace, punctuation spacing and width, invisible
 //! characters, letter case).
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// Characters that render as nothing (or as a plain space) and so never carry
 /// meaning in a policy: zero-width space/joiners, word joiner, BOM, soft
@@ -63,12 +63,23 @@ pub fn normalize(text: &str) -> String {
     if text.is_ascii() {
         return normalize_ascii(text);
     }
-    let folded = text
-        .nfkc()
+    // NFKC is the costly step; most text is already in NFKC (curly quotes,
+    // dashes and CJK are; a no-break space or full-width digits are not),
+    // which the quick check tells without composing anything.
+    if unicode_normalization::is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        return fold(text.chars(), text.len());
+    }
+    fold(text.nfkc(), text.len())
+}
+
+/// The folds after NFKC: invisibles dropped, punctuation and case folded,
+/// spaces collapsed.
+fn fold(nfkc: impl Iterator<Item = char>, capacity: usize) -> String {
+    let folded = nfkc
         .filter(|c| !is_invisible(*c))
         .map(fold_char)
         .flat_map(char::to_lowercase);
-    collapse_spaces(folded, text.len())
+    collapse_spaces(folded, capacity)
 }
 
 /// [`normalize`] for ASCII text, byte by byte: NFKC and the folds are the
@@ -181,6 +192,19 @@ mod tests {
         fn ascii_fast_path_agrees_with_the_unicode_path(text in "[ -~\t\n\x0b\x0c\r]{0,80}") {
             let slow = collapse_spaces(text.nfkc().filter(|c| !is_invisible(*c)).map(fold_char).flat_map(char::to_lowercase), 0);
             proptest::prop_assert_eq!(normalize_ascii(&text), slow);
+        }
+
+        #[test]
+        fn nfkc_quick_path_agrees_with_composing(
+            text in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "e", "I", " ", "\u{00A0}", "\u{0301}", "\u{0308}", "é", "e\u{0301}",
+                "“", "”", "—", "１", "（", "个", "人", "。", "\u{200B}", "ﬁ", "Å", "\u{212B}",
+                "ß", "İ", "\u{3000}", "*", ",", "가", "\u{1100}\u{1161}",
+            ]), 0..24)
+        ) {
+            let text: String = text.concat();
+            let composed = fold(text.nfkc(), 0);
+            proptest::prop_assert_eq!(normalize(&text), composed);
         }
     }
 
