@@ -28,8 +28,9 @@ pub struct Context<'a> {
     pub old_lower: String,
     /// New clause text, lower case.
     pub new_lower: String,
-    /// Both, lower case, for manual-review matching.
-    pub both: String,
+    /// Both, lower case, for manual-review matching (made on first use:
+    /// only a trigger that no detector covers asks).
+    both: std::cell::OnceCell<String>,
     /// Section paths of both sides, lower case.
     pub section: &'a str,
     /// Words of the section paths.
@@ -43,6 +44,10 @@ pub struct Context<'a> {
     old_doc: &'a Document,
     new_doc: &'a Document,
     mentions: &'a Mentions<'a>,
+    /// For each sentence of the new text: whether a negation rules it out
+    /// of being about a subject (the same for every detector: worked out
+    /// on first use, once).
+    negated: std::cell::OnceCell<Vec<bool>>,
 }
 
 /// The whole text of each version, lower case, built only when a detector
@@ -147,7 +152,7 @@ impl<'a> Context<'a> {
             kind: change.kind,
             old,
             new,
-            both: format!("{old_lower}\n{new_lower}"),
+            both: std::cell::OnceCell::new(),
             old_text,
             new_text,
             old_lower,
@@ -160,7 +165,21 @@ impl<'a> Context<'a> {
             old_doc,
             new_doc,
             mentions,
+            negated: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The new text's sentences, each with whether a negation (and no
+    /// exception) rules it out.
+    fn negated_sentences(&self) -> impl Iterator<Item = (Sentence<'_, 'a>, bool)> {
+        let sentences = self.new_tok.sentences();
+        let negated = self.negated.get_or_init(|| {
+            sentences
+                .iter()
+                .map(|s| NEGATION.is_match_in(s) && !EXCEPTION.is_match_in(s))
+                .collect()
+        });
+        sentences.into_iter().zip(negated.iter().copied())
     }
 
     /// Whether the old version mentions `needle_lower` anywhere.
@@ -191,7 +210,8 @@ impl<'a> Context<'a> {
 
     /// Both texts, lower case.
     pub fn both_lower(&self) -> &str {
-        &self.both
+        self.both
+            .get_or_init(|| format!("{}\n{}", self.old_lower, self.new_lower))
     }
 
     /// True if the terms occur in the old or the new text.
@@ -235,7 +255,7 @@ fn only_in(terms: &Terms, span: &Sentence<'_, '_>, other_lower: &str) -> Vec<Str
     map.retain(|lower, _| {
         if budget >= other_lower.len() || !lower.is_ascii() {
             budget = budget.saturating_sub(other_lower.len());
-            return !other_lower.contains(lower.as_str());
+            return memchr::memmem::find(other_lower.as_bytes(), lower.as_bytes()).is_none();
         }
         let words = words.get_or_insert_with(|| {
             other_lower
@@ -298,11 +318,8 @@ pub fn detect(d: &Detector, ctx: &Context<'_>) -> Vec<Finding> {
     let sentences: Vec<(Sentence<'_, '_>, bool)> = if d.subject_signals.is_empty() {
         Vec::new()
     } else {
-        ctx.new_tok
-            .sentences()
-            .into_iter()
-            .map(|s| {
-                let rules_out = NEGATION.is_match_in(&s) && !EXCEPTION.is_match_in(&s);
+        ctx.negated_sentences()
+            .map(|(s, rules_out)| {
                 let about = !rules_out && (section_about || d.subject.is_match_in(&s));
                 (s, about)
             })

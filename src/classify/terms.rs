@@ -80,6 +80,20 @@ pub struct Terms {
     /// Which prefix key lengths (bit k-1 for k characters) `prefix_first`
     /// holds: most lists need one lookup per word, or none, not three.
     prefix_lengths: u8,
+    /// A one-hash Bloom filter over every key filed above: most words of a
+    /// text start no phrase, and a bit test turns them away for less than
+    /// a hash-table probe costs.
+    filter: Box<[u64; FILTER_WORDS]>,
+}
+
+/// Size of [`Terms::filter`] in 64-bit words (4,096 bits: a list of a few
+/// hundred terms lets through about one word in twenty that matches none).
+const FILTER_WORDS: usize = 64;
+
+/// The filter bit of a key: its top bits, which Fx's multiply mixes best.
+fn filter_bit(key: u64) -> (usize, u64) {
+    let bit = (key >> 52) as usize % (FILTER_WORDS * 64);
+    (bit / 64, 1 << (bit % 64))
 }
 
 /// Word tokens of a text: byte ranges of runs of letters and digits outside
@@ -273,11 +287,17 @@ impl Terms {
                 Some(w) => by_first.entry(key(&w.text)).or_default().push((id, phrase)),
             }
         }
+        let mut filter = Box::new([0u64; FILTER_WORDS]);
+        for k in by_first.keys().chain(prefix_first.keys()) {
+            let (word, mask) = filter_bit(*k);
+            filter[word] |= mask;
+        }
         Terms {
             by_first,
             prefix_first,
             substrings,
             prefix_lengths,
+            filter,
         }
     }
 
@@ -339,8 +359,12 @@ impl Terms {
                 .then_some(end - 1)
         };
         let exact_terms = !self.by_first.is_empty();
+        let maybe = |k: u64| {
+            let (word, mask) = filter_bit(k);
+            self.filter[word] & mask != 0
+        };
         for (i, token) in tokens.iter().enumerate() {
-            let exact = exact_terms
+            let exact = (exact_terms && maybe(token.whole))
                 .then(|| self.by_first.get(&token.whole))
                 .flatten()
                 .into_iter()
@@ -352,8 +376,8 @@ impl Terms {
                 .iter()
                 .enumerate()
                 .filter(|(k, _)| self.prefix_lengths & (1 << k) != 0)
-                .filter_map(|(_, k)| k.as_ref())
-                .filter_map(|k| self.prefix_first.get(k))
+                .filter_map(|(_, k)| k.filter(|&k| maybe(k)))
+                .filter_map(|k| self.prefix_first.get(&k))
                 .flatten();
             for (id, phrase) in exact.chain(by_prefix) {
                 if let Some(last) = matches_at(phrase, i)
