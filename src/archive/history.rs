@@ -656,14 +656,35 @@ impl<'a> TreeCache<'a> {
     const MAX: usize = 256;
 
     fn get(&mut self, odb: &'a Odb<'_>, id: Oid) -> Result<&OdbObject<'a>> {
-        if !self.trees.contains_key(&id) {
-            if self.trees.len() >= Self::MAX {
-                self.trees.clear();
-            }
-            let object = odb.read(id)?;
-            self.trees.insert(id, object);
-        }
+        self.load(odb, &[id])?;
         Ok(&self.trees[&id])
+    }
+
+    /// Two trees at once (a commit's and its parent's).
+    fn pair(
+        &mut self,
+        odb: &'a Odb<'_>,
+        a: Oid,
+        b: Oid,
+    ) -> Result<(&OdbObject<'a>, &OdbObject<'a>)> {
+        self.load(odb, &[a, b])?;
+        Ok((&self.trees[&a], &self.trees[&b]))
+    }
+
+    /// Read what of `ids` is not here, emptying the cache first if they
+    /// would not fit (so none of them is dropped before it is used).
+    fn load(&mut self, odb: &'a Odb<'_>, ids: &[Oid]) -> Result<()> {
+        let missing = ids.iter().filter(|id| !self.trees.contains_key(id)).count();
+        if self.trees.len() + missing > Self::MAX {
+            self.trees.clear();
+        }
+        for &id in ids {
+            if !self.trees.contains_key(&id) {
+                let object = odb.read(id)?;
+                self.trees.insert(id, object);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -677,41 +698,131 @@ enum Entry {
 /// The entries of a raw tree that are on the configured paths below trie
 /// node `node`, as (child node, entry).
 fn entries_on_paths(data: &[u8], trie: &Trie, node: usize, out: &mut Vec<(usize, Entry)>) {
-    let mut rest = data;
     let (wanted, last) = (trie.nodes[node].children.len(), &trie.nodes[node].last[..]);
     let start = out.len();
-    // A tree object is `<mode> <name>\0<20-byte id>` repeated; the mode is
-    // at most 6 bytes.
-    while let Some(nul) = memchr::memchr(0, rest) {
-        let Some(space) = rest[..nul.min(7)].iter().position(|&b| b == b' ') else {
-            break;
-        };
-        let Some(id) = rest.get(nul + 1..nul + 21) else {
-            break;
-        };
-        let name = &rest[space + 1..nul];
-        let mode = &rest[..space];
+    let mut next = RawEntry::first(data);
+    while let Some((entry, rest)) = next {
         // Entries are sorted (a directory as its name and '/'): none after
         // the greatest wanted name can be wanted.
-        let slash: &[u8] = if mode == b"40000" { b"/" } else { b"" };
-        if name.iter().chain(slash).cmp(last.iter()) == std::cmp::Ordering::Greater {
+        if entry.key().cmp(last.iter()) == std::cmp::Ordering::Greater {
             break;
         }
-        if trie.may_have(node, name)
-            && let Some(child) = trie.child(node, name)
-            && let Ok(id) = Oid::from_bytes(id)
-        {
-            match mode {
-                b"40000" => out.push((child, Entry::Tree(id))),
-                // A submodule is not a file.
-                b"160000" => {}
-                _ => out.push((child, Entry::File(id))),
-            }
+        if let Some(found) = entry.on_paths(trie, node) {
+            out.push(found);
             if out.len() - start == wanted {
                 break;
             }
         }
-        rest = &rest[nul + 21..];
+        next = RawEntry::first(rest);
+    }
+}
+
+/// One entry of a raw tree object: `<mode> <name>\0<20-byte id>`.
+#[derive(Clone, Copy)]
+struct RawEntry<'a> {
+    mode: &'a [u8],
+    name: &'a [u8],
+    id: &'a [u8],
+    /// The whole entry: two entries with the same bytes are the same.
+    bytes: &'a [u8],
+}
+
+impl<'a> RawEntry<'a> {
+    /// The first entry of `rest` and what follows it; None at the end (or
+    /// where the object is not a well-formed tree).
+    fn first(rest: &'a [u8]) -> Option<(RawEntry<'a>, &'a [u8])> {
+        let nul = memchr::memchr(0, rest)?;
+        // The mode is at most 6 bytes.
+        let space = rest[..nul.min(7)].iter().position(|&b| b == b' ')?;
+        let id = rest.get(nul + 1..nul + 21)?;
+        let entry = RawEntry {
+            mode: &rest[..space],
+            name: &rest[space + 1..nul],
+            id,
+            bytes: &rest[..nul + 21],
+        };
+        Some((entry, &rest[nul + 21..]))
+    }
+
+    /// The name as git sorts entries: a directory's with a '/' after it.
+    fn key(&self) -> impl Iterator<Item = &'a u8> {
+        let slash: &'static [u8] = if self.mode == b"40000" { b"/" } else { b"" };
+        self.name.iter().chain(slash)
+    }
+
+    /// The entry as the walk follows it, if it is on a configured path
+    /// below trie node `node`.
+    fn on_paths(&self, trie: &Trie, node: usize) -> Option<(usize, Entry)> {
+        if !trie.may_have(node, self.name) {
+            return None;
+        }
+        let child = trie.child(node, self.name)?;
+        let id = Oid::from_bytes(self.id).ok()?;
+        match self.mode {
+            b"40000" => Some((child, Entry::Tree(id))),
+            // A submodule is not a file.
+            b"160000" => None,
+            _ => Some((child, Entry::File(id))),
+        }
+    }
+}
+
+/// The entries on the configured paths below trie node `node` that differ
+/// between two raw trees (both sorted as git sorts them), into `sides`
+/// (new, old). The two are walked side by side and an entry whose bytes
+/// are the same in both is passed over unread: a commit changes a few
+/// entries of a tree that has hundreds (an archive's root).
+fn changed_entries<'a>(
+    new: &'a [u8],
+    old: &'a [u8],
+    trie: &Trie,
+    node: usize,
+    sides: &mut [Vec<(usize, Entry)>; 2],
+) {
+    use std::cmp::Ordering;
+    let last = &trie.nodes[node].last[..];
+    // Entries are sorted: none after the greatest wanted name can be wanted.
+    type Next<'a> = Option<(RawEntry<'a>, &'a [u8])>;
+    let wanted = |next: Next<'a>| -> Next<'a> {
+        next.filter(|(e, _)| e.key().cmp(last.iter()) != Ordering::Greater)
+    };
+    let (mut a, mut b) = (wanted(RawEntry::first(new)), wanted(RawEntry::first(old)));
+    let mut push = |side: usize, e: &RawEntry<'_>| {
+        if let Some(found) = e.on_paths(trie, node) {
+            sides[side].push(found);
+        }
+    };
+    loop {
+        match (a, b) {
+            (None, None) => break,
+            (Some((x, rest_a)), Some((y, rest_b))) => {
+                let order = if x.bytes == y.bytes {
+                    None
+                } else {
+                    Some(x.key().cmp(y.key()))
+                };
+                if order != Some(Ordering::Greater) {
+                    if order.is_some() {
+                        push(0, &x);
+                    }
+                    a = wanted(RawEntry::first(rest_a));
+                }
+                if order != Some(Ordering::Less) {
+                    if order.is_some() {
+                        push(1, &y);
+                    }
+                    b = wanted(RawEntry::first(rest_b));
+                }
+            }
+            (Some((x, rest)), None) => {
+                push(0, &x);
+                a = wanted(RawEntry::first(rest));
+            }
+            (None, Some((y, rest))) => {
+                push(1, &y);
+                b = wanted(RawEntry::first(rest));
+            }
+        }
     }
 }
 
@@ -732,10 +843,18 @@ fn diff<'a>(
         return Ok(());
     }
     let mut sides: [Vec<(usize, Entry)>; 2] = [Vec::new(), Vec::new()];
-    for (side, id) in [new, old].into_iter().enumerate() {
-        if let Some(id) = id {
-            let tree = trees.get(odb, id)?;
-            entries_on_paths(tree.data(), trie, node, &mut sides[side]);
+    match (new, old) {
+        (Some(n), Some(o)) => {
+            let (n, o) = trees.pair(odb, n, o)?;
+            changed_entries(n.data(), o.data(), trie, node, &mut sides);
+        }
+        _ => {
+            for (side, id) in [new, old].into_iter().enumerate() {
+                if let Some(id) = id {
+                    let tree = trees.get(odb, id)?;
+                    entries_on_paths(tree.data(), trie, node, &mut sides[side]);
+                }
+            }
         }
     }
     // Both sides by child, walked together: a directory with hundreds of
@@ -943,5 +1062,132 @@ mod tests {
             assert_eq!(listed, asked, "{policy}");
         }
         assert_eq!(key(super::super::release::releases_in(&tags, "p")).len(), 2);
+    }
+
+    /// The walk compares trees side by side and passes equal entries over:
+    /// against a plain lookup of every path in every commit, on a history
+    /// that adds, changes, removes and retypes files among names that sort
+    /// around each other as git sorts them ("d-x/" < "d.md" < "d/" < "d0/").
+    #[test]
+    fn versions_match_a_lookup_of_every_path_in_every_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let paths = [
+            "d.md", "d/p.md", "d-x/p.md", "d0/p.md", "d/e/x.md", "d/e", "top.md",
+        ];
+        let noise = ["d/n.txt", "m.md", "d/e/y.md", "zz/q.md"];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut rand = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let sig = |t: i64| Signature::new("t", "t@example.invalid", &Time::new(t, 0)).unwrap();
+        let mut index = repo.index().unwrap();
+        let mut tips: Vec<Oid> = Vec::new();
+        for t in 0..240i64 {
+            for _ in 0..=rand(3) {
+                let all: Vec<&str> = paths.iter().chain(&noise).copied().collect();
+                let path = all[rand(all.len() as u64) as usize];
+                match rand(5) {
+                    // Remove the path, or everything below it.
+                    0 => {
+                        let _ = index.remove_path(Path::new(path));
+                        let _ = index.remove_dir(Path::new(path), 0);
+                    }
+                    // Write it (a file where a directory was replaces it).
+                    _ => {
+                        let _ = index.remove_dir(Path::new(path), 0);
+                        let text = format!("v{}", rand(4));
+                        let entry = git2::IndexEntry {
+                            ctime: git2::IndexTime::new(0, 0),
+                            mtime: git2::IndexTime::new(0, 0),
+                            dev: 0,
+                            ino: 0,
+                            mode: 0o100644,
+                            uid: 0,
+                            gid: 0,
+                            file_size: 0,
+                            id: Oid::zero(),
+                            flags: 0,
+                            flags_extended: 0,
+                            path: path.as_bytes().to_vec(),
+                        };
+                        // A file under a path that is now a file: drop it.
+                        let parent_is_file = Path::new(path)
+                            .ancestors()
+                            .skip(1)
+                            .filter(|a| !a.as_os_str().is_empty())
+                            .any(|a| index.get_path(a, 0).is_some());
+                        if !parent_is_file {
+                            index.add_frombuffer(&entry, text.as_bytes()).unwrap();
+                        }
+                    }
+                }
+            }
+            let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+            // Now and then a merge of the last two tips.
+            let parents: Vec<Oid> = if tips.len() >= 2 && rand(6) == 0 {
+                vec![tips[tips.len() - 1], tips[tips.len() - 2]]
+            } else {
+                tips.last().copied().into_iter().collect()
+            };
+            let parents: Vec<_> = parents
+                .iter()
+                .map(|p| repo.find_commit(*p).unwrap())
+                .collect();
+            let refs: Vec<_> = parents.iter().collect();
+            let c = repo
+                .commit(None, &sig(1000 + t), &sig(1000 + t), "c", &tree, &refs)
+                .unwrap();
+            if rand(4) == 0 {
+                tips.push(c); // a side branch starts here
+            } else if let Some(last) = tips.last_mut() {
+                *last = c;
+            } else {
+                tips.push(c);
+            }
+        }
+        let head = *tips.last().unwrap();
+        repo.set_head_detached(head).unwrap();
+        let archive = Archive {
+            repo,
+            read_options: Default::default(),
+        };
+        let repo = archive.repo();
+        let found = find_versions(&archive, &paths, &mut |_| {}).unwrap();
+        let blob_at = |c: &git2::Commit<'_>, path: &str| {
+            c.tree()
+                .unwrap()
+                .get_path(Path::new(path))
+                .ok()
+                .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
+                .map(|e| e.id())
+        };
+        let mut walk = repo.revwalk().unwrap();
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME).unwrap();
+        walk.push(head).unwrap();
+        let commits: Vec<Oid> = walk.map(|r| r.unwrap()).collect();
+        let mut total = 0;
+        for (k, path) in paths.iter().enumerate() {
+            let expected: Vec<(Oid, Oid)> = commits
+                .iter()
+                .filter_map(|&id| {
+                    let c = repo.find_commit(id).unwrap();
+                    let blob = blob_at(&c, path)?;
+                    c.parents()
+                        .all(|p| blob_at(&p, path) != Some(blob))
+                        .then_some((id, blob))
+                })
+                .collect();
+            let ours: Vec<(Oid, Oid)> = found[k].iter().map(|f| (f.commit, f.blob)).collect();
+            assert_eq!(ours, expected, "{path}");
+            total += ours.len();
+        }
+        assert!(
+            total > 100,
+            "the history exercises the walk ({total} versions)"
+        );
     }
 }
