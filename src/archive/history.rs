@@ -679,9 +679,8 @@ impl<'a> TreeCache<'a> {
             self.trees.clear();
         }
         for &id in ids {
-            if !self.trees.contains_key(&id) {
-                let object = odb.read(id)?;
-                self.trees.insert(id, object);
+            if let std::collections::hash_map::Entry::Vacant(slot) = self.trees.entry(id) {
+                slot.insert(odb.read(id)?);
             }
         }
         Ok(())
@@ -1109,7 +1108,7 @@ mod tests {
                             uid: 0,
                             gid: 0,
                             file_size: 0,
-                            id: Oid::zero(),
+                            id: Oid::ZERO_SHA1,
                             flags: 0,
                             flags_extended: 0,
                             path: path.as_bytes().to_vec(),
