@@ -71,7 +71,9 @@ fn ascii_word_end(b: &[u8], mut i: usize) -> usize {
 fn ascii_segments(text: &str) -> Vec<(usize, &str)> {
     let b = text.as_bytes();
     let word = is_ascii_word;
-    let mut out = Vec::new();
+    // A segment every three bytes or so (a word, then a space or a mark):
+    // sized once instead of regrown.
+    let mut out = Vec::with_capacity(b.len() / 3 + 1);
     let mut i = 0;
     while i < b.len() {
         let start = i;
@@ -116,7 +118,7 @@ fn is_break_space(b: u8) -> bool {
 /// to one): the caller then segments the whole text.
 fn mixed_segments(text: &str) -> Option<Vec<(usize, &str)>> {
     let b = text.as_bytes();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(b.len() / 3 + 1);
     let mut i = 0;
     while i < b.len() {
         let start = i;

@@ -6,8 +6,8 @@ mod label;
 mod markdown;
 mod normalize;
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::OnceLock;
 
@@ -166,16 +166,19 @@ impl Document {
                 .remove(&key)
                 .or_else(|| next.0.get(&key).cloned())
                 .filter(|(cached, _)| &**cached == block);
-            let events = match hit {
-                Some((_, events)) => events,
+            // A hit keeps its copy of the text: most blocks of a version
+            // are the last one's, and copying them all again was a visible
+            // part of a history walk.
+            let (kept, events) = match hit {
+                Some(hit) => hit,
                 None => {
                     let mut recorder = Recorder::default();
                     markdown::parse(block, &mut recorder);
-                    Arc::new(recorder.events)
+                    (block.into(), Arc::new(recorder.events))
                 }
             };
             builder.replay(&events, first_line - 1);
-            next.0.insert(key, (block.into(), events));
+            next.0.insert(key, (kept, events));
         }
         // Keep only the blocks of this version: the next one is compared with it.
         *cache = next;
@@ -226,7 +229,7 @@ fn hash_text(text: &str) -> u64 {
 
 /// Parsed blocks by the hash of their text, for [`Document::parse_cached`].
 #[derive(Debug, Default)]
-pub struct BlockCache(HashMap<u64, (Box<str>, Arc<Vec<Event>>)>);
+pub struct BlockCache(HashMap<u64, (Arc<str>, Arc<Vec<Event>>)>);
 
 /// What the parser did, recorded to be replayed at another place.
 #[derive(Debug, Clone)]
