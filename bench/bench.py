@@ -325,7 +325,9 @@ def shuffle_paragraphs(rng: random.Random, blocks: list[Block]) -> list[Block]:
 def write_pair(tmp: Path, name: str, old: str, new: str) -> tuple[Path, Path]:
     """Write an OLD/NEW pair under tmp/name and return their paths."""
     d = tmp / name
-    d.mkdir()
+    # Several cases share a pair (1mb, read-docx, write-docx): generated
+    # from the same seed, it is the same text each time.
+    d.mkdir(exist_ok=True)
     old_path, new_path = d / "old.md", d / "new.md"
     old_path.write_text(old, encoding="utf-8")
     new_path.write_text(new, encoding="utf-8")
