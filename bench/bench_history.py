@@ -52,7 +52,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import (  # noqa: E402
     BenchError, Command, Result, fmt_time, launcher_floor, machine_info, measure,
-    policydiff_binary,
+    built_binary, policydiff_binary,
 )
 
 POLICIES = {
@@ -164,7 +164,7 @@ def main() -> int:
     results: list[Result] = []
     years: dict[str, collections.Counter] = {}
     try:
-        binary = str(policydiff_binary())
+        binary = str(policydiff_binary(install_dir=tmp))
         floor = launcher_floor()
         print("cloning the snapshot ...", file=sys.stderr, flush=True)
         repo = clone(args.snapshot, tmp, args.commit_graph)
@@ -213,7 +213,7 @@ def main() -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(machine_info())
-    print(f"binary: {binary}")
+    print(f"binary: {built_binary()}, run as an installed copy ({binary})")
     print(f"snapshot: {args.snapshot} ({commits} commits), commit-graph: "
           f"{'written' if args.commit_graph else 'none'}")
     print(f"runs: {args.runs} interleaved (log-all: {args.all_runs})")

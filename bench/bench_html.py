@@ -59,10 +59,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    binary = str(bench.policydiff_binary())
     failed = False
     with tempfile.TemporaryDirectory(prefix="policydiff-bench-html-") as tmp_name:
         tmp = Path(tmp_name)
+        binary = str(bench.policydiff_binary(install_dir=tmp))
         old_md, new_md = bench.gen_1mb(tmp, args.seed)
         old_html, new_html = old_md.with_suffix(".html"), new_md.with_suffix(".html")
         pandoc(old_md, old_html)

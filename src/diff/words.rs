@@ -69,11 +69,19 @@ fn ascii_word_end(b: &[u8], mut i: usize) -> usize {
 /// white space, and single other characters. Same as
 /// `split_word_bound_indices` on ASCII, without its Unicode tables.
 fn ascii_segments(text: &str) -> Vec<(usize, &str)> {
-    let b = text.as_bytes();
-    let word = is_ascii_word;
     // A segment every three bytes or so (a word, then a space or a mark):
     // sized once instead of regrown.
-    let mut out = Vec::with_capacity(b.len() / 3 + 1);
+    let mut out = Vec::with_capacity(text.len() / 3 + 1);
+    ascii_segments_into(text, 0, &mut out);
+    out
+}
+
+/// [`ascii_segments`] of `text`, which starts at byte `offset` of the text
+/// `out` indexes, appended to `out` (the pieces of a mixed text go into one
+/// list instead of a list each).
+fn ascii_segments_into<'t>(text: &'t str, offset: usize, out: &mut Vec<(usize, &'t str)>) {
+    let b = text.as_bytes();
+    let word = is_ascii_word;
     let mut i = 0;
     while i < b.len() {
         let start = i;
@@ -89,9 +97,8 @@ fn ascii_segments(text: &str) -> Vec<(usize, &str)> {
         } else {
             i += 1;
         }
-        out.push((start, &text[start..i]));
+        out.push((offset + start, &text[start..i]));
     }
-    out
 }
 
 /// Word-boundary segments of a text (UAX #29), with the ASCII fast path.
@@ -140,11 +147,7 @@ fn mixed_segments(text: &str) -> Option<Vec<(usize, &str)>> {
         }
         let piece = &text[start..i];
         if piece.is_ascii() {
-            out.extend(
-                ascii_segments(piece)
-                    .into_iter()
-                    .map(|(k, w)| (start + k, w)),
-            );
+            ascii_segments_into(piece, start, &mut out);
             continue;
         }
         // The only joins across white space: a space or tab with the marks
