@@ -2,6 +2,7 @@
 //! runs every character is its own token (UAX #29 breaks between ideographs),
 //! so a one-character edit in Chinese stays a one-character change.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
@@ -36,7 +37,9 @@ pub struct InlineOp {
 /// One token: its text as written (with trailing white space) and its key.
 struct Token<'a> {
     text: &'a str,
-    key: String,
+    /// What the diff compares: the text, or its comparison form (borrowed
+    /// when that is the text itself, as for most lower-case words).
+    key: Cow<'a, str>,
 }
 
 /// ASCII letters, digits and `_`: what a word is made of.
@@ -491,7 +494,7 @@ fn tokenize(text: &str, exact: bool) -> Vec<Token<'_>> {
             inside = e.max(seg_end);
             tokens.push(Token {
                 text: &text[offset..seg_end],
-                key: String::new(),
+                key: Cow::Borrowed(""),
             });
             continue;
         }
@@ -500,7 +503,7 @@ fn tokenize(text: &str, exact: bool) -> Vec<Token<'_>> {
                 Some(last) => last.text = &text[start..seg_end],
                 None => tokens.push(Token {
                     text: segment,
-                    key: String::new(),
+                    key: Cow::Borrowed(""),
                 }),
             }
             continue;
@@ -508,15 +511,24 @@ fn tokenize(text: &str, exact: bool) -> Vec<Token<'_>> {
         start = offset;
         tokens.push(Token {
             text: segment,
-            key: String::new(),
+            key: Cow::Borrowed(""),
         });
     }
     for t in &mut tokens {
         // As written means white space too: it may be the only difference.
         t.key = if exact {
-            t.text.to_owned()
+            Cow::Borrowed(t.text)
         } else {
-            normalize_token(t.text.trim_end())
+            let word = t.text.trim_end();
+            // ASCII without capitals is its own comparison form.
+            if word
+                .bytes()
+                .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+            {
+                Cow::Borrowed(word)
+            } else {
+                Cow::Owned(normalize_token(word))
+            }
         };
     }
     tokens
@@ -604,7 +616,7 @@ fn semantic_cleanup(steps: Vec<Step>, a: &[Token<'_>], b: &[Token<'_>]) -> Vec<S
                 && kept
                     .iter()
                     .filter(|t| is_word(t))
-                    .all(|t| FUNCTION_WORDS.contains(&t.key.as_str()));
+                    .all(|t| FUNCTION_WORDS.contains(&t.key.as_ref()));
             let (l, r) = (side(left), side(right));
             // Function words go when an edit beside them is at least as
             // long; content words only when both edits are twice as long,
@@ -636,8 +648,8 @@ fn semantic_cleanup(steps: Vec<Step>, a: &[Token<'_>], b: &[Token<'_>]) -> Vec<S
 pub fn inline_diff(old: &str, new: &str, exact: bool, budget: Duration) -> (Vec<InlineOp>, bool) {
     let a = tokenize(old, exact);
     let b = tokenize(new, exact);
-    let ka: Vec<&str> = a.iter().map(|t| t.key.as_str()).collect();
-    let kb: Vec<&str> = b.iter().map(|t| t.key.as_str()).collect();
+    let ka: Vec<&str> = a.iter().map(|t| t.key.as_ref()).collect();
+    let kb: Vec<&str> = b.iter().map(|t| t.key.as_ref()).collect();
     let started = Instant::now();
     let deadline = started + budget;
     let ops = capture_diff_deadline(
