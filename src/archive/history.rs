@@ -953,6 +953,14 @@ mod tests {
         repo.commit(None, &sig, &sig, "c", &tree, &refs).unwrap()
     }
 
+    /// An archive over a repository a test built.
+    fn archive_of(repo: Repository) -> Archive {
+        Archive {
+            repo,
+            read_options: Default::default(),
+        }
+    }
+
     /// Equal times, branches and merges: ties must break as libgit2's heap
     /// breaks them, or `versions` would list commits in another order.
     #[test]
@@ -1008,10 +1016,7 @@ mod tests {
         // The merge takes one side's text: no new version.
         let m = commit(&repo, &[c, side], 5, "p.md", "two");
         repo.set_head_detached(m).unwrap();
-        let archive = Archive {
-            repo,
-            read_options: Default::default(),
-        };
+        let archive = archive_of(repo);
         let found =
             find_versions(&archive, &["d/p.md", "d/q.md", "d/none.md"], &mut |_| {}).unwrap();
         let commits = |f: &[Found]| f.iter().map(|f| f.commit).collect::<Vec<_>>();
@@ -1045,10 +1050,7 @@ mod tests {
         tag("pp/2024-02-02", c, true);
         tag("q/2023-03-03", c, true);
         tag("v1", c, false);
-        let archive = Archive {
-            repo,
-            read_options: Default::default(),
-        };
+        let archive = archive_of(repo);
         let tags = archive.tags_by_commit().unwrap();
         let key = |rs: Vec<crate::archive::Release>| {
             rs.into_iter()
@@ -1150,10 +1152,7 @@ mod tests {
         }
         let head = *tips.last().unwrap();
         repo.set_head_detached(head).unwrap();
-        let archive = Archive {
-            repo,
-            read_options: Default::default(),
-        };
+        let archive = archive_of(repo);
         let repo = archive.repo();
         let found = find_versions(&archive, &paths, &mut |_| {}).unwrap();
         let blob_at = |c: &git2::Commit<'_>, path: &str| {
