@@ -67,6 +67,19 @@ fn ascii_word_end(b: &[u8], mut i: usize) -> usize {
     }
 }
 
+/// End of the segment that starts at `b[i]`, an ASCII byte that is not part
+/// of a word: a run of spaces (WB3d: runs of spaces stay together, tabs do
+/// not), CR LF (WB3), or the one byte.
+fn other_end(b: &[u8], i: usize) -> usize {
+    if b[i] == b' ' {
+        i + b[i..].iter().take_while(|&&c| c == b' ').count()
+    } else if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+        i + 2
+    } else {
+        i + 1
+    }
+}
+
 /// Word-boundary segments of ASCII text: runs of letters, digits and `_`
 /// (with `'` or `.` between two of them, as UAX #29 joins them), runs of
 /// white space, and single other characters. Same as
@@ -88,18 +101,11 @@ fn ascii_segments_into<'t>(text: &'t str, offset: usize, out: &mut Vec<(usize, &
     let mut i = 0;
     while i < b.len() {
         let start = i;
-        if word(b[i]) {
-            i = ascii_word_end(b, i);
-        } else if b[i] == b' ' {
-            // WB3d: runs of spaces stay together (tabs do not).
-            while i < b.len() && b[i] == b' ' {
-                i += 1;
-            }
-        } else if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
-            i += 2;
+        i = if word(b[i]) {
+            ascii_word_end(b, i)
         } else {
-            i += 1;
-        }
+            other_end(b, i)
+        };
         out.push((offset + start, &text[start..i]));
     }
 }
@@ -133,15 +139,7 @@ fn mixed_segments(text: &str) -> Option<Vec<(usize, &str)>> {
     while i < b.len() {
         let start = i;
         if is_break_space(b[i]) {
-            if b[i] == b' ' {
-                while i < b.len() && b[i] == b' ' {
-                    i += 1;
-                }
-            } else if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
-                i += 2;
-            } else {
-                i += 1;
-            }
+            i = other_end(b, i);
             out.push((start, &text[start..i]));
             continue;
         }
