@@ -1025,10 +1025,11 @@ mod tests {
         assert!(found[2].is_empty());
     }
 
-    /// A walk over many policies lists the tags once; each policy's
-    /// releases must come out as asking the repository gives them.
+    /// A policy's releases are its own `<policy>/<YYYY-MM-DD>` tags,
+    /// annotated or not, oldest first; a tag of another policy whose name
+    /// starts the same, or without a date, is none of them.
     #[test]
-    fn releases_from_listed_tags_are_the_repositorys() {
+    fn releases_are_a_policys_dated_tags_oldest_first() {
         let dir = tempfile::tempdir().unwrap();
         let repo = Repository::init(dir.path()).unwrap();
         let a = commit(&repo, &[], 1, "p.md", "one");
@@ -1057,12 +1058,29 @@ mod tests {
                 .map(|r| (r.tag, r.commit, r.effective))
                 .collect::<Vec<_>>()
         };
-        for policy in ["p", "pp", "q", "v1", "none"] {
-            let asked = key(crate::archive::releases(&archive, policy).unwrap());
-            let listed = key(super::super::release::releases_in(&tags, policy));
-            assert_eq!(listed, asked, "{policy}");
-        }
-        assert_eq!(key(super::super::release::releases_in(&tags, "p")).len(), 2);
+        let listed = |policy: &str| key(super::super::release::releases_in(&tags, policy));
+        let day = |d: &str| d.to_owned();
+        assert_eq!(
+            listed("p"),
+            vec![
+                ("p/2024-01-01".to_owned(), a, day("2024-01-01")),
+                ("p/2025-06-30".to_owned(), b, day("2025-06-30")),
+            ]
+        );
+        assert_eq!(
+            listed("pp"),
+            vec![("pp/2024-02-02".to_owned(), c, day("2024-02-02"))]
+        );
+        assert_eq!(
+            listed("q"),
+            vec![("q/2023-03-03".to_owned(), c, day("2023-03-03"))]
+        );
+        assert!(listed("v1").is_empty() && listed("none").is_empty());
+        // And as a command asks for them, from the repository.
+        assert_eq!(
+            key(crate::archive::releases(&archive, "p").unwrap()),
+            listed("p")
+        );
     }
 
     /// The walk compares trees side by side and passes equal entries over:
